@@ -1,0 +1,151 @@
+package dev.actorkv.keyspace;
+
+import dev.actorkv.tuple.Tuple;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Workflow namespace, layout v1, under {@code [06][01]}: name registry {@code pack(1, index)}, history
+ * {@code pack(2, segment...)}, fields {@code pack(3, field)}, entry metadata {@code pack(4, entry_id)}.
+ */
+public final class WorkflowKeys {
+  static final byte[] PREFIX = {0x06, 0x01};
+  static final long NAMES = 1;
+  static final long HISTORY = 2;
+  static final long FIELDS = 3;
+  static final long ENTRY_METADATA = 4;
+
+  private WorkflowKeys() {}
+
+  public static byte[] name(long index) {
+    return name(PREFIX, index);
+  }
+
+  public static KeyRange names() {
+    return KeyRange.prefix(Tuple.of(NAMES).packWithPrefix(PREFIX));
+  }
+
+  /** Key of the history entry at a non-root location. */
+  public static byte[] history(WorkflowLocation location) {
+    return history(PREFIX, location);
+  }
+
+  /** Every history key at or under {@code location} (the root selects all history). */
+  public static KeyRange historySubtree(WorkflowLocation location) {
+    return KeyRange.prefix(historyPrefix(PREFIX, location));
+  }
+
+  public static KeyRange history() {
+    return historySubtree(WorkflowLocation.root());
+  }
+
+  public static byte[] field(WorkflowField field) {
+    return field(PREFIX, 1, field);
+  }
+
+  public static KeyRange fields() {
+    return KeyRange.prefix(Tuple.of(FIELDS).packWithPrefix(PREFIX));
+  }
+
+  public static byte[] entryMetadata(String entryId) {
+    return entryMetadata(PREFIX, entryId);
+  }
+
+  public static KeyRange entryMetadata() {
+    return KeyRange.prefix(Tuple.of(ENTRY_METADATA).packWithPrefix(PREFIX));
+  }
+
+  /** The whole v1 workflow namespace. */
+  public static KeyRange all() {
+    return KeyRange.prefix(PREFIX);
+  }
+
+  // Decoders for manager use: each accepts only its own kind of v1 key.
+
+  public static long nameIndex(byte[] key) {
+    return KeyDescriber.describeAs(key, KeyDescription.WorkflowName.class).index();
+  }
+
+  public static WorkflowLocation historyLocation(byte[] key) {
+    return KeyDescriber.describeAs(key, KeyDescription.WorkflowHistory.class).location();
+  }
+
+  public static WorkflowField fieldOf(byte[] key) {
+    return KeyDescriber.describeAs(key, KeyDescription.WorkflowFieldKey.class).field();
+  }
+
+  public static String entryId(byte[] key) {
+    return KeyDescriber.describeAs(key, KeyDescription.WorkflowEntryMetadata.class).entryId();
+  }
+
+  // Shared by v1 and legacy: only the prefix and the field codes differ.
+
+  static byte[] name(byte[] prefix, long index) {
+    if (index < 0) {
+      throw new IllegalArgumentException("name index must be >= 0");
+    }
+    return Tuple.of(NAMES, index).packWithPrefix(prefix);
+  }
+
+  static byte[] history(byte[] prefix, WorkflowLocation location) {
+    if (location.isRoot()) {
+      throw new IllegalArgumentException("a history entry needs a non-empty location");
+    }
+    return historyPrefix(prefix, location);
+  }
+
+  static byte[] historyPrefix(byte[] prefix, WorkflowLocation location) {
+    List<Object> elements = new ArrayList<>(location.depth() + 1);
+    elements.add(HISTORY);
+    elements.addAll(location.tupleElements());
+    return Tuple.fromList(elements).packWithPrefix(prefix);
+  }
+
+  static byte[] field(byte[] prefix, int version, WorkflowField field) {
+    return Tuple.of(FIELDS, field.code(version)).packWithPrefix(prefix);
+  }
+
+  static byte[] entryMetadata(byte[] prefix, String entryId) {
+    return Tuple.of(ENTRY_METADATA, entryId).packWithPrefix(prefix);
+  }
+
+  static KeyDescription decode(byte[] key, int offset, int version) {
+    String what = version == 0 ? "legacy workflow key" : "workflow key";
+    Tuple t = TupleKeys.suffix(key, offset, what);
+    long tag = TupleKeys.nonNegative(t, 0, what + " subspace tag");
+    if (tag == NAMES) {
+      TupleKeys.requireSize(t, 2, "workflow name key");
+      return new KeyDescription.WorkflowName(version, TupleKeys.nonNegative(t, 1, "workflow name index"));
+    }
+    if (tag == HISTORY) {
+      if (t.size() < 2) {
+        throw new KeyFormatException("workflow history key has an empty location");
+      }
+      List<WorkflowLocation.Segment> segs = new ArrayList<>(t.size() - 1);
+      for (int i = 1; i < t.size(); i++) {
+        Object e = t.get(i);
+        if (e instanceof Tuple loop) {
+          TupleKeys.requireSize(loop, 2, "workflow loop segment");
+          segs.add(new WorkflowLocation.Loop(
+              TupleKeys.nonNegative(loop, 0, "loop name index"), TupleKeys.nonNegative(loop, 1, "loop iteration")));
+        } else {
+          segs.add(new WorkflowLocation.Name(TupleKeys.nonNegative(t, i, "workflow location segment " + i)));
+        }
+      }
+      return new KeyDescription.WorkflowHistory(version, new WorkflowLocation(segs));
+    }
+    if (tag == FIELDS) {
+      TupleKeys.requireSize(t, 2, "workflow field key");
+      long code = TupleKeys.nonNegative(t, 1, "workflow field code");
+      return new KeyDescription.WorkflowFieldKey(version, WorkflowField.fromCode(version, code));
+    }
+    if (tag == ENTRY_METADATA) {
+      TupleKeys.requireSize(t, 2, "workflow entry metadata key");
+      if (!(t.get(1) instanceof String id)) {
+        throw new KeyFormatException("workflow entry id must be a string, found " + TupleKeys.describe(t.get(1)));
+      }
+      return new KeyDescription.WorkflowEntryMetadata(version, id);
+    }
+    throw new KeyFormatException("unknown workflow subspace tag " + tag);
+  }
+}

@@ -1,0 +1,369 @@
+package dev.actorkv.store;
+
+import com.google.common.primitives.UnsignedBytes;
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.actorkv.keyspace.KeyRange;
+import dev.actorkv.keyspace.LegacyKeys;
+import dev.actorkv.keyspace.Namespace;
+import dev.actorkv.store.proto.ActorRecord;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.locks.ReentrantLock;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.WriteBatch;
+
+/**
+ * One actor's private, ordered keyspace inside an {@link ActorStore}. Every read and write is confined to
+ * the actor's physical prefix; no method can reach another actor's bytes. Writes go through
+ * {@link #commit(ActorBatch)}: limits are checked first, then the batch and the actor's storage count
+ * are written as one atomic RocksDB write, and only then is the in-memory count updated.
+ *
+ * <p>Safe to use from several threads: commits of one actor are serialized by a lock so the storage
+ * count stays exact. Managers still assume one logical writer per actor.
+ */
+public final class ActorKeyspace {
+  private final ActorStore store;
+  private final String actorId;
+  private final byte[] prefix;
+  private final byte[] recordKey;
+  private final ReentrantLock writeLock = new ReentrantLock();
+  /** Exact storage in bytes; guarded by writeLock for writes, volatile for reads. */
+  private volatile long storageBytes;
+  private volatile int layoutVersion;
+  private volatile boolean hasRecord;
+
+  ActorKeyspace(ActorStore store, String actorId) {
+    this.store = store;
+    this.actorId = actorId;
+    this.prefix = PhysicalKeys.actorPrefix(actorId);
+    this.recordKey = PhysicalKeys.actorRecordKey(actorId);
+    loadRecord();
+  }
+
+  private void loadRecord() {
+    byte[] raw = store.rawGet(recordKey);
+    if (raw == null) {
+      // No record: either a new actor, or data written without one (record lost). Recount.
+      long counted = scanStorageBytes();
+      hasRecord = false;
+      storageBytes = counted;
+      layoutVersion = counted == 0 ? Namespace.CURRENT_VERSION : detectLayoutVersion();
+      return;
+    }
+    try {
+      ActorRecord r = ActorRecord.parseFrom(raw);
+      hasRecord = true;
+      storageBytes = r.getStorageBytes();
+      layoutVersion = r.getLayoutVersion();
+    } catch (InvalidProtocolBufferException e) {
+      hasRecord = false;
+      storageBytes = scanStorageBytes();
+      layoutVersion = detectLayoutVersion();
+    }
+  }
+
+  private int detectLayoutVersion() {
+    for (KeyRange r : LegacyKeys.candidateRanges()) {
+      try (KeyValueIterator it = iterator(r, false)) {
+        while (it.hasNext()) {
+          if (LegacyKeys.isLegacy(it.peekKey())) {
+            return 0;
+          }
+          it.next();
+        }
+      }
+    }
+    return Namespace.CURRENT_VERSION;
+  }
+
+  public String actorId() {
+    return actorId;
+  }
+
+  public ActorStore store() {
+    return store;
+  }
+
+  public Limits limits() {
+    return store.options().limits();
+  }
+
+  /** Exact bytes used: sum of logical key length plus value length over the actor's entries. */
+  public long storageBytes() {
+    return storageBytes;
+  }
+
+  /**
+   * Layout version recorded for this actor: 1 when all its data is in layout v1, 0 when legacy keys
+   * were written and not yet migrated.
+   */
+  public int layoutVersion() {
+    return layoutVersion;
+  }
+
+  /** Counts storage by a full scan of the actor's keys (does not change the recorded count). */
+  public long scanStorageBytes() {
+    long total = 0;
+    try (KeyValueIterator it = iterator(KeyRange.all(), false)) {
+      while (it.hasNext()) {
+        KeyValue kv = it.next();
+        total += kv.key().length + kv.value().length;
+      }
+    }
+    return total;
+  }
+
+  /** The recorded storage count as stored on disk, or -1 when the record is missing or corrupt. */
+  public long recordedStorageBytes() {
+    byte[] raw = store.rawGet(recordKey);
+    if (raw == null) {
+      return -1;
+    }
+    try {
+      return ActorRecord.parseFrom(raw).getStorageBytes();
+    } catch (InvalidProtocolBufferException e) {
+      return -1;
+    }
+  }
+
+  /** Recounts storage by a scan and writes the result as the actor's record. Returns the count. */
+  public long rebuildStorageCount() {
+    writeLock.lock();
+    try {
+      long counted = scanStorageBytes();
+      int version = detectLayoutVersion();
+      store.rawPut(recordKey, record(counted, version));
+      storageBytes = counted;
+      layoutVersion = version;
+      hasRecord = true;
+      return counted;
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  // ------------------------------------------------------------------ reads
+
+  /** The value at {@code key}, or null when absent. */
+  public byte[] get(byte[] key) {
+    PhysicalKeys.checkLogical(key);
+    store.options().faults().beforeRead(actorId);
+    return store.rawGet(PhysicalKeys.physical(prefix, key));
+  }
+
+  /** Values of {@code keys} in the same order, null where absent. */
+  public List<byte[]> multiGet(List<byte[]> keys) {
+    store.options().faults().beforeRead(actorId);
+    List<byte[]> physical = new ArrayList<>(keys.size());
+    for (byte[] k : keys) {
+      PhysicalKeys.checkLogical(k);
+      physical.add(PhysicalKeys.physical(prefix, k));
+    }
+    return store.rawMultiGet(physical);
+  }
+
+  /** A bounded iterator over {@code range}; close it. */
+  public KeyValueIterator iterator(KeyRange range, boolean reverse) {
+    store.options().faults().beforeRead(actorId);
+    return store.newIterator(prefix, range, reverse);
+  }
+
+  /** Up to {@code limit} entries of {@code range} in key order. */
+  public List<KeyValue> scan(KeyRange range, int limit) {
+    return scan(range, limit, false);
+  }
+
+  /** Up to {@code limit} entries of {@code range}, in reverse key order when {@code reverse}. */
+  public List<KeyValue> scan(KeyRange range, int limit, boolean reverse) {
+    if (limit < 0) {
+      throw new IllegalArgumentException("limit must be >= 0");
+    }
+    List<KeyValue> out = new ArrayList<>(Math.min(limit, 256));
+    try (KeyValueIterator it = iterator(range, reverse)) {
+      while (out.size() < limit && it.hasNext()) {
+        out.add(it.next());
+      }
+    }
+    return out;
+  }
+
+  /** The first entry of {@code range} (last when {@code reverse}), or null when it is empty. */
+  public KeyValue first(KeyRange range, boolean reverse) {
+    try (KeyValueIterator it = iterator(range, reverse)) {
+      return it.hasNext() ? it.next() : null;
+    }
+  }
+
+  // ------------------------------------------------------------------ writes
+
+  public ActorBatch batch() {
+    return new ActorBatch();
+  }
+
+  public void put(byte[] key, byte[] value) {
+    commit(new ActorBatch().put(key, value));
+  }
+
+  public void delete(byte[] key) {
+    commit(new ActorBatch().delete(key));
+  }
+
+  public void deleteRange(KeyRange range) {
+    commit(new ActorBatch().deleteRange(range));
+  }
+
+  /** Deletes every key of the actor and its record, as one range delete. */
+  public void deleteAll() {
+    writeLock.lock();
+    try {
+      store.options().faults().beforeWrite(actorId, 1);
+      try (WriteBatch wb = new WriteBatch()) {
+        wb.deleteRange(prefix, PhysicalKeys.end(prefix, KeyRange.all()));
+        wb.delete(recordKey);
+        wb.delete(PhysicalKeys.migrationMarkerKey(actorId));
+        store.write(wb);
+      } catch (RocksDBException e) {
+        throw new StoreException("delete of actor " + actorId + " failed: " + e.getMessage(), e);
+      }
+      storageBytes = 0;
+      layoutVersion = Namespace.CURRENT_VERSION;
+      hasRecord = false;
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  /**
+   * Applies {@code batch} atomically. Checks key size, value size and the actor's storage quota first;
+   * on any failure nothing is written and the in-memory count is unchanged.
+   */
+  public void commit(ActorBatch batch) {
+    if (batch.isEmpty()) {
+      return;
+    }
+    Limits limits = store.options().limits();
+    writeLock.lock();
+    try {
+      long delta = 0;
+      boolean legacy = false;
+      // Sizes of keys touched earlier in this batch: value length, or -1 once deleted.
+      TreeMap<byte[], Integer> overlay = new TreeMap<>(UnsignedBytes.lexicographicalComparator());
+      List<KeyRange> deletedRanges = new ArrayList<>();
+      for (ActorBatch.Op op : batch.ops()) {
+        switch (op) {
+          case ActorBatch.Put p -> {
+            if (p.key().length > limits.maxKeyBytes()) {
+              throw new LimitExceededException(LimitExceededException.Limit.KEY_SIZE, p.key().length, limits.maxKeyBytes());
+            }
+            if (p.value().length > limits.maxValueBytes()) {
+              throw new LimitExceededException(
+                  LimitExceededException.Limit.VALUE_SIZE, p.value().length, limits.maxValueBytes());
+            }
+            delta -= currentSize(p.key(), overlay, deletedRanges);
+            delta += p.key().length + p.value().length;
+            overlay.put(p.key(), p.value().length);
+            legacy |= LegacyKeys.isLegacy(p.key());
+          }
+          case ActorBatch.Delete d -> {
+            if (d.key().length > limits.maxKeyBytes()) {
+              throw new LimitExceededException(LimitExceededException.Limit.KEY_SIZE, d.key().length, limits.maxKeyBytes());
+            }
+            delta -= currentSize(d.key(), overlay, deletedRanges);
+            overlay.put(d.key(), -1);
+          }
+          case ActorBatch.DeleteRange r -> {
+            delta -= rangeSize(r.range(), overlay, deletedRanges);
+            deletedRanges.add(r.range());
+            Map<byte[], Integer> inRange = subMap(overlay, r.range());
+            for (byte[] k : new ArrayList<>(inRange.keySet())) {
+              overlay.put(k, -1);
+            }
+          }
+        }
+      }
+      long newStorage = storageBytes + delta;
+      if (delta > 0 && newStorage > limits.maxStorageBytes()) {
+        throw new LimitExceededException(LimitExceededException.Limit.ACTOR_STORAGE, newStorage, limits.maxStorageBytes());
+      }
+      int newLayout = batch.layoutVersion() != null ? batch.layoutVersion() : legacy ? 0 : layoutVersion;
+      store.options().faults().beforeWrite(actorId, batch.size());
+      try (WriteBatch wb = new WriteBatch()) {
+        for (ActorBatch.Op op : batch.ops()) {
+          switch (op) {
+            case ActorBatch.Put p -> wb.put(PhysicalKeys.physical(prefix, p.key()), p.value());
+            case ActorBatch.Delete d -> wb.delete(PhysicalKeys.physical(prefix, d.key()));
+            case ActorBatch.DeleteRange r ->
+                wb.deleteRange(PhysicalKeys.begin(prefix, r.range()), PhysicalKeys.end(prefix, r.range()));
+          }
+        }
+        if (delta != 0 || newLayout != layoutVersion || !hasRecord) {
+          wb.put(recordKey, record(newStorage, newLayout));
+        }
+        store.write(wb);
+      } catch (RocksDBException e) {
+        throw new StoreException("write of " + batch.size() + " changes for actor " + actorId + " failed: " + e.getMessage(), e);
+      }
+      storageBytes = newStorage;
+      layoutVersion = newLayout;
+      hasRecord = true;
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  private static byte[] record(long storage, int layoutVersion) {
+    return ActorRecord.newBuilder().setStorageBytes(storage).setLayoutVersion(layoutVersion).build().toByteArray();
+  }
+
+  private static Map<byte[], Integer> subMap(TreeMap<byte[], Integer> overlay, KeyRange range) {
+    return range.unboundedEnd() ? overlay.tailMap(range.begin(), true) : overlay.subMap(range.begin(), true, range.end(), false);
+  }
+
+  private static boolean inAny(byte[] key, List<KeyRange> ranges) {
+    for (KeyRange r : ranges) {
+      if (r.contains(key)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Current size (key + value) of {@code key}, counting earlier changes of the same batch. */
+  private long currentSize(byte[] key, TreeMap<byte[], Integer> overlay, List<KeyRange> deletedRanges) {
+    Integer o = overlay.get(key);
+    if (o != null) {
+      return o < 0 ? 0 : key.length + o;
+    }
+    if (inAny(key, deletedRanges)) {
+      return 0;
+    }
+    byte[] v = store.rawGet(PhysicalKeys.physical(prefix, key));
+    return v == null ? 0 : key.length + v.length;
+  }
+
+  /** Bytes a range delete frees, counting earlier changes of the same batch. */
+  private long rangeSize(KeyRange range, TreeMap<byte[], Integer> overlay, List<KeyRange> deletedRanges) {
+    long total = 0;
+    try (KeyValueIterator it = store.newIterator(prefix, range, false)) {
+      while (it.hasNext()) {
+        KeyValue kv = it.next();
+        if (!overlay.containsKey(kv.key()) && !inAny(kv.key(), deletedRanges)) {
+          total += kv.key().length + kv.value().length;
+        }
+      }
+    }
+    for (Map.Entry<byte[], Integer> e : subMap(overlay, range).entrySet()) {
+      if (e.getValue() >= 0) {
+        total += e.getKey().length + e.getValue();
+      }
+    }
+    return total;
+  }
+
+  @Override
+  public String toString() {
+    return "ActorKeyspace[" + actorId + "]";
+  }
+}

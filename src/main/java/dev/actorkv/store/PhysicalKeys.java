@@ -1,0 +1,68 @@
+package dev.actorkv.store;
+
+import dev.actorkv.keyspace.KeyRange;
+import dev.actorkv.tuple.Tuple;
+import java.util.Arrays;
+
+/**
+ * Physical key layout (KEYSPACE.md section 5): {@code pack(actor_id)} then the logical key. Logical keys
+ * never start with 0xFF, so an actor's keys lie in {@code [prefix, prefix + FF)}, which excludes every
+ * other actor, including one whose id extends this one with a NUL ({@code pack("a\0")} starts with
+ * {@code pack("a") + FF}). Store-wide bookkeeping lives under keys starting 0xFF.
+ */
+final class PhysicalKeys {
+  static final byte RESERVED = (byte) 0xff;
+  /** {@code FF 01}: store format record. */
+  static final byte[] FORMAT_KEY = {RESERVED, 0x01};
+  /** {@code FF 02 + pack(actor_id)}: per-actor record (layout version, storage bytes). */
+  static final byte[] ACTOR_RECORDS = {RESERVED, 0x02};
+  /** {@code FF 03 + pack(actor_id)}: per-actor migration progress marker. */
+  static final byte[] MIGRATION_MARKERS = {RESERVED, 0x03};
+
+  private PhysicalKeys() {}
+
+  static byte[] actorPrefix(String actorId) {
+    return Tuple.of(actorId).pack();
+  }
+
+  static byte[] actorRecordKey(String actorId) {
+    return Tuple.of(actorId).packWithPrefix(ACTOR_RECORDS);
+  }
+
+  static byte[] migrationMarkerKey(String actorId) {
+    return Tuple.of(actorId).packWithPrefix(MIGRATION_MARKERS);
+  }
+
+  static String actorIdOfRecordKey(byte[] key) {
+    return Tuple.fromBytes(key, ACTOR_RECORDS.length).getString(0);
+  }
+
+  static byte[] physical(byte[] prefix, byte[] logical) {
+    byte[] out = Arrays.copyOf(prefix, prefix.length + logical.length);
+    System.arraycopy(logical, 0, out, prefix.length, logical.length);
+    return out;
+  }
+
+  /** Begin (inclusive) of the physical range of a logical range. */
+  static byte[] begin(byte[] prefix, KeyRange range) {
+    return physical(prefix, range.begin());
+  }
+
+  /** End (exclusive) of the physical range; an unbounded logical end stops at the reserved byte. */
+  static byte[] end(byte[] prefix, KeyRange range) {
+    byte[] end = range.end();
+    if (end.length == 0 || (end[0] & 0xff) == 0xff) {
+      return physical(prefix, new byte[] {RESERVED});
+    }
+    return physical(prefix, end);
+  }
+
+  static void checkLogical(byte[] key) {
+    if (key.length == 0) {
+      throw new InvalidKeyException("logical key must not be empty");
+    }
+    if (key[0] == RESERVED) {
+      throw new InvalidKeyException("logical keys must not start with the reserved byte 0xff");
+    }
+  }
+}

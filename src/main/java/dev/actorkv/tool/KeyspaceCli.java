@@ -1,0 +1,39 @@
+package dev.actorkv.tool;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * Entry point of the {@code keyspace} tool (KEYSPACE.md section 6). Each subcommand is its own class;
+ * bad input prints a one-line message on stderr and exits 2, never a stack trace.
+ */
+@Command(
+    name = "keyspace",
+    mixinStandardHelpOptions = true,
+    version = "keyspace (actor-kv) 0.1.0",
+    description = "Describe, dump, check, export, import and migrate actor keyspaces.",
+    subcommands = {CommandLine.HelpCommand.class})
+public final class KeyspaceCli implements Runnable {
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "missing command");
+  }
+
+  /** Builds the command line with every subcommand registered. */
+  static CommandLine commandLine() {
+    CommandLine cl = new CommandLine(new KeyspaceCli());
+    // Subcommands register here, one line each.
+    cl.setExecutionExceptionHandler(new Errors.Handler());
+    cl.setParameterExceptionHandler(new Errors.ParameterHandler());
+    return cl;
+  }
+
+  public static void main(String[] args) {
+    int code = commandLine().execute(args);
+    System.out.flush();
+    System.exit(code);
+  }
+}
