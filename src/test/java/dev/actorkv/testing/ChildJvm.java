@@ -1,0 +1,70 @@
+package dev.actorkv.testing;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Starts a child JVM running a main class from the test classpath, for crash tests that kill a real
+ * process with SIGKILL mid-write and then reopen the store in the test JVM.
+ */
+public final class ChildJvm implements AutoCloseable {
+  private final Process process;
+
+  private ChildJvm(Process process) {
+    this.process = process;
+  }
+
+  /**
+   * Starts {@code mainClass} with {@code args}; its stdout goes to {@code stdout} (a file the test reads
+   * for acknowledgements), stderr to {@code stdout + ".err"}.
+   */
+  public static ChildJvm start(Class<?> mainClass, Path stdout, String... args) throws IOException {
+    String java = ProcessHandle.current().info().command().orElse(
+        System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
+    List<String> cmd = new ArrayList<>();
+    cmd.add(java);
+    cmd.add("--enable-native-access=ALL-UNNAMED");
+    cmd.add("--sun-misc-unsafe-memory-access=allow");
+    cmd.add("-Xmx512m");
+    cmd.add("-cp");
+    cmd.add(System.getProperty("java.class.path"));
+    cmd.add(mainClass.getName());
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd)
+        .redirectOutput(stdout.toFile())
+        .redirectError(Path.of(stdout + ".err").toFile());
+    return new ChildJvm(pb.start());
+  }
+
+  public Process process() {
+    return process;
+  }
+
+  /** SIGKILL (no shutdown hooks, no flushing) and wait for the process to be gone. */
+  public void kill9() throws InterruptedException {
+    process.destroyForcibly();
+    if (!process.waitFor(30, TimeUnit.SECONDS)) {
+      throw new IllegalStateException("child JVM did not die after SIGKILL");
+    }
+  }
+
+  /** Waits for a normal exit and returns its code. */
+  public int waitFor(long timeout, TimeUnit unit) throws InterruptedException {
+    if (!process.waitFor(timeout, unit)) {
+      process.destroyForcibly();
+      throw new IllegalStateException("child JVM did not finish in " + timeout + " " + unit);
+    }
+    return process.exitValue();
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    if (process.isAlive()) {
+      kill9();
+    }
+  }
+}
