@@ -26,6 +26,8 @@ public final class KeyspaceCli implements Runnable {
   static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new KeyspaceCli());
     // Subcommands register here, one line each.
+    cl.addSubcommand(new TupleCommand());
+    cl.addSubcommand(new KeyCommand());
     cl.setExecutionExceptionHandler(new Errors.Handler());
     cl.setParameterExceptionHandler(new Errors.ParameterHandler());
     return cl;
