@@ -155,6 +155,9 @@ public final class ActorKeyspace {
 
   /** Values of {@code keys} in the same order, null where absent. */
   public List<byte[]> multiGet(List<byte[]> keys) {
+    if (keys.isEmpty()) {
+      return new ArrayList<>(); // RocksDB's multiGetAsList rejects an empty key list
+    }
     store.options().faults().beforeRead(actorId);
     List<byte[]> physical = new ArrayList<>(keys.size());
     for (byte[] k : keys) {
