@@ -28,6 +28,11 @@ public final class KeyspaceCli implements Runnable {
     // Subcommands register here, one line each.
     cl.addSubcommand(new TupleCommand());
     cl.addSubcommand(new KeyCommand());
+    cl.addSubcommand(new DemoCommand());
+    cl.addSubcommand(new DumpCommand());
+    cl.addSubcommand(new ExportCommand());
+    cl.addSubcommand(new ImportCommand());
+    cl.addSubcommand(new CheckCommand());
     cl.setExecutionExceptionHandler(new Errors.Handler());
     cl.setParameterExceptionHandler(new Errors.ParameterHandler());
     return cl;
