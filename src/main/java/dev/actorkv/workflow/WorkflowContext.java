@@ -1,12 +1,15 @@
 package dev.actorkv.workflow;
 
 import dev.actorkv.keyspace.WorkflowLocation;
+import dev.actorkv.queue.ActorQueue;
+import dev.actorkv.queue.Message;
 import dev.actorkv.workflow.proto.BranchResult;
 import dev.actorkv.workflow.proto.EntryMetadata;
 import dev.actorkv.workflow.proto.EntryStatus;
 import dev.actorkv.workflow.proto.HistoryEntry;
 import dev.actorkv.workflow.proto.JoinEntry;
 import dev.actorkv.workflow.proto.LoopEntry;
+import dev.actorkv.workflow.proto.MessagesEntry;
 import dev.actorkv.workflow.proto.RaceEntry;
 import dev.actorkv.workflow.proto.SleepEntry;
 import dev.actorkv.workflow.proto.StepEntry;
@@ -502,8 +505,57 @@ public final class WorkflowContext {
    * runs it again when a matching message arrives); after {@code timeout} from the first visit it
    * returns an empty list ({@link Duration#ZERO}: wait without limit).
    */
-  public List<ReceivedMessage> receive(String name, List<String> queueNames, int count, Duration timeout) {
-    return run.receiver().receive(this, name, queueNames, count, timeout);
+  public List<Message> receive(String name, List<String> queueNames, int count, Duration timeout) {
+    if (count < 1) {
+      throw new IllegalArgumentException("count must be >= 1, got " + count);
+    }
+    if (timeout.isNegative()) {
+      throw new IllegalArgumentException("timeout must not be negative");
+    }
+    ActorQueue queue = run.queue();
+    Located at = enter(name, HistoryEntry.KindCase.MESSAGES);
+    HistoryEntry entry = at.entry().orElseGet(() -> create(at, HistoryEntry.newBuilder().setMessages(MessagesEntry.newBuilder()
+        .setDeadlineMs(timeout.isZero() ? 0 : now().plus(timeout).toEpochMilli())
+        .addAllQueueNames(queueNames)
+        .setCount(count))));
+    MessagesEntry me = entry.getMessages();
+    if (me.getDone()) {
+      return me.getMessagesList().stream()
+          .map(m -> new Message(m.getId(), m.getName(), m.getBody().toByteArray(), Instant.ofEpochMilli(m.getCreatedAtMs()), m.getAttempt(), null))
+          .toList();
+    }
+    HistoryEntry pending = entry;
+    EntryMetadata pendingMd = run.history().metadata(entry.getId()).orElseThrow();
+    List<Message> got = queue.receiveInto(queueNames, count, (messages, queueChanges) -> {
+      MessagesEntry.Builder done = pending.getMessages().toBuilder().setDone(true);
+      for (Message m : messages) {
+        done.addMessages(dev.actorkv.workflow.proto.ReceivedMessage.newBuilder()
+            .setId(m.id()).setName(m.name()).setBody(ByteString.copyFrom(m.body()))
+            .setCreatedAtMs(m.createdAt().toEpochMilli()).setAttempt(m.attempt()));
+      }
+      run.history().putEntry(at.location(), pending.toBuilder().setMessages(done).build());
+      complete(pending.getId());
+      try {
+        // The queue's removal and the recorded messages: one atomic write.
+        run.flush(queueChanges);
+      } catch (RuntimeException e) {
+        // Not written: the messages stay queued, so history must not claim them either.
+        run.history().putEntry(at.location(), pending);
+        run.history().putMetadata(pending.getId(), pendingMd);
+        throw e;
+      }
+    });
+    if (!got.isEmpty()) {
+      return got;
+    }
+    checkCancelled();
+    if (me.getDeadlineMs() != 0 && now().toEpochMilli() >= me.getDeadlineMs()) {
+      run.history().putEntry(at.location(), entry.toBuilder().setMessages(me.toBuilder().setDone(true)).build());
+      complete(entry.getId());
+      return List.of();
+    }
+    throw suspend(new Suspension.Wake(me.getDeadlineMs() == 0 ? null : Instant.ofEpochMilli(me.getDeadlineMs()), true,
+        Set.copyOf(queueNames)));
   }
 
   // ------------------------------------------------------------------ plumbing
