@@ -217,11 +217,11 @@ public final class WorkflowEngine {
     if (stack.length() > MAX_STACK_TRACE_CHARS) {
       stack = stack.substring(0, MAX_STACK_TRACE_CHARS);
     }
-    WorkflowError error = WorkflowError.newBuilder()
+    WorkflowError error = fit(WorkflowError.newBuilder()
         .setType(cause.getClass().getName())
         .setMessage(String.valueOf(cause.getMessage()))
         .setStackTrace(stack)
-        .build();
+        .build());
     history.setField(WorkflowField.ERROR, error.toByteArray());
     history.setState(stateValue(WorkflowStateCode.WORKFLOW_FAILED));
     history.flush();
@@ -229,6 +229,22 @@ public final class WorkflowEngine {
       return new WorkflowOutcome.Cancelled<>();
     }
     return new WorkflowOutcome.Failed<>(WorkflowFailure.of(error));
+  }
+
+  /** The error, shortened (stack trace first, then message) until it fits the store's value limit. */
+  private WorkflowError fit(WorkflowError error) {
+    int max = actor.limits().maxValueBytes();
+    if (error.getSerializedSize() <= max) {
+      return error;
+    }
+    WorkflowError e = error.toBuilder().clearStackTrace().build();
+    int over = e.getSerializedSize() - max;
+    if (over > 0) {
+      String m = e.getMessage();
+      // Characters are at most 3 UTF-8 bytes here; cut generously, then mark the cut.
+      e = e.toBuilder().setMessage(m.substring(0, Math.max(0, m.length() - over - 16)) + "...").build();
+    }
+    return e;
   }
 
   private WorkflowFailure recordedFailure() {

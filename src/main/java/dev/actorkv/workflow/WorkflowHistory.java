@@ -302,6 +302,9 @@ public final class WorkflowHistory {
    */
   public void putEntry(WorkflowLocation loc, HistoryEntry value) {
     byte[] key = WorkflowKeys.history(loc);
+    if (value.getId().isEmpty() || value.getKindCase() == HistoryEntry.KindCase.KIND_NOT_SET) {
+      throw new IllegalArgumentException("a history entry needs an id and a kind");
+    }
     int size = value.getSerializedSize();
     if (size > actor.limits().maxValueBytes()) {
       throw new LimitExceededException(LimitExceededException.Limit.VALUE_SIZE, size, actor.limits().maxValueBytes());
@@ -311,6 +314,15 @@ public final class WorkflowHistory {
     }
     lock.lock();
     try {
+      for (WorkflowLocation.Segment seg : loc.segments()) {
+        long index = switch (seg) {
+          case WorkflowLocation.Name n -> n.index();
+          case WorkflowLocation.Loop l -> l.loopNameIndex();
+        };
+        if (index >= names.size()) {
+          throw new IllegalArgumentException("location " + loc + " uses name index " + index + ", which is not registered");
+        }
+      }
       Entry previous = entries.put(key, new Entry(loc, value));
       if (previous == null) {
         scopeSizes.merge(loc.parent(), 1, Integer::sum);
