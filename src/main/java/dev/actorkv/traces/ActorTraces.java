@@ -366,13 +366,18 @@ public final class ActorTraces implements AutoCloseable {
   }
 
   private void add(long bucket, Entry e) {
-    ChunkBuilder b = filling.computeIfAbsent(bucket, k -> new ChunkBuilder(k, options.maxChunkBytes()));
-    long before = b.size();
+    // A new chunk's header counts too: buffered bytes are what the chunks will encode to.
+    ChunkBuilder b = filling.get(bucket);
+    long before = b == null ? 0 : b.size();
+    if (b == null) {
+      b = new ChunkBuilder(bucket, options.maxChunkBytes());
+      filling.put(bucket, b);
+    }
     if (!b.add(e)) {
       seal(b);
       b = new ChunkBuilder(bucket, options.maxChunkBytes());
       filling.put(bucket, b);
-      before = b.size();
+      before = 0;
       if (!b.add(e)) {
         throw new IllegalStateException("admitted record does not fit an empty chunk");
       }
