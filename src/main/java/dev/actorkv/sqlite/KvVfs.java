@@ -29,12 +29,14 @@ import java.util.UUID;
  * registry: the VFS knows its actor.
  *
  * <p>Atomic commits: writes to the main database file are staged in memory and reach the store as ONE
- * batch when SQLite syncs the file at commit ({@code SQLITE_FCNTL_SYNC}, which SQLite sends even with
- * {@code synchronous=OFF}, then {@code xSync}), with the end of the transaction (commit phase two,
- * unlock) as backstops. The database opens with an in-memory rollback journal, so the store only ever
- * holds complete transactions. Journal and WAL files, if a user switches to them, are written through
- * (each write one batch) and staged main-file writes still reach the store only at sync, which keeps
- * SQLite's own ordering guarantees.
+ * batch at {@code SQLITE_FCNTL_COMMIT_PHASETWO}, which the pager sends (and whose result it checks) after
+ * every write, truncation and sync of a committed transaction, with any mode of {@code synchronous}. The
+ * database opens with an in-memory rollback journal, so the store only ever holds complete transactions;
+ * a rollback sends no phase two and its staged writes restore the committed bytes. When the user switches
+ * to an on-store journal ({@code journal_mode=DELETE/TRUNCATE/PERSIST}), journal writes are written
+ * through (each one batch) and staged main-file writes are also flushed at every sync of the main file,
+ * which is the ordering SQLite's journal protocol (including hot-journal rollback) relies on. Unlock to
+ * SHARED or NONE, the end of a transaction in normal locking mode, flushes too.
  *
  * <p>Upcalls never let an exception cross into C: each catches everything, records the Java cause for
  * {@link #takeError()} and returns an SQLITE_IOERR code, after which the staged writes are gone (memory
@@ -244,6 +246,27 @@ final class KvVfs implements AutoCloseable {
     } catch (Throwable t) {
       return fail(t, errorCode);
     }
+  }
+
+  /**
+   * A sync of a file. With the in-memory journal the main file's staged writes wait for commit phase
+   * two (a VACUUM, for one, syncs before its final truncation); with a journal file in the store, SQLite
+   * needs the main file durable at each sync, before it finalizes or deletes the journal.
+   */
+  private int syncPoint(OpenFile f) {
+    if (!f.stagedUntilSync || journalFileOpen()) {
+      return flush(f, SqliteCodes.IOERR_FSYNC);
+    }
+    return SqliteCodes.OK;
+  }
+
+  private boolean journalFileOpen() {
+    for (OpenFile o : files.values()) {
+      if (o.store != null && !o.stagedUntilSync) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static String cString(MemorySegment p) {
@@ -477,7 +500,7 @@ final class KvVfs implements AutoCloseable {
 
   int xSync(MemorySegment pFile, int flags) {
     try {
-      return flush(file(pFile), SqliteCodes.IOERR_FSYNC);
+      return syncPoint(file(pFile));
     } catch (Throwable t) {
       return fail(t, SqliteCodes.IOERR_FSYNC);
     }
@@ -532,7 +555,7 @@ final class KvVfs implements AutoCloseable {
     try {
       OpenFile f = file(pFile);
       return switch (op) {
-        case SqliteCodes.FCNTL_SYNC -> flush(f, SqliteCodes.IOERR_FSYNC);
+        case SqliteCodes.FCNTL_SYNC -> syncPoint(f);
         case SqliteCodes.FCNTL_COMMIT_PHASETWO -> flush(f, SqliteCodes.IOERR_FSYNC);
         case SqliteCodes.FCNTL_LOCKSTATE -> {
           pArg.reinterpret(4).set(JAVA_INT, 0, f.lock);
