@@ -45,7 +45,8 @@ public final class MigrationCounts {
     return new MigrationCounts(m);
   }
 
-  MigrationCounts plus(MigrationCounts other) {
+  /** These counts plus {@code other}'s, namespace by namespace. */
+  public MigrationCounts plus(MigrationCounts other) {
     MigrationCounts out = this;
     for (Map.Entry<Namespace, NamespaceCounts> e : other.counts.entrySet()) {
       out = out.plus(e.getKey(), e.getValue());

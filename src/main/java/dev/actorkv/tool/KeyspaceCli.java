@@ -26,6 +26,7 @@ public final class KeyspaceCli implements Runnable {
   static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new KeyspaceCli());
     // Subcommands register here, one line each.
+    cl.addSubcommand(new MigrateCommand());
     cl.setExecutionExceptionHandler(new Errors.Handler());
     cl.setParameterExceptionHandler(new Errors.ParameterHandler());
     return cl;
