@@ -25,10 +25,23 @@ public final class Tuple implements Comparable<Tuple> {
   // Normalized elements, never mutated after construction and never handed out. A plain array keeps
   // construction and decoding to one allocation besides the elements themselves.
   private final Object[] elements;
+  // Levels of nested tuples below this one (0 when no element is a tuple); bounded so that every tuple
+  // that can be built can also be decoded.
+  private final int nesting;
   private int hash;
 
   private Tuple(Object[] elements) {
     this.elements = elements;
+    int n = 0;
+    for (Object e : elements) {
+      if (e instanceof Tuple t && t.nesting + 1 > n) {
+        n = t.nesting + 1;
+      }
+    }
+    if (n >= TupleCodec.MAX_DEPTH) {
+      throw new IllegalArgumentException("tuples nested more than " + (TupleCodec.MAX_DEPTH - 1) + " levels deep");
+    }
+    this.nesting = n;
   }
 
   /** Wraps an array of normalized elements that nobody else holds. */
