@@ -17,11 +17,10 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(
     name = "demo",
     mixinStandardHelpOptions = true,
-    description = {
-      "Writes a sample actor (\"" + DemoCommand.ACTOR + "\") that uses every namespace through the library",
-      "(persisted state, connections, inspector token, user KV, then each manager's demo), and prints its",
-      "tree as 'dump' does. Creates the store when DB is new; running it again rewrites the actor from scratch."
-    })
+    description =
+        "Writes a sample actor (\"" + DemoCommand.ACTOR + "\") that uses every namespace through the library "
+            + "(persisted state, connections, inspector token, user KV, then each manager's demo), and prints its "
+            + "tree as 'dump' does. Creates the store when DB is new; running it again rewrites the actor from scratch.")
 final class DemoCommand implements Callable<Integer> {
   static final String ACTOR = "demo-actor";
 
