@@ -210,9 +210,9 @@ class QueueConcurrencyTest {
       try {
         q.receive(List.of("other"), 1, Duration.ofSeconds(60));
       } catch (IllegalStateException e) {
-        outcome.set(1);
+        outcome.addAndGet(1);
       } catch (InterruptedException e) {
-        outcome.set(2);
+        outcome.addAndGet(2);
       }
     });
     Thread waiter = Thread.ofPlatform().start(() -> {
