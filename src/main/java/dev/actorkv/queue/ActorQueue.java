@@ -1,5 +1,6 @@
 package dev.actorkv.queue;
 
+import dev.actorkv.keyspace.KeyFormatException;
 import dev.actorkv.keyspace.KeyRange;
 import dev.actorkv.keyspace.QueueKeys;
 import dev.actorkv.store.ActorBatch;
@@ -83,7 +84,7 @@ public final class ActorQueue implements AutoCloseable {
     this.keyspace = keyspace;
     this.options = options;
     this.clock = options.clock();
-    this.recoveredProblems = audit.problems();
+    this.recoveredProblems = List.copyOf(audit.problems());
     long now = clock.millis();
     audit.messages().forEach((id, m) -> {
       Slot s = new Slot(m.name(), m.createdAtMillis(), m.attempts(), m.leaseExpiresAtMillis(), m.expectsResponse());
@@ -559,7 +560,11 @@ public final class ActorQueue implements AutoCloseable {
         long lastId = afterId;
         while (out.size() < limit && it.hasNext()) {
           KeyValue kv = it.next();
-          lastId = QueueKeys.messageId(kv.key());
+          try {
+            lastId = QueueKeys.messageId(kv.key());
+          } catch (KeyFormatException e) {
+            continue; // a malformed key under the message prefix: reported by QueueAudit, never a message
+          }
           if (!corrupt.containsKey(lastId)) {
             try {
               out.add(toMessage(lastId, QueueCodec.decodeMessage(kv.value())));
