@@ -512,7 +512,6 @@ public final class WorkflowContext {
     if (timeout.isNegative()) {
       throw new IllegalArgumentException("timeout must not be negative");
     }
-    ActorQueue queue = run.queue();
     Located at = enter(name, HistoryEntry.KindCase.MESSAGES);
     HistoryEntry entry = at.entry().orElseGet(() -> create(at, HistoryEntry.newBuilder().setMessages(MessagesEntry.newBuilder()
         .setDeadlineMs(timeout.isZero() ? 0 : now().plus(timeout).toEpochMilli())
@@ -524,6 +523,7 @@ public final class WorkflowContext {
           .map(m -> new Message(m.getId(), m.getName(), m.getBody().toByteArray(), Instant.ofEpochMilli(m.getCreatedAtMs()), m.getAttempt(), null))
           .toList();
     }
+    ActorQueue queue = run.queue();
     HistoryEntry pending = entry;
     EntryMetadata pendingMd = run.history().metadata(entry.getId()).orElseThrow();
     List<Message> got = queue.receiveInto(queueNames, count, (messages, queueChanges) -> {
