@@ -60,13 +60,16 @@ final class TracesInspector implements NamespaceInspector {
       Tracer tracer = provider.get("dev.actorkv.demo", "1.0");
       Span request = tracer.spanBuilder("handle-request").setSpanKind(SpanKind.SERVER)
           .setAttribute("actor.id", actor.actorId()).startSpan();
-      try (Scope ignored = request.makeCurrent()) {
+      Scope current = request.makeCurrent();
+      try {
         Span query = tracer.spanBuilder("sqlite-query").setSpanKind(SpanKind.CLIENT)
             .addLink(request.getSpanContext()).startSpan();
         query.setAttribute("db.statement", "SELECT * FROM items");
         query.addEvent("rows", Attributes.of(AttributeKey.longKey("count"), 3L));
         query.setStatus(StatusCode.ERROR, "demo error");
         query.end();
+      } finally {
+        current.close();
       }
       request.setStatus(StatusCode.OK);
       request.end();
