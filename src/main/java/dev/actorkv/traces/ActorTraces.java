@@ -479,16 +479,23 @@ public final class ActorTraces implements AutoCloseable {
       int written = 0;
       try {
         for (PendingChunk c : chunks) {
-          if (c.id < 0) {
-            c.id = allocateId(c.bucket);
-          } else if (c.attempted) {
-            // A failed commit wrote nothing; still, never overwrite: check what the key holds.
+          if (c.id >= 0 && c.attempted) {
+            // A failed commit wrote nothing, so the chunk keeps its id; still, never overwrite: check
+            // what the key holds (the chunk itself if the failure came after the write).
             byte[] existing = actor.get(TracesKeys.chunk(c.bucket, c.id));
             if (existing != null) {
               if (Arrays.equals(existing, c.value)) {
                 done.add(c);
                 continue;
               }
+              c.id = -1;
+            }
+          }
+          if (c.id < 0) {
+            c.id = allocateId(c.bucket);
+            // A point read per new chunk keeps "never overwrite" true even if another writer (a second
+            // manager on the same actor, against the documented rule) took ids of this bucket.
+            while (actor.get(TracesKeys.chunk(c.bucket, c.id)) != null) {
               c.id = allocateId(c.bucket);
             }
           }
