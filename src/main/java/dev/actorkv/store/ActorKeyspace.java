@@ -29,6 +29,7 @@ public final class ActorKeyspace {
   private final byte[] prefix;
   private final byte[] recordKey;
   private final ReentrantLock writeLock = new ReentrantLock();
+  private final ReentrantLock legacyLock = new ReentrantLock();
   /** Exact storage in bytes; guarded by writeLock for writes, volatile for reads. */
   private volatile long storageBytes;
   private volatile int layoutVersion;
@@ -103,6 +104,29 @@ public final class ActorKeyspace {
     return layoutVersion;
   }
 
+  /**
+   * The actor's migration marker as last written by {@link ActorBatch#setMigrationMarker}, or null when
+   * there is none. Opaque to the store; the migration engine defines its format.
+   */
+  public byte[] migrationMarker() {
+    return store.migrationMarker(actorId);
+  }
+
+  /**
+   * Runs {@code handler} when the actor still holds legacy-layout data, at most one handler at a time
+   * per actor, so that concurrent {@link ActorStore#actor} calls do not migrate the same actor twice.
+   */
+  void resolveLegacy(LegacyHandler handler) {
+    legacyLock.lock();
+    try {
+      if (layoutVersion == 0) {
+        handler.onLegacyActor(this);
+      }
+    } finally {
+      legacyLock.unlock();
+    }
+  }
+
   /** Counts storage by a full scan of the actor's keys (does not change the recorded count). */
   public long scanStorageBytes() {
     long total = 0;
@@ -155,6 +179,9 @@ public final class ActorKeyspace {
 
   /** Values of {@code keys} in the same order, null where absent. */
   public List<byte[]> multiGet(List<byte[]> keys) {
+    if (keys.isEmpty()) {
+      return new ArrayList<>(); // RocksDB's multiGetAsList rejects an empty key list
+    }
     store.options().faults().beforeRead(actorId);
     List<byte[]> physical = new ArrayList<>(keys.size());
     for (byte[] k : keys) {
@@ -251,7 +278,11 @@ public final class ActorKeyspace {
       // Sizes of keys touched earlier in this batch: value length, or -1 once deleted.
       TreeMap<byte[], Integer> overlay = new TreeMap<>(UnsignedBytes.lexicographicalComparator());
       List<KeyRange> deletedRanges = new ArrayList<>();
-      for (ActorBatch.Op op : batch.ops()) {
+      List<ActorBatch.Op> ops = batch.ops();
+      // Physical keys of puts and deletes, built once for both the size lookup and the write.
+      byte[][] physical = new byte[ops.size()][];
+      for (int i = 0; i < ops.size(); i++) {
+        ActorBatch.Op op = ops.get(i);
         switch (op) {
           case ActorBatch.Put p -> {
             if (p.key().length > limits.maxKeyBytes()) {
@@ -261,7 +292,8 @@ public final class ActorKeyspace {
               throw new LimitExceededException(
                   LimitExceededException.Limit.VALUE_SIZE, p.value().length, limits.maxValueBytes());
             }
-            delta -= currentSize(p.key(), overlay, deletedRanges);
+            physical[i] = PhysicalKeys.physical(prefix, p.key());
+            delta -= currentSize(p.key(), physical[i], overlay, deletedRanges);
             delta += p.key().length + p.value().length;
             overlay.put(p.key(), p.value().length);
             legacy |= LegacyKeys.isLegacy(p.key());
@@ -270,7 +302,8 @@ public final class ActorKeyspace {
             if (d.key().length > limits.maxKeyBytes()) {
               throw new LimitExceededException(LimitExceededException.Limit.KEY_SIZE, d.key().length, limits.maxKeyBytes());
             }
-            delta -= currentSize(d.key(), overlay, deletedRanges);
+            physical[i] = PhysicalKeys.physical(prefix, d.key());
+            delta -= currentSize(d.key(), physical[i], overlay, deletedRanges);
             overlay.put(d.key(), -1);
           }
           case ActorBatch.DeleteRange r -> {
@@ -290,16 +323,29 @@ public final class ActorKeyspace {
       int newLayout = batch.layoutVersion() != null ? batch.layoutVersion() : legacy ? 0 : layoutVersion;
       store.options().faults().beforeWrite(actorId, batch.size());
       try (WriteBatch wb = new WriteBatch()) {
-        for (ActorBatch.Op op : batch.ops()) {
-          switch (op) {
-            case ActorBatch.Put p -> wb.put(PhysicalKeys.physical(prefix, p.key()), p.value());
-            case ActorBatch.Delete d -> wb.delete(PhysicalKeys.physical(prefix, d.key()));
-            case ActorBatch.DeleteRange r ->
-                wb.deleteRange(PhysicalKeys.begin(prefix, r.range()), PhysicalKeys.end(prefix, r.range()));
+        for (int i = 0; i < ops.size(); i++) {
+          switch (ops.get(i)) {
+            case ActorBatch.Put p -> wb.put(physical[i], p.value());
+            case ActorBatch.Delete d -> wb.delete(physical[i]);
+            case ActorBatch.DeleteRange r -> {
+              byte[] begin = PhysicalKeys.begin(prefix, r.range());
+              byte[] end = PhysicalKeys.end(prefix, r.range());
+              if (java.util.Arrays.compareUnsigned(begin, end) < 0) { // an empty range is not a RocksDB range
+                wb.deleteRange(begin, end);
+              }
+            }
           }
         }
         if (delta != 0 || newLayout != layoutVersion || !hasRecord) {
           wb.put(recordKey, record(newStorage, newLayout));
+        }
+        byte[] marker = batch.migrationMarker();
+        if (marker != null) {
+          if (marker.length == 0) {
+            wb.delete(PhysicalKeys.migrationMarkerKey(actorId));
+          } else {
+            wb.put(PhysicalKeys.migrationMarkerKey(actorId), marker);
+          }
         }
         store.write(wb);
       } catch (RocksDBException e) {
@@ -331,7 +377,7 @@ public final class ActorKeyspace {
   }
 
   /** Current size (key + value) of {@code key}, counting earlier changes of the same batch. */
-  private long currentSize(byte[] key, TreeMap<byte[], Integer> overlay, List<KeyRange> deletedRanges) {
+  private long currentSize(byte[] key, byte[] physicalKey, TreeMap<byte[], Integer> overlay, List<KeyRange> deletedRanges) {
     Integer o = overlay.get(key);
     if (o != null) {
       return o < 0 ? 0 : key.length + o;
@@ -339,8 +385,8 @@ public final class ActorKeyspace {
     if (inAny(key, deletedRanges)) {
       return 0;
     }
-    byte[] v = store.rawGet(PhysicalKeys.physical(prefix, key));
-    return v == null ? 0 : key.length + v.length;
+    int length = store.rawValueLength(physicalKey);
+    return length < 0 ? 0 : key.length + length;
   }
 
   /** Bytes a range delete frees, counting earlier changes of the same batch. */
