@@ -15,8 +15,8 @@ import java.util.List;
  * The invariants of one actor's SQLite files, checked by one bounded scan per file: the size record
  * decodes and agrees with the chunks, every chunk but the last is full, no chunk lies past the size, and
  * a non-empty main file starts with a valid SQLite header whose page size divides the file size. With
- * {@link #integrityCheck} it also runs {@code PRAGMA integrity_check} (read-only: skipped when a journal
- * would make opening roll it back).
+ * {@link #integrityCheck} it also runs {@code PRAGMA integrity_check} (read-only: skipped when a hot
+ * journal would make opening roll it back).
  */
 public final class SqliteAudit {
   private static final byte[] MAGIC = "SQLite format 3\0".getBytes(StandardCharsets.ISO_8859_1);
@@ -47,8 +47,7 @@ public final class SqliteAudit {
    */
   public static SqliteAudit integrityCheck(ActorKeyspace actor) {
     List<String> problems = layoutProblems(actor);
-    if (!problems.isEmpty() || PageStore.open(actor, SqliteFile.MAIN).size() == 0
-        || PageStore.open(actor, SqliteFile.JOURNAL).size() > 0) {
+    if (!problems.isEmpty() || PageStore.open(actor, SqliteFile.MAIN).size() == 0 || hotJournal(actor)) {
       return new SqliteAudit(problems);
     }
     try (SqliteDatabase db = SqliteDatabase.open(actor)) {
@@ -63,6 +62,24 @@ public final class SqliteAudit {
     }
     return new SqliteAudit(problems);
   }
+
+  /**
+   * Whether the rollback journal holds a transaction SQLite would roll back on the next open (its
+   * header starts with the journal magic; a finalized journal is deleted, truncated or zeroed).
+   */
+  public static boolean hotJournal(ActorKeyspace actor) {
+    PageStore journal = PageStore.open(actor, SqliteFile.JOURNAL);
+    if (journal.size() < JOURNAL_MAGIC.length) {
+      return false;
+    }
+    byte[] head = new byte[JOURNAL_MAGIC.length];
+    journal.read(0, head, 0, head.length);
+    return Arrays.equals(head, JOURNAL_MAGIC);
+  }
+
+  private static final byte[] JOURNAL_MAGIC = {
+    (byte) 0xd9, (byte) 0xd5, 0x05, (byte) 0xf9, 0x20, (byte) 0xa1, 0x63, (byte) 0xd7
+  };
 
   private static List<String> layoutProblems(ActorKeyspace actor) {
     List<String> problems = new ArrayList<>();
