@@ -13,6 +13,7 @@ final class Inspectors {
     all.add(new QueueInspector());
     all.add(new WorkflowInspector());
     all.add(new TracesInspector());
+    all.add(new SqliteInspector());
     return List.copyOf(all);
   }
 }
