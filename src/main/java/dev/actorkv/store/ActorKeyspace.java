@@ -179,6 +179,9 @@ public final class ActorKeyspace {
 
   /** Values of {@code keys} in the same order, null where absent. */
   public List<byte[]> multiGet(List<byte[]> keys) {
+    if (keys.isEmpty()) {
+      return new ArrayList<>(); // RocksDB's multiGetAsList rejects an empty key list
+    }
     store.options().faults().beforeRead(actorId);
     List<byte[]> physical = new ArrayList<>(keys.size());
     for (byte[] k : keys) {
@@ -275,7 +278,11 @@ public final class ActorKeyspace {
       // Sizes of keys touched earlier in this batch: value length, or -1 once deleted.
       TreeMap<byte[], Integer> overlay = new TreeMap<>(UnsignedBytes.lexicographicalComparator());
       List<KeyRange> deletedRanges = new ArrayList<>();
-      for (ActorBatch.Op op : batch.ops()) {
+      List<ActorBatch.Op> ops = batch.ops();
+      // Physical keys of puts and deletes, built once for both the size lookup and the write.
+      byte[][] physical = new byte[ops.size()][];
+      for (int i = 0; i < ops.size(); i++) {
+        ActorBatch.Op op = ops.get(i);
         switch (op) {
           case ActorBatch.Put p -> {
             if (p.key().length > limits.maxKeyBytes()) {
@@ -285,7 +292,8 @@ public final class ActorKeyspace {
               throw new LimitExceededException(
                   LimitExceededException.Limit.VALUE_SIZE, p.value().length, limits.maxValueBytes());
             }
-            delta -= currentSize(p.key(), overlay, deletedRanges);
+            physical[i] = PhysicalKeys.physical(prefix, p.key());
+            delta -= currentSize(p.key(), physical[i], overlay, deletedRanges);
             delta += p.key().length + p.value().length;
             overlay.put(p.key(), p.value().length);
             legacy |= LegacyKeys.isLegacy(p.key());
@@ -294,7 +302,8 @@ public final class ActorKeyspace {
             if (d.key().length > limits.maxKeyBytes()) {
               throw new LimitExceededException(LimitExceededException.Limit.KEY_SIZE, d.key().length, limits.maxKeyBytes());
             }
-            delta -= currentSize(d.key(), overlay, deletedRanges);
+            physical[i] = PhysicalKeys.physical(prefix, d.key());
+            delta -= currentSize(d.key(), physical[i], overlay, deletedRanges);
             overlay.put(d.key(), -1);
           }
           case ActorBatch.DeleteRange r -> {
@@ -314,12 +323,17 @@ public final class ActorKeyspace {
       int newLayout = batch.layoutVersion() != null ? batch.layoutVersion() : legacy ? 0 : layoutVersion;
       store.options().faults().beforeWrite(actorId, batch.size());
       try (WriteBatch wb = new WriteBatch()) {
-        for (ActorBatch.Op op : batch.ops()) {
-          switch (op) {
-            case ActorBatch.Put p -> wb.put(PhysicalKeys.physical(prefix, p.key()), p.value());
-            case ActorBatch.Delete d -> wb.delete(PhysicalKeys.physical(prefix, d.key()));
-            case ActorBatch.DeleteRange r ->
-                wb.deleteRange(PhysicalKeys.begin(prefix, r.range()), PhysicalKeys.end(prefix, r.range()));
+        for (int i = 0; i < ops.size(); i++) {
+          switch (ops.get(i)) {
+            case ActorBatch.Put p -> wb.put(physical[i], p.value());
+            case ActorBatch.Delete d -> wb.delete(physical[i]);
+            case ActorBatch.DeleteRange r -> {
+              byte[] begin = PhysicalKeys.begin(prefix, r.range());
+              byte[] end = PhysicalKeys.end(prefix, r.range());
+              if (java.util.Arrays.compareUnsigned(begin, end) < 0) { // an empty range is not a RocksDB range
+                wb.deleteRange(begin, end);
+              }
+            }
           }
         }
         if (delta != 0 || newLayout != layoutVersion || !hasRecord) {
@@ -363,7 +377,7 @@ public final class ActorKeyspace {
   }
 
   /** Current size (key + value) of {@code key}, counting earlier changes of the same batch. */
-  private long currentSize(byte[] key, TreeMap<byte[], Integer> overlay, List<KeyRange> deletedRanges) {
+  private long currentSize(byte[] key, byte[] physicalKey, TreeMap<byte[], Integer> overlay, List<KeyRange> deletedRanges) {
     Integer o = overlay.get(key);
     if (o != null) {
       return o < 0 ? 0 : key.length + o;
@@ -371,8 +385,8 @@ public final class ActorKeyspace {
     if (inAny(key, deletedRanges)) {
       return 0;
     }
-    byte[] v = store.rawGet(PhysicalKeys.physical(prefix, key));
-    return v == null ? 0 : key.length + v.length;
+    int length = store.rawValueLength(physicalKey);
+    return length < 0 ? 0 : key.length + length;
   }
 
   /** Bytes a range delete frees, counting earlier changes of the same batch. */
