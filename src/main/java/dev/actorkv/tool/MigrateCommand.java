@@ -153,6 +153,7 @@ final class MigrateCommand implements Callable<Integer> {
     if (c.conflicts() > 0) {
       parts.add(c.conflicts() + " conflicts (need --prefer legacy|v1)");
     }
-    return String.join(", ", parts) + " (" + c.legacyKeys() + " legacy keys, " + c.legacyBytes() + " bytes)";
+    return String.join(", ", parts) + " (" + c.legacyKeys() + (c.legacyKeys() == 1 ? " legacy key, " : " legacy keys, ")
+        + c.legacyBytes() + " bytes)";
   }
 }
