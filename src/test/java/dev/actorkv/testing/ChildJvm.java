@@ -37,7 +37,23 @@ public final class ChildJvm implements AutoCloseable {
     ProcessBuilder pb = new ProcessBuilder(cmd)
         .redirectOutput(stdout.toFile())
         .redirectError(Path.of(stdout + ".err").toFile());
+    // RocksDB extracts its 15 MB native library to a fresh temp file per JVM and deletes it only on a
+    // normal exit, so every SIGKILL would leak one; children of this JVM share one extraction directory.
+    pb.environment().put("ROCKSDB_SHAREDLIB_DIR", NativeLibraryDir.PATH.toString());
     return new ChildJvm(pb.start());
+  }
+
+  /** One directory per test JVM, made on first use, where child JVMs extract RocksDB's library. */
+  private static final class NativeLibraryDir {
+    static final Path PATH = create();
+
+    private static Path create() {
+      try {
+        return java.nio.file.Files.createTempDirectory("actorkv-child-jni-");
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }
   }
 
   public Process process() {
