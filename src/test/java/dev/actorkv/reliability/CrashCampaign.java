@@ -35,6 +35,12 @@ final class CrashCampaign {
   }
 
   Result run(int cycles) throws IOException, InterruptedException {
+    return run(cycles, java.time.Duration.ofDays(1));
+  }
+
+  /** Runs up to {@code cycles} kill cycles, stopping early (between cycles) once {@code maxTime} has passed. */
+  Result run(int cycles, java.time.Duration maxTime) throws IOException, InterruptedException {
+    long stopAt = System.nanoTime() + maxTime.toNanos();
     Path db = root.resolve("crash-db");
     SplittableRandom timing = new SplittableRandom(seed ^ 0x5DEECE66DL);
     CrashModel model = new CrashModel();
@@ -44,7 +50,7 @@ final class CrashCampaign {
     long inFlightApplied = 0;
     int earlyKills = 0;
     int cycle = 0;
-    for (; cycle < cycles && violations.isEmpty(); cycle++) {
+    for (; cycle < cycles && violations.isEmpty() && System.nanoTime() < stopAt; cycle++) {
       Path ack = root.resolve("ack-" + cycle + ".log");
       Files.createFile(ack);
       try (ChildJvm child = ChildJvm.start(CrashWorkload.class, root.resolve("child-" + (cycle % 2) + ".out"),
