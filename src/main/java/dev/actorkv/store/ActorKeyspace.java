@@ -155,6 +155,9 @@ public final class ActorKeyspace {
 
   /** Values of {@code keys} in the same order, null where absent. */
   public List<byte[]> multiGet(List<byte[]> keys) {
+    if (keys.isEmpty()) {
+      return new ArrayList<>(); // RocksDB's multiGetAsList rejects an empty key list
+    }
     store.options().faults().beforeRead(actorId);
     List<byte[]> physical = new ArrayList<>(keys.size());
     for (byte[] k : keys) {
@@ -181,10 +184,11 @@ public final class ActorKeyspace {
       throw new IllegalArgumentException("limit must be >= 0");
     }
     List<KeyValue> out = new ArrayList<>(Math.min(limit, 256));
+    if (limit == 0) {
+      return out;
+    }
     try (KeyValueIterator it = iterator(range, reverse)) {
-      while (out.size() < limit && it.hasNext()) {
-        out.add(it.next());
-      }
+      it.drainTo(out, limit);
     }
     return out;
   }
@@ -203,7 +207,7 @@ public final class ActorKeyspace {
   }
 
   public void put(byte[] key, byte[] value) {
-    commit(new ActorBatch().put(key, value));
+    commit(new ActorBatch().putShared(key, value));
   }
 
   public void delete(byte[] key) {
@@ -249,9 +253,14 @@ public final class ActorKeyspace {
       long delta = 0;
       boolean legacy = false;
       // Sizes of keys touched earlier in this batch: value length, or -1 once deleted.
-      TreeMap<byte[], Integer> overlay = new TreeMap<>(UnsignedBytes.lexicographicalComparator());
-      List<KeyRange> deletedRanges = new ArrayList<>();
-      for (ActorBatch.Op op : batch.ops()) {
+      List<ActorBatch.Op> ops = batch.ops();
+      // One change cannot overlap another: skip the overlay (the common single put stays allocation-light).
+      TreeMap<byte[], Integer> overlay = ops.size() > 1 ? new TreeMap<>(UnsignedBytes.lexicographicalComparator()) : null;
+      List<KeyRange> deletedRanges = ops.size() > 1 ? new ArrayList<>() : List.of();
+      // Physical keys of puts and deletes, built once for both the size lookup and the write.
+      byte[][] physical = new byte[ops.size()][];
+      for (int i = 0; i < ops.size(); i++) {
+        ActorBatch.Op op = ops.get(i);
         switch (op) {
           case ActorBatch.Put p -> {
             if (p.key().length > limits.maxKeyBytes()) {
@@ -261,24 +270,32 @@ public final class ActorKeyspace {
               throw new LimitExceededException(
                   LimitExceededException.Limit.VALUE_SIZE, p.value().length, limits.maxValueBytes());
             }
-            delta -= currentSize(p.key(), overlay, deletedRanges);
+            physical[i] = PhysicalKeys.physical(prefix, p.key());
+            delta -= currentSize(p.key(), physical[i], overlay, deletedRanges);
             delta += p.key().length + p.value().length;
-            overlay.put(p.key(), p.value().length);
+            if (overlay != null) {
+              overlay.put(p.key(), p.value().length);
+            }
             legacy |= LegacyKeys.isLegacy(p.key());
           }
           case ActorBatch.Delete d -> {
             if (d.key().length > limits.maxKeyBytes()) {
               throw new LimitExceededException(LimitExceededException.Limit.KEY_SIZE, d.key().length, limits.maxKeyBytes());
             }
-            delta -= currentSize(d.key(), overlay, deletedRanges);
-            overlay.put(d.key(), -1);
+            physical[i] = PhysicalKeys.physical(prefix, d.key());
+            delta -= currentSize(d.key(), physical[i], overlay, deletedRanges);
+            if (overlay != null) {
+              overlay.put(d.key(), -1);
+            }
           }
           case ActorBatch.DeleteRange r -> {
             delta -= rangeSize(r.range(), overlay, deletedRanges);
-            deletedRanges.add(r.range());
-            Map<byte[], Integer> inRange = subMap(overlay, r.range());
-            for (byte[] k : new ArrayList<>(inRange.keySet())) {
-              overlay.put(k, -1);
+            if (overlay != null) {
+              deletedRanges.add(r.range());
+              Map<byte[], Integer> inRange = subMap(overlay, r.range());
+              for (byte[] k : new ArrayList<>(inRange.keySet())) {
+                overlay.put(k, -1);
+              }
             }
           }
         }
@@ -290,12 +307,17 @@ public final class ActorKeyspace {
       int newLayout = batch.layoutVersion() != null ? batch.layoutVersion() : legacy ? 0 : layoutVersion;
       store.options().faults().beforeWrite(actorId, batch.size());
       try (WriteBatch wb = new WriteBatch()) {
-        for (ActorBatch.Op op : batch.ops()) {
-          switch (op) {
-            case ActorBatch.Put p -> wb.put(PhysicalKeys.physical(prefix, p.key()), p.value());
-            case ActorBatch.Delete d -> wb.delete(PhysicalKeys.physical(prefix, d.key()));
-            case ActorBatch.DeleteRange r ->
-                wb.deleteRange(PhysicalKeys.begin(prefix, r.range()), PhysicalKeys.end(prefix, r.range()));
+        for (int i = 0; i < ops.size(); i++) {
+          switch (ops.get(i)) {
+            case ActorBatch.Put p -> wb.put(physical[i], p.value());
+            case ActorBatch.Delete d -> wb.delete(physical[i]);
+            case ActorBatch.DeleteRange r -> {
+              byte[] begin = PhysicalKeys.begin(prefix, r.range());
+              byte[] end = PhysicalKeys.end(prefix, r.range());
+              if (java.util.Arrays.compareUnsigned(begin, end) < 0) { // an empty range is not a RocksDB range
+                wb.deleteRange(begin, end);
+              }
+            }
           }
         }
         if (delta != 0 || newLayout != layoutVersion || !hasRecord) {
@@ -331,16 +353,16 @@ public final class ActorKeyspace {
   }
 
   /** Current size (key + value) of {@code key}, counting earlier changes of the same batch. */
-  private long currentSize(byte[] key, TreeMap<byte[], Integer> overlay, List<KeyRange> deletedRanges) {
-    Integer o = overlay.get(key);
+  private long currentSize(byte[] key, byte[] physicalKey, TreeMap<byte[], Integer> overlay, List<KeyRange> deletedRanges) {
+    Integer o = overlay == null ? null : overlay.get(key);
     if (o != null) {
       return o < 0 ? 0 : key.length + o;
     }
     if (inAny(key, deletedRanges)) {
       return 0;
     }
-    byte[] v = store.rawGet(PhysicalKeys.physical(prefix, key));
-    return v == null ? 0 : key.length + v.length;
+    int length = store.rawValueLength(physicalKey);
+    return length < 0 ? 0 : key.length + length;
   }
 
   /** Bytes a range delete frees, counting earlier changes of the same batch. */
@@ -349,10 +371,13 @@ public final class ActorKeyspace {
     try (KeyValueIterator it = store.newIterator(prefix, range, false)) {
       while (it.hasNext()) {
         KeyValue kv = it.next();
-        if (!overlay.containsKey(kv.key()) && !inAny(kv.key(), deletedRanges)) {
+        if ((overlay == null || !overlay.containsKey(kv.key())) && !inAny(kv.key(), deletedRanges)) {
           total += kv.key().length + kv.value().length;
         }
       }
+    }
+    if (overlay == null) {
+      return total;
     }
     for (Map.Entry<byte[], Integer> e : subMap(overlay, range).entrySet()) {
       if (e.getValue() >= 0) {

@@ -8,7 +8,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.StampedLock;
 import org.rocksdb.Options;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
@@ -23,6 +27,17 @@ import org.rocksdb.WriteOptions;
  * An embedded store holding many actors' keyspaces in one RocksDB database. Open it with
  * try-with-resources, then get an actor's keyspace with {@link #actor(String)}. Safe to share between
  * threads; many actors can be used in parallel.
+ *
+ * <p><b>Durability.</b> By default ({@link Durability#WAL}) every commit is appended to RocksDB's
+ * write-ahead log (a {@code write(2)} into the OS page cache) before {@code commit} returns, but the log
+ * is <em>not</em> fsynced per commit: a committed write survives a crash or SIGKILL of the process, but
+ * an operating-system crash or power loss can lose the most recent commits (whole commits only, never
+ * part of one). {@link Durability#SYNC} fsyncs the log on every commit; {@link #sync()} forces one
+ * fsync on demand; {@link #close()} syncs the log before closing.
+ *
+ * <p><b>Closing.</b> {@link #close()} waits for operations in flight, then closes every iterator and
+ * snapshot still open; any later use of the store, its keyspaces, iterators or snapshots throws
+ * {@link StoreException} ("store is closed") instead of touching freed native memory.
  */
 public final class ActorStore implements AutoCloseable {
   /** Format of the physical layout this library writes. */
@@ -38,7 +53,22 @@ public final class ActorStore implements AutoCloseable {
   private final RocksDB db;
   private final WriteOptions writeOptions;
   private final ConcurrentHashMap<String, ActorKeyspace> actors = new ConcurrentHashMap<>();
+  /**
+   * Read side held by every native call, write side by {@link #close()}: RocksDB objects must not be
+   * freed while another thread is inside them.
+   */
+  private final StampedLock lifecycle = new StampedLock();
+  /** Read side; no native call path enters twice, so a non-reentrant lock is enough and cheaper. */
+  private final Lock inFlight = lifecycle.asReadLock();
+  private final Lock closing = lifecycle.asWriteLock();
+  /** Iterators and snapshots not yet closed; close() releases them before the database. */
+  private final Set<NativeResource> openResources = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
+
+  /** A native object tied to the database that close() must release first. */
+  interface NativeResource {
+    void releaseNative();
+  }
 
   private ActorStore(Path directory, StoreOptions options, Options dbOptions, RocksDB db) {
     this.directory = directory;
@@ -113,7 +143,13 @@ public final class ActorStore implements AutoCloseable {
   /** The keyspace of {@code actorId} (any string; the same object for the same id). */
   public ActorKeyspace actor(String actorId) {
     Objects.requireNonNull(actorId, "actorId");
-    checkOpen();
+    if (closed) {
+      throw closedError();
+    }
+    ActorKeyspace known = actors.get(actorId); // the common case: no validation, no allocation
+    if (known != null) {
+      return known;
+    }
     PhysicalKeys.actorPrefix(actorId); // rejects ids that are not valid Unicode
     return actors.computeIfAbsent(actorId, id -> new ActorKeyspace(this, id));
   }
@@ -123,7 +159,9 @@ public final class ActorStore implements AutoCloseable {
    * first page), at most {@code limit}.
    */
   public List<String> actorIds(String afterExclusive, int limit) {
-    checkOpen();
+    if (closed) {
+      throw closedError();
+    }
     byte[] begin = PhysicalKeys.ACTOR_RECORDS;
     if (afterExclusive != null) {
       // The smallest key after afterExclusive's record key (not strinc, which would skip ids extending it).
@@ -132,12 +170,15 @@ public final class ActorStore implements AutoCloseable {
     }
     byte[] end = KeyRange.strinc(PhysicalKeys.ACTOR_RECORDS);
     List<String> out = new ArrayList<>();
+    enter();
     try (Slice lo = new Slice(begin); Slice hi = new Slice(end);
         ReadOptions ro = new ReadOptions().setIterateLowerBound(lo).setIterateUpperBound(hi);
         RocksIterator it = db.newIterator(ro)) {
       for (it.seekToFirst(); it.isValid() && out.size() < limit; it.next()) {
         out.add(PhysicalKeys.actorIdOfRecordKey(it.key()));
       }
+    } finally {
+      exit();
     }
     return out;
   }
@@ -158,68 +199,146 @@ public final class ActorStore implements AutoCloseable {
 
   /** Forces the write-ahead log to disk. */
   public void sync() {
-    checkOpen();
-    options.faults().beforeSync();
+    enter();
     try {
+      options.faults().beforeSync();
       db.flushWal(true);
     } catch (RocksDBException e) {
       throw new StoreException("sync failed: " + e.getMessage(), e);
+    } finally {
+      exit();
     }
   }
 
-  /** A read-only snapshot for consistent multi-key reads; close it. */
+  /** A read-only snapshot for consistent multi-key reads across actors; close it. */
   public StoreSnapshot snapshot() {
-    checkOpen();
-    return new StoreSnapshot(db, db.getSnapshot());
+    enter();
+    try {
+      return new StoreSnapshot(this, db.getSnapshot());
+    } finally {
+      exit();
+    }
   }
 
   // ------------------------------------------------------------------ package-private raw access
 
   byte[] rawGet(byte[] physicalKey) {
-    checkOpen();
+    enter();
     try {
       return db.get(physicalKey);
     } catch (RocksDBException e) {
       throw new StoreException("read failed: " + e.getMessage(), e);
+    } finally {
+      exit();
     }
   }
 
+  /**
+   * The length of the value at {@code physicalKey}, or -1 when absent. Copies no value bytes into the
+   * JVM, which keeps the read-before-write of exact storage accounting cheap for large values.
+   */
+  int rawValueLength(byte[] physicalKey) {
+    enter();
+    try {
+      int n = db.get(physicalKey, NO_VALUE);
+      return n == RocksDB.NOT_FOUND ? -1 : n;
+    } catch (RocksDBException e) {
+      throw new StoreException("read failed: " + e.getMessage(), e);
+    } finally {
+      exit();
+    }
+  }
+
+  private static final byte[] NO_VALUE = new byte[0];
+
   List<byte[]> rawMultiGet(List<byte[]> physicalKeys) {
-    checkOpen();
+    enter();
     try {
       return db.multiGetAsList(physicalKeys);
     } catch (RocksDBException e) {
       throw new StoreException("read failed: " + e.getMessage(), e);
+    } finally {
+      exit();
     }
   }
 
   void rawPut(byte[] physicalKey, byte[] value) {
-    checkOpen();
+    enter();
     try {
       db.put(writeOptions, physicalKey, value);
     } catch (RocksDBException e) {
       throw new StoreException("write failed: " + e.getMessage(), e);
+    } finally {
+      exit();
     }
   }
 
   void write(WriteBatch wb) throws RocksDBException {
-    checkOpen();
-    db.write(writeOptions, wb);
+    enter();
+    try {
+      db.write(writeOptions, wb);
+    } finally {
+      exit();
+    }
   }
 
   KeyValueIterator newIterator(byte[] prefix, KeyRange range, boolean reverse) {
-    checkOpen();
-    return new KeyValueIterator(db, null, prefix, range, reverse);
+    return newIterator(null, prefix, range, reverse);
+  }
+
+  KeyValueIterator newIterator(Snapshot snapshot, byte[] prefix, KeyRange range, boolean reverse) {
+    enter();
+    try {
+      return new KeyValueIterator(this, db, snapshot, prefix, range, reverse);
+    } finally {
+      exit();
+    }
+  }
+
+  void register(NativeResource r) {
+    openResources.add(r);
+  }
+
+  void unregister(NativeResource r) {
+    openResources.remove(r);
   }
 
   byte[] migrationMarker(String actorId) {
     return rawGet(PhysicalKeys.migrationMarkerKey(actorId));
   }
 
-  private void checkOpen() {
+  /**
+   * Enters a native call: fails when the store is closed, and keeps close() from freeing the database
+   * until the matching {@link #exit()}.
+   */
+  void enter() {
+    inFlight.lock();
     if (closed) {
-      throw new StoreException("store is closed");
+      inFlight.unlock();
+      throw closedError();
     }
+  }
+
+  void exit() {
+    inFlight.unlock();
+  }
+
+  /** Like {@link #enter()}, but returns false instead of throwing when the store is closed. */
+  boolean tryEnter() {
+    inFlight.lock();
+    if (closed) {
+      inFlight.unlock();
+      return false;
+    }
+    return true;
+  }
+
+  static StoreException closedError() {
+    return new StoreException("store is closed");
+  }
+
+  public boolean isClosed() {
+    return closed;
   }
 
   @Override
@@ -228,45 +347,122 @@ public final class ActorStore implements AutoCloseable {
       return;
     }
     closed = true;
+    closing.lock();
     RocksDBException syncFailure = null;
     try {
-      if (options.durability() != Durability.NONE) {
-        db.syncWal();
-      } else {
-        try (org.rocksdb.FlushOptions flush = new org.rocksdb.FlushOptions().setWaitForFlush(true)) {
-          db.flush(flush);
-        }
+      for (NativeResource r : List.copyOf(openResources)) {
+        r.releaseNative();
       }
-    } catch (RocksDBException e) {
-      syncFailure = e;
+      openResources.clear();
+      try {
+        if (options.durability() != Durability.NONE) {
+          db.syncWal();
+        } else {
+          try (org.rocksdb.FlushOptions flush = new org.rocksdb.FlushOptions().setWaitForFlush(true)) {
+            db.flush(flush);
+          }
+        }
+      } catch (RocksDBException e) {
+        syncFailure = e;
+      }
+      writeOptions.close();
+      db.close();
+      dbOptions.close();
+    } finally {
+      closing.unlock();
     }
-    writeOptions.close();
-    db.close();
-    dbOptions.close();
     if (syncFailure != null) {
       throw new StoreException("final sync on close failed: " + syncFailure.getMessage(), syncFailure);
     }
   }
 
-  /** A consistent point-in-time view of the whole store, for dump and export. */
-  public static final class StoreSnapshot implements AutoCloseable {
-    private final RocksDB db;
+  /**
+   * A consistent point-in-time view of the whole store, for dump, export and check. Close it; closing
+   * the store closes it too.
+   */
+  public static final class StoreSnapshot implements AutoCloseable, NativeResource {
+    private final ActorStore store;
     private final Snapshot snapshot;
+    private boolean released;
 
-    StoreSnapshot(RocksDB db, Snapshot snapshot) {
-      this.db = db;
+    StoreSnapshot(ActorStore store, Snapshot snapshot) {
+      this.store = store;
       this.snapshot = snapshot;
+      store.register(this);
     }
 
     /** Iterates {@code actorId}'s keys in {@code range} as of the snapshot. */
     public KeyValueIterator iterator(String actorId, KeyRange range, boolean reverse) {
-      return new KeyValueIterator(db, snapshot, PhysicalKeys.actorPrefix(actorId), range, reverse);
+      synchronized (this) {
+        if (released) {
+          throw closedError();
+        }
+      }
+      return store.newIterator(snapshot, PhysicalKeys.actorPrefix(actorId), range, reverse);
+    }
+
+    /**
+     * Every actor id that has data or a bookkeeping record as of the snapshot, in key order. Finds the
+     * actors with data by seeking from one actor's prefix to the next (one seek per actor, not one step
+     * per key).
+     *
+     * @throws StoreException naming the physical key when the store holds a key that belongs to no
+     *     actor (not {@code pack(actor_id)} followed by a logical key, nor bookkeeping)
+     */
+    public List<String> actorIds() {
+      TreeMap<byte[], String> ids = new TreeMap<>(java.util.Arrays::compareUnsigned);
+      store.enter();
+      try (ReadOptions ro = new ReadOptions().setSnapshot(snapshot);
+          RocksIterator it = store.db.newIterator(ro)) {
+        it.seekToFirst();
+        while (it.isValid()) {
+          byte[] key = it.key();
+          if (key[0] == PhysicalKeys.RESERVED) {
+            break;
+          }
+          int n = PhysicalKeys.actorPrefixLength(key);
+          if (n < 0) {
+            throw new StoreException("physical key " + com.google.common.io.BaseEncoding.base16().lowerCase().encode(key)
+                + " belongs to no actor: it does not start with pack(actor_id)");
+          }
+          byte[] prefix = java.util.Arrays.copyOf(key, n);
+          ids.put(prefix, PhysicalKeys.actorIdOfPrefix(prefix));
+          it.seek(PhysicalKeys.physical(prefix, new byte[] {PhysicalKeys.RESERVED}));
+        }
+        byte[] recordsEnd = KeyRange.strinc(PhysicalKeys.ACTOR_RECORDS);
+        for (it.seek(PhysicalKeys.ACTOR_RECORDS); it.isValid() && java.util.Arrays.compareUnsigned(it.key(), recordsEnd) < 0; it.next()) {
+          String id = PhysicalKeys.actorIdOfRecordKey(it.key());
+          ids.put(PhysicalKeys.actorPrefix(id), id);
+        }
+        it.status();
+      } catch (RocksDBException e) {
+        throw new StoreException("listing actors failed: " + e.getMessage(), e);
+      } finally {
+        store.exit();
+      }
+      return new ArrayList<>(ids.values());
     }
 
     @Override
     public void close() {
-      db.releaseSnapshot(snapshot);
-      snapshot.close();
+      if (!store.tryEnter()) {
+        return; // the store's close() released it
+      }
+      try {
+        store.unregister(this);
+        releaseNative();
+      } finally {
+        store.exit();
+      }
+    }
+
+    @Override
+    public synchronized void releaseNative() {
+      if (!released) {
+        released = true;
+        store.db.releaseSnapshot(snapshot);
+        snapshot.close();
+      }
     }
   }
 }

@@ -33,6 +33,37 @@ final class PhysicalKeys {
     return Tuple.of(actorId).packWithPrefix(MIGRATION_MARKERS);
   }
 
+  /**
+   * Length of the {@code pack(actor_id)} prefix at the start of a physical key ({@code 02}, the string's
+   * bytes with {@code 00} escaped as {@code 00 FF}, then {@code 00}), or -1 when the key does not start
+   * with one.
+   */
+  static int actorPrefixLength(byte[] physical) {
+    if (physical.length == 0 || physical[0] != 0x02) {
+      return -1;
+    }
+    for (int i = 1; i < physical.length; i++) {
+      if (physical[i] == 0) {
+        if (i + 1 < physical.length && physical[i + 1] == RESERVED) {
+          i++;
+        } else {
+          return i + 1;
+        }
+      }
+    }
+    return -1;
+  }
+
+  /** The actor id of a {@code pack(actor_id)} prefix; throws StoreException when it is not one. */
+  static String actorIdOfPrefix(byte[] prefix) {
+    try {
+      return Tuple.fromBytes(prefix).getString(0);
+    } catch (RuntimeException e) {
+      throw new StoreException("physical key prefix " + com.google.common.io.BaseEncoding.base16().lowerCase().encode(prefix)
+          + " is not pack(actor_id): " + e.getMessage(), e);
+    }
+  }
+
   static String actorIdOfRecordKey(byte[] key) {
     return Tuple.fromBytes(key, ACTOR_RECORDS.length).getString(0);
   }
@@ -43,9 +74,17 @@ final class PhysicalKeys {
     return out;
   }
 
-  /** Begin (inclusive) of the physical range of a logical range. */
+  /**
+   * Begin (inclusive) of the physical range of a logical range. A logical begin at or above the reserved
+   * byte is clamped to the actor's end: unclamped, {@code prefix + FF ...} would reach into the keys of
+   * the actor whose id extends this one with a NUL.
+   */
   static byte[] begin(byte[] prefix, KeyRange range) {
-    return physical(prefix, range.begin());
+    byte[] begin = range.begin();
+    if (begin.length > 0 && begin[0] == RESERVED) {
+      return physical(prefix, new byte[] {RESERVED});
+    }
+    return physical(prefix, begin);
   }
 
   /** End (exclusive) of the physical range; an unbounded logical end stops at the reserved byte. */

@@ -12,6 +12,11 @@ final class CheckReport {
     problems.add("actor " + Json.quote(actorId) + ": " + message);
   }
 
+  /** A problem of the store itself, not of one actor. */
+  void storeProblem(String message) {
+    problems.add("store: " + message);
+  }
+
   void countKey() {
     keysChecked++;
   }

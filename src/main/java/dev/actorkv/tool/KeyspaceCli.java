@@ -26,6 +26,11 @@ public final class KeyspaceCli implements Runnable {
   static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new KeyspaceCli());
     // Subcommands register here, one line each.
+    cl.addSubcommand(new DemoCommand());
+    cl.addSubcommand(new DumpCommand());
+    cl.addSubcommand(new ExportCommand());
+    cl.addSubcommand(new ImportCommand());
+    cl.addSubcommand(new CheckCommand());
     cl.setExecutionExceptionHandler(new Errors.Handler());
     cl.setParameterExceptionHandler(new Errors.ParameterHandler());
     return cl;

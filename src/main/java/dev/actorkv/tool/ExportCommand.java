@@ -1,0 +1,98 @@
+package dev.actorkv.tool;
+
+import dev.actorkv.keyspace.KeyRange;
+import dev.actorkv.store.ActorStore;
+import dev.actorkv.store.KeyValue;
+import dev.actorkv.store.KeyValueIterator;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code keyspace export DB --actor ID [--out FILE]}: one actor's entries as JSON lines. */
+@Command(
+    name = "export",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Writes one actor's entries, in key order, as JSON lines {\"key\":\"<hex>\",\"value\":\"<hex>\"}",
+      "(logical keys; nothing of any other actor), read from one consistent snapshot. 'import' is the inverse."
+    })
+final class ExportCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "DB", description = "directory of the store")
+  Path db;
+
+  @Option(names = "--actor", required = true, paramLabel = "ID", description = "the actor to export")
+  String actor;
+
+  @Option(names = "--out", paramLabel = "FILE", description = "write to FILE (replaced atomically) instead of stdout")
+  Path outFile;
+
+  @Override
+  public Integer call() throws IOException {
+    try (ActorStore store = StoreAccess.openExisting(db)) {
+      StoreAccess.checkActorId(store, actor);
+      if (outFile == null) {
+        PrintWriter out = spec.commandLine().getOut();
+        export(store, out);
+        out.flush();
+        return 0;
+      }
+      Path target = outFile.toAbsolutePath();
+      Path tmp;
+      try {
+        tmp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp");
+      } catch (IOException e) {
+        throw new Errors.UserError("cannot write " + outFile + ": " + e.getMessage());
+      }
+      try {
+        try (Writer w = new OutputStreamWriter(Files.newOutputStream(tmp), StandardCharsets.UTF_8);
+            PrintWriter out = new PrintWriter(w)) {
+          export(store, out);
+          out.flush();
+          if (out.checkError()) {
+            throw new Errors.UserError("cannot write " + outFile, Errors.FAILED);
+          }
+        }
+        try {
+          Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+          Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+      } finally {
+        Files.deleteIfExists(tmp);
+      }
+    }
+    return 0;
+  }
+
+  private void export(ActorStore store, PrintWriter out) {
+    Progress progress = Progress.onTerminal(spec.commandLine().getErr(), "export");
+    try (ActorStore.StoreSnapshot snapshot = store.snapshot();
+        KeyValueIterator it = snapshot.iterator(actor, KeyRange.all(), false)) {
+      Map<String, String> line = new LinkedHashMap<>();
+      while (it.hasNext()) {
+        KeyValue kv = it.next();
+        line.put("key", StoreAccess.hex(kv.key()));
+        line.put("value", StoreAccess.hex(kv.value()));
+        out.println(Json.write(line));
+        progress.step();
+      }
+    }
+    progress.done();
+  }
+}

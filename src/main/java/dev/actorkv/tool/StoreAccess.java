@@ -1,0 +1,63 @@
+package dev.actorkv.tool;
+
+import com.google.common.io.BaseEncoding;
+import dev.actorkv.store.ActorStore;
+import dev.actorkv.store.IncompatibleStoreException;
+import dev.actorkv.store.StoreOptions;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** How store commands open the DB directory and spell bytes. */
+final class StoreAccess {
+  private static final BaseEncoding HEX = BaseEncoding.base16().lowerCase();
+
+  private StoreAccess() {}
+
+  /** Opens an existing store; a missing or incompatible one is bad input (exit 2). */
+  static ActorStore openExisting(Path db) {
+    if (!Files.isDirectory(db)) {
+      throw new Errors.UserError("no store at " + db + ": not a directory");
+    }
+    if (!Files.exists(db.resolve("CURRENT"))) {
+      throw new Errors.UserError("no store at " + db + ": the directory holds no RocksDB database");
+    }
+    try {
+      return ActorStore.open(db, StoreOptions.defaults().withCreateIfMissing(false));
+    } catch (IncompatibleStoreException e) {
+      throw new Errors.UserError(e.getMessage());
+    }
+  }
+
+  /** Opens the store, creating it when the directory is new (for demo). */
+  static ActorStore openOrCreate(Path db) {
+    if (Files.exists(db) && !Files.isDirectory(db)) {
+      throw new Errors.UserError("cannot create a store at " + db + ": it is a file");
+    }
+    try {
+      return ActorStore.open(db);
+    } catch (IncompatibleStoreException e) {
+      throw new Errors.UserError(e.getMessage());
+    }
+  }
+
+  /** The actor id given with --actor: any string the store accepts. */
+  static void checkActorId(ActorStore store, String actorId) {
+    try {
+      store.actor(actorId);
+    } catch (IllegalArgumentException e) {
+      throw new Errors.UserError("bad actor id " + Json.quote(actorId) + ": " + e.getMessage());
+    }
+  }
+
+  static String hex(byte[] bytes) {
+    return HEX.encode(bytes);
+  }
+
+  /** Decodes hex (either case); throws IllegalArgumentException naming what is wrong. */
+  static byte[] unhex(String hex) {
+    if (hex.length() % 2 != 0) {
+      throw new IllegalArgumentException("odd number of hex digits");
+    }
+    return HEX.decode(hex.toLowerCase(java.util.Locale.ROOT));
+  }
+}
