@@ -26,6 +26,8 @@ public final class KeyspaceCli implements Runnable {
   static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new KeyspaceCli());
     // Subcommands register here, one line each.
+    cl.addSubcommand(new TupleCommand());
+    cl.addSubcommand(new KeyCommand());
     cl.addSubcommand(new DemoCommand());
     cl.addSubcommand(new DumpCommand());
     cl.addSubcommand(new ExportCommand());

@@ -1,0 +1,65 @@
+package dev.actorkv.tool;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import picocli.CommandLine;
+
+/**
+ * A command that maps one item to one line of output (KEYSPACE.md section 6). With the argument given
+ * it handles that item, and a bad item is a {@link Errors.UserError} (message on stderr, exit 2). With the
+ * argument omitted it handles one item per line of standard input and writes one line per item; a bad
+ * item writes {@code {"error":"<message>"}} on its line and the run goes on (exit 0).
+ */
+abstract class LineCommand implements java.util.concurrent.Callable<Integer> {
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  /** The output line for one item; bad items throw {@link IllegalArgumentException} with a user message. */
+  abstract String apply(String item);
+
+  /** The item given on the command line, or null for batch mode. */
+  abstract String argument();
+
+  @Override
+  public final Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    String argument = argument();
+    if (argument != null) {
+      String result;
+      try {
+        result = apply(argument.strip());
+      } catch (IllegalArgumentException e) {
+        throw new Errors.UserError(e.getMessage());
+      }
+      out.println(result);
+      out.flush();
+      return 0;
+    }
+    BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+    try {
+      for (String line; (line = in.readLine()) != null; ) {
+        String result;
+        try {
+          result = apply(line.strip());
+        } catch (IllegalArgumentException e) {
+          result = Json.write(Map.of("error", e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+        }
+        out.println(result);
+        // Flush when no more input is waiting, so a process that writes one line and waits for the
+        // answer gets it, while a piped file is written in large blocks.
+        if (!in.ready()) {
+          out.flush();
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading standard input: " + e.getMessage(), e);
+    }
+    out.flush();
+    return 0;
+  }
+}

@@ -1,0 +1,72 @@
+package dev.actorkv.tool;
+
+import dev.actorkv.tuple.Tuple;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+/** {@code keyspace tuple pack|unpack}: FoundationDB tuples between JSON notation and packed hex. */
+@Command(
+    name = "tuple",
+    mixinStandardHelpOptions = true,
+    description = "Pack and unpack FoundationDB tuples (JSON notation of KEYSPACE.md section 6).",
+    subcommands = {TupleCommand.Pack.class, TupleCommand.Unpack.class})
+final class TupleCommand implements Runnable {
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand: pack or unpack");
+  }
+
+  @Command(
+      name = "pack",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Prints the lowercase hex of the packed tuple.",
+        "%nJSON is an array of: null, true, false, integers of any size, strings, nested arrays,"
+            + " {\"bytes\":\"<hex>\"}, {\"float\":X}, {\"double\":X} (X a number or \"NaN\", \"Infinity\","
+            + " \"-Infinity\", \"-0\"), {\"uuid\":\"<8-4-4-4-12 hex>\"}, {\"versionstamp\":\"<24 hex>\"}.",
+        "%nWithout JSON, packs one tuple per line of standard input and prints one line each;"
+            + " a bad line prints {\"error\":\"<message>\"} and the run goes on (exit 0)."
+      })
+  static final class Pack extends LineCommand {
+    @Parameters(arity = "0..1", paramLabel = "JSON", description = "The tuple in JSON notation, e.g. '[1, \"a\", null]'.")
+    String json;
+
+    @Override
+    String argument() {
+      return json;
+    }
+
+    @Override
+    String apply(String item) {
+      return Hex.encode(TupleJson.parse(item).pack());
+    }
+  }
+
+  @Command(
+      name = "unpack",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Prints the tuple in JSON notation.",
+        "%nOnly canonical encodings are accepted; anything else is an error naming the byte offset and the problem.",
+        "%nWithout HEX, unpacks one tuple per line of standard input and prints one line each;"
+            + " a bad line prints {\"error\":\"<message>\"} and the run goes on (exit 0)."
+      })
+  static final class Unpack extends LineCommand {
+    @Parameters(arity = "0..1", paramLabel = "HEX", description = "The packed tuple as hex, e.g. 1501.")
+    String hex;
+
+    @Override
+    String argument() {
+      return hex;
+    }
+
+    @Override
+    String apply(String item) {
+      return TupleJson.format(Tuple.fromBytes(Hex.decode(item, "packed tuple")));
+    }
+  }
+}
