@@ -1,0 +1,26 @@
+package dev.actorkv.queue;
+
+import java.util.Objects;
+
+/** A message to enqueue with {@link ActorQueue#enqueueAll}. */
+public record NewMessage(String name, byte[] body) {
+  public NewMessage {
+    Objects.requireNonNull(name, "name");
+    body = Objects.requireNonNull(body, "body").clone();
+  }
+
+  @Override
+  public byte[] body() {
+    return body.clone();
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof NewMessage m && name.equals(m.name) && java.util.Arrays.equals(body, m.body);
+  }
+
+  @Override
+  public int hashCode() {
+    return name.hashCode() * 31 + java.util.Arrays.hashCode(body);
+  }
+}
