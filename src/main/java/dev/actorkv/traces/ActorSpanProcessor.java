@@ -1,0 +1,123 @@
+package dev.actorkv.traces;
+
+import io.opentelemetry.context.Context;
+import io.opentelemetry.proto.common.v1.InstrumentationScope;
+import io.opentelemetry.proto.resource.v1.Resource;
+import io.opentelemetry.sdk.common.CompletableResultCode;
+import io.opentelemetry.sdk.trace.ReadWriteSpan;
+import io.opentelemetry.sdk.trace.ReadableSpan;
+import io.opentelemetry.sdk.trace.SpanProcessor;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * An OpenTelemetry SDK span processor recording sampled spans into an actor's traces: the start when a
+ * span starts (so a long-running span is readable, and snapshotted into later buckets with its current
+ * attributes and events, while it runs) and its final state when it ends. Register it on an
+ * {@code SdkTracerProvider}; instrumented code uses the plain OpenTelemetry API.
+ *
+ * <p>Recording never throws into instrumented code: a refused span (buffer full, too large) is counted in
+ * {@link #refusedSpans()} and the error kept in {@link #lastRefusal()}. {@link #forceFlush()} and
+ * {@link #shutdown()} flush the traces (shutdown closes them when {@code closeOnShutdown}).
+ */
+public final class ActorSpanProcessor implements SpanProcessor {
+  private final ActorTraces traces;
+  private final boolean closeOnShutdown;
+  private final AtomicLong refused = new AtomicLong();
+  private final Memo<io.opentelemetry.sdk.resources.Resource, Resource> resources = new Memo<>(SpanDataConverter::resource);
+  private final Memo<io.opentelemetry.sdk.common.InstrumentationScopeInfo, InstrumentationScope> scopes =
+      new Memo<>(SpanDataConverter::scope);
+  private volatile RuntimeException lastRefusal;
+
+  private ActorSpanProcessor(ActorTraces traces, boolean closeOnShutdown) {
+    this.traces = Objects.requireNonNull(traces, "traces");
+    this.closeOnShutdown = closeOnShutdown;
+  }
+
+  /** A processor that flushes {@code traces} on shutdown and leaves closing them to the caller. */
+  public static ActorSpanProcessor create(ActorTraces traces) {
+    return new ActorSpanProcessor(traces, false);
+  }
+
+  /** A processor that closes {@code traces} when the tracer provider shuts down. */
+  public static ActorSpanProcessor closingOnShutdown(ActorTraces traces) {
+    return new ActorSpanProcessor(traces, true);
+  }
+
+  @Override
+  public void onStart(Context parentContext, ReadWriteSpan span) {
+    if (!span.getSpanContext().isSampled()) {
+      return;
+    }
+    try {
+      var data = span.toSpanData();
+      traces.start(resources.get(data.getResource()), scopes.get(data.getInstrumentationScopeInfo()),
+          SpanDataConverter.span(data),
+          () -> SpanDataConverter.span(span.toSpanData()).toBuilder().clearTraceId().clearSpanId().build());
+    } catch (RuntimeException e) {
+      refuse(e);
+    }
+  }
+
+  @Override
+  public boolean isStartRequired() {
+    return true;
+  }
+
+  @Override
+  public void onEnd(ReadableSpan span) {
+    if (!span.getSpanContext().isSampled()) {
+      return;
+    }
+    try {
+      var data = span.toSpanData();
+      traces.end(resources.get(data.getResource()), scopes.get(data.getInstrumentationScopeInfo()),
+          SpanDataConverter.span(data));
+    } catch (RuntimeException e) {
+      refuse(e);
+    }
+  }
+
+  @Override
+  public boolean isEndRequired() {
+    return true;
+  }
+
+  private void refuse(RuntimeException e) {
+    refused.incrementAndGet();
+    lastRefusal = e;
+  }
+
+  /** Spans (starts or ends) the traces refused since this processor was created. */
+  public long refusedSpans() {
+    return refused.get();
+  }
+
+  public RuntimeException lastRefusal() {
+    return lastRefusal;
+  }
+
+  @Override
+  public CompletableResultCode forceFlush() {
+    try {
+      traces.flush();
+      return CompletableResultCode.ofSuccess();
+    } catch (RuntimeException e) {
+      return CompletableResultCode.ofExceptionalFailure(e);
+    }
+  }
+
+  @Override
+  public CompletableResultCode shutdown() {
+    try {
+      if (closeOnShutdown) {
+        traces.close();
+      } else {
+        traces.flush();
+      }
+      return CompletableResultCode.ofSuccess();
+    } catch (RuntimeException e) {
+      return CompletableResultCode.ofExceptionalFailure(e);
+    }
+  }
+}

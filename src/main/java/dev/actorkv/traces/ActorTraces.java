@@ -1,0 +1,742 @@
+package dev.actorkv.traces;
+
+import com.google.protobuf.ByteString;
+import dev.actorkv.keyspace.KeyDescription;
+import dev.actorkv.keyspace.KeyRange;
+import dev.actorkv.keyspace.TracesKeys;
+import dev.actorkv.store.ActorBatch;
+import dev.actorkv.store.ActorKeyspace;
+import dev.actorkv.store.KeyValue;
+import dev.actorkv.store.KeyValueIterator;
+import dev.actorkv.traces.proto.SpanRecord;
+import dev.actorkv.traces.proto.SpanUpdate;
+import dev.actorkv.traces.proto.TraceChunk;
+import io.opentelemetry.proto.common.v1.InstrumentationScope;
+import io.opentelemetry.proto.resource.v1.Resource;
+import io.opentelemetry.proto.trace.v1.Span;
+import io.opentelemetry.proto.trace.v1.Status;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
+
+/**
+ * The traces manager of one actor: OpenTelemetry spans recorded into hourly buckets of chunks
+ * ({@code [07][01] + pack(1, bucket_start_sec, chunk_id)}, each value a {@code TraceChunk}), read back by
+ * time range and exported as OTLP.
+ *
+ * <p>Write path: span starts, updates, events and ends are buffered per bucket and written as chunks of at
+ * most {@link TracesOptions#maxChunkBytes()} encoded bytes — on size (in the background), on the timer,
+ * on {@link #flush()} and on {@link #close()}. A flush writes every sealed chunk in one atomic commit; when
+ * it fails, the error goes to the caller of flush/close, to {@link TracesStatus#lastError()} and to the
+ * listener, the chunks stay buffered with the ids they were given (a failed commit wrote nothing) and the
+ * next flush retries them. Chunk ids of a bucket continue after the bucket's last chunk on disk, found by
+ * a reverse bounded scan, so nothing is ever overwritten, across restarts too.
+ *
+ * <p>Long-open spans: the first chunk written in a bucket carries a snapshot (the full state) of every
+ * span still open whose start or latest snapshot lies in an older bucket, and the timer writes such a
+ * chunk as soon as the clock enters a new bucket while spans are open. A read of a window therefore finds
+ * every span open in it within the window's own buckets; it also reads the one chunk before them.
+ *
+ * <p>Thread-safe. Use one manager per actor at a time.
+ */
+public final class ActorTraces implements AutoCloseable {
+  private final ActorKeyspace actor;
+  private final TracesOptions options;
+  /** Guards the buffer: filling, pending, open, maxBucket, bufferedBytes, closed. */
+  private final ReentrantLock lock = new ReentrantLock();
+  /** One commit at a time; guards nextChunkId and the ids of pending chunks. */
+  private final ReentrantLock flushLock = new ReentrantLock();
+  private final TreeMap<Long, ChunkBuilder> filling = new TreeMap<>();
+  private final ArrayDeque<PendingChunk> pending = new ArrayDeque<>();
+  private final Map<Long, Long> nextChunkId = new HashMap<>();
+  private final LinkedHashMap<SpanKey, OpenSpan> open = new LinkedHashMap<>();
+  private long maxBucket = -1;
+  private long bufferedBytes;
+  private boolean closed;
+  private final ScheduledExecutorService scheduler;
+  private final AtomicBoolean flushQueued = new AtomicBoolean();
+  private final AtomicLong chunksRead = new AtomicLong();
+  private final AtomicLong chunksWritten = new AtomicLong();
+  private final AtomicLong bytesWritten = new AtomicLong();
+  private final AtomicLong failedFlushes = new AtomicLong();
+  private volatile RuntimeException lastError;
+
+  /** A sealed chunk waiting to be written. Its id is given on the first attempt and kept for retries. */
+  private static final class PendingChunk {
+    final long bucket;
+    final byte[] value;
+    long id = -1;
+    boolean attempted;
+
+    PendingChunk(long bucket, byte[] value) {
+      this.bucket = bucket;
+      this.value = value;
+    }
+  }
+
+  /** A span started and not yet ended. {@code live} (SDK spans) gives its current state for snapshots. */
+  private static final class OpenSpan {
+    final Resource resource;
+    final InstrumentationScope scope;
+    final Span.Builder state;
+    final Supplier<Span> live;
+    long anchorBucket;
+
+    OpenSpan(Resource resource, InstrumentationScope scope, Span.Builder state, Supplier<Span> live, long anchorBucket) {
+      this.resource = resource;
+      this.scope = scope;
+      this.state = state;
+      this.live = live;
+      this.anchorBucket = anchorBucket;
+    }
+
+    Span current() {
+      return live != null ? live.get() : state.build();
+    }
+  }
+
+  private ActorTraces(ActorKeyspace actor, TracesOptions options) {
+    this.actor = actor;
+    this.options = options;
+    if (options.maxChunkBytes() > actor.limits().maxValueBytes()) {
+      throw new IllegalArgumentException("maxChunkBytes " + options.maxChunkBytes()
+          + " exceeds the store's value limit of " + actor.limits().maxValueBytes() + " bytes");
+    }
+    KeyValue last = lastChunkBefore(TracesKeys.chunks().end());
+    if (last != null) {
+      KeyDescription.TracesChunk k = TracesKeys.decodeChunk(last.key());
+      nextChunkId.put(k.bucketStartSec(), k.chunkId() + 1);
+      maxBucket = k.bucketStartSec();
+    }
+    this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "actorkv-traces-" + actor.actorId());
+      t.setDaemon(true);
+      return t;
+    });
+    if (!options.flushInterval().isZero()) {
+      long ms = Math.max(1, options.flushInterval().toMillis());
+      scheduler.scheduleWithFixedDelay(this::tick, ms, ms, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /** Opens the traces manager of {@code actor}, recovering where its chunk ids continue. */
+  public static ActorTraces open(ActorKeyspace actor, TracesOptions options) {
+    return new ActorTraces(Objects.requireNonNull(actor, "actor"), Objects.requireNonNull(options, "options"));
+  }
+
+  public static ActorTraces open(ActorKeyspace actor) {
+    return open(actor, TracesOptions.DEFAULTS);
+  }
+
+  public ActorKeyspace actor() {
+    return actor;
+  }
+
+  public TracesOptions options() {
+    return options;
+  }
+
+  // ------------------------------------------------------------------ recording
+
+  /**
+   * Records the start of {@code span} (ids, start time and every field known at start; end time 0) under
+   * {@code resource} and {@code scope}.
+   *
+   * @throws RecordTooLargeException when the start alone exceeds a chunk
+   * @throws TraceBufferFullException when the buffer or the open-span table is full
+   */
+  public void start(Resource resource, InstrumentationScope scope, Span span) {
+    start(resource, scope, span, null);
+  }
+
+  /** As {@link #start(Resource, InstrumentationScope, Span)}, with {@code live} giving the span's current state. */
+  void start(Resource resource, InstrumentationScope scope, Span span, Supplier<Span> live) {
+    SpanKey key = new SpanKey(span.getTraceId(), span.getSpanId());
+    if (span.getEndTimeUnixNano() != 0) {
+      throw new IllegalArgumentException("span " + key + " to start has an end time; record it with record()");
+    }
+    Span stripped = stripIds(span);
+    long time = span.getStartTimeUnixNano();
+    Entry e = new Entry(key, time, new Entry.State(Entry.StateKind.START, resource, scope, stripped));
+    lock.lock();
+    try {
+      checkOpen();
+      if (open.containsKey(key)) {
+        throw new IllegalArgumentException("span " + key + " is already open");
+      }
+      if (open.size() >= options.maxOpenSpans()) {
+        throw new TraceBufferFullException("too many open spans (maximum " + options.maxOpenSpans() + ")");
+      }
+      long bucket = admit(e, "start of span " + key);
+      OpenSpan s = new OpenSpan(resource, scope, stripped.toBuilder(), live, bucket);
+      append(e);
+      open.put(key, s);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Merges {@code attributes} into an open span (a later value for a key replaces an earlier one). */
+  public void setAttributes(SpanKey key, long timeNanos, List<io.opentelemetry.proto.common.v1.KeyValue> attributes) {
+    if (attributes.isEmpty()) {
+      return;
+    }
+    update(key, timeNanos, SpanUpdate.newBuilder().addAllAttributes(attributes).build());
+  }
+
+  /** Sets the status of an open span. */
+  public void setStatus(SpanKey key, long timeNanos, Status status) {
+    update(key, timeNanos, SpanUpdate.newBuilder().setStatus(status).build());
+  }
+
+  /** Renames an open span. */
+  public void rename(SpanKey key, long timeNanos, String name) {
+    if (name.isEmpty()) {
+      throw new IllegalArgumentException("span name must not be empty");
+    }
+    update(key, timeNanos, SpanUpdate.newBuilder().setName(name).build());
+  }
+
+  /** Adds links to an open span. */
+  public void addLinks(SpanKey key, long timeNanos, List<Span.Link> links) {
+    if (links.isEmpty()) {
+      return;
+    }
+    update(key, timeNanos, SpanUpdate.newBuilder().addAllLinks(links).build());
+  }
+
+  private void update(SpanKey key, long timeNanos, SpanUpdate u) {
+    Entry e = new Entry(key, timeNanos, new Entry.Update(u));
+    lock.lock();
+    try {
+      checkOpen();
+      OpenSpan s = requireOpen(key);
+      admit(e, "update of span " + key);
+      append(e);
+      SpanStates.apply(s.state, u);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Adds an event (at its own time) to an open span. */
+  public void addEvent(SpanKey key, Span.Event event) {
+    Entry e = new Entry(key, event.getTimeUnixNano(), new Entry.Event(event));
+    lock.lock();
+    try {
+      checkOpen();
+      OpenSpan s = requireOpen(key);
+      admit(e, "event of span " + key);
+      append(e);
+      SpanStates.apply(s.state, event);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Ends an open span at {@code endNanos}. The end record holds the span's whole final state (cut to fit
+   * one chunk by dropping the oldest events, links, then attributes, counted as dropped).
+   */
+  public void end(SpanKey key, long endNanos) {
+    lock.lock();
+    try {
+      checkOpen();
+      OpenSpan s = requireOpen(key);
+      endLocked(key, s.resource, s.scope, s.current().toBuilder().setEndTimeUnixNano(endNanos).build());
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Ends a span with its final state as the SDK reports it (the span need not have been started here). */
+  void end(Resource resource, InstrumentationScope scope, Span finalState) {
+    SpanKey key = new SpanKey(finalState.getTraceId(), finalState.getSpanId());
+    lock.lock();
+    try {
+      checkOpen();
+      endLocked(key, resource, scope, stripIds(finalState));
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void endLocked(SpanKey key, Resource resource, InstrumentationScope scope, Span finalState) {
+    long endNanos = finalState.getEndTimeUnixNano();
+    if (endNanos == 0 || Long.compareUnsigned(endNanos, finalState.getStartTimeUnixNano()) < 0) {
+      throw new IllegalArgumentException("span " + key + " end time " + Long.toUnsignedString(endNanos)
+          + " is not after its start time " + Long.toUnsignedString(finalState.getStartTimeUnixNano()));
+    }
+    Entry e = SpanStates.fit(new Entry(key, endNanos, new Entry.State(Entry.StateKind.END, resource, scope, finalState)),
+        options.maxChunkBytes());
+    long bucket = admit(e, "end of span " + key);
+    ChunkBuilder b = filling.get(bucket);
+    if (b != null) {
+      long before = b.size();
+      if (b.replaceStart(e)) {
+        bufferedBytes += b.size() - before;
+        open.remove(key);
+        return;
+      }
+    }
+    append(e);
+    open.remove(key);
+  }
+
+  /**
+   * Records a finished span in one go (as a span exporter sees it): one self-contained end record in the
+   * bucket of its end time.
+   *
+   * @throws RecordTooLargeException when the span does not fit in one chunk; nothing is recorded
+   */
+  public void record(Resource resource, InstrumentationScope scope, Span span) {
+    SpanKey key = new SpanKey(span.getTraceId(), span.getSpanId());
+    long endNanos = span.getEndTimeUnixNano();
+    if (endNanos == 0 || Long.compareUnsigned(endNanos, span.getStartTimeUnixNano()) < 0) {
+      throw new IllegalArgumentException("span " + key + " to record must end at or after its start");
+    }
+    Entry e = new Entry(key, endNanos, new Entry.State(Entry.StateKind.END, resource, scope, stripIds(span)));
+    lock.lock();
+    try {
+      checkOpen();
+      admit(e, "span " + key);
+      append(e);
+      open.remove(key);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private static Span stripIds(Span span) {
+    new SpanKey(span.getTraceId(), span.getSpanId());
+    if (!span.getParentSpanId().isEmpty()) {
+      SpanKey.checkId(span.getParentSpanId(), 8, "parent span id");
+    }
+    return span.toBuilder().clearTraceId().clearSpanId().build();
+  }
+
+  private OpenSpan requireOpen(SpanKey key) {
+    OpenSpan s = open.get(key);
+    if (s == null) {
+      throw new IllegalArgumentException("span " + key + " is not open");
+    }
+    return s;
+  }
+
+  /**
+   * Checks that {@code e} can ever be stored and that the buffer has room, before anything changes;
+   * returns its bucket.
+   */
+  private long admit(Entry e, String what) {
+    long bucket = Buckets.of(e.timeNanos());
+    long alone = ChunkBuilder.aloneSize(e);
+    if (alone > options.maxChunkBytes()) {
+      throw new RecordTooLargeException(what, alone, options.maxChunkBytes());
+    }
+    if (bufferedBytes + alone > options.maxBufferedBytes()) {
+      throw new TraceBufferFullException("traces buffer of actor " + actor.actorId() + " is full ("
+          + bufferedBytes + " of " + options.maxBufferedBytes() + " bytes; writes failing: "
+          + (lastError == null ? "no" : lastError.getMessage()) + ")");
+    }
+    return bucket;
+  }
+
+  /** Adds an admitted entry to its bucket's chunk, first entering the bucket when it is new. */
+  private void append(Entry e) {
+    long bucket = Buckets.of(e.timeNanos());
+    if (bucket > maxBucket) {
+      enterBucket(bucket);
+    }
+    add(bucket, e);
+  }
+
+  private void add(long bucket, Entry e) {
+    // A new chunk's header counts too: buffered bytes are what the chunks will encode to.
+    ChunkBuilder b = filling.get(bucket);
+    long before = b == null ? 0 : b.size();
+    if (b == null) {
+      b = new ChunkBuilder(bucket, options.maxChunkBytes());
+      filling.put(bucket, b);
+    }
+    if (!b.add(e)) {
+      seal(b);
+      b = new ChunkBuilder(bucket, options.maxChunkBytes());
+      filling.put(bucket, b);
+      before = 0;
+      if (!b.add(e)) {
+        throw new IllegalStateException("admitted record does not fit an empty chunk");
+      }
+      queueFlush();
+    }
+    bufferedBytes += b.size() - before;
+  }
+
+  /** Makes {@code bucket} the newest one, adding snapshots of spans open since older buckets. */
+  private void enterBucket(long bucket) {
+    maxBucket = bucket;
+    snapshotOpenSpansBefore(bucket);
+  }
+
+  private void snapshotOpenSpansBefore(long bucket) {
+    long time = Buckets.startNanos(bucket);
+    for (Map.Entry<SpanKey, OpenSpan> o : open.entrySet()) {
+      OpenSpan s = o.getValue();
+      if (s.anchorBucket < bucket) {
+        Entry snap = SpanStates.fit(new Entry(o.getKey(), time,
+            new Entry.State(Entry.StateKind.SNAPSHOT, s.resource, s.scope, s.current())), options.maxChunkBytes());
+        add(bucket, snap);
+        s.anchorBucket = bucket;
+      }
+    }
+  }
+
+  private void seal(ChunkBuilder b) {
+    if (b.isEmpty()) {
+      return;
+    }
+    pending.add(new PendingChunk(b.bucket, b.encode()));
+    if (filling.get(b.bucket) == b) {
+      filling.remove(b.bucket);
+    }
+  }
+
+  private void sealAll() {
+    for (ChunkBuilder b : new ArrayList<>(filling.values())) {
+      seal(b);
+    }
+  }
+
+  private void checkOpen() {
+    if (closed) {
+      throw new IllegalStateException("traces of actor " + actor.actorId() + " are closed");
+    }
+  }
+
+  // ------------------------------------------------------------------ flushing
+
+  /**
+   * Writes everything buffered, as one atomic commit. On failure the error is thrown (and reported to the
+   * status and listener) and the chunks stay buffered for the next flush.
+   */
+  public void flush() {
+    lock.lock();
+    try {
+      sealAll();
+    } finally {
+      lock.unlock();
+    }
+    writePending();
+  }
+
+  private void queueFlush() {
+    if (!closed && flushQueued.compareAndSet(false, true)) {
+      try {
+        scheduler.execute(() -> {
+          flushQueued.set(false);
+          try {
+            writePending();
+          } catch (RuntimeException e) {
+            // Reported to the status and listener by writePending; the timer or next flush retries.
+          }
+        });
+      } catch (java.util.concurrent.RejectedExecutionException e) {
+        flushQueued.set(false);
+      }
+    }
+  }
+
+  private void writePending() {
+    flushLock.lock();
+    try {
+      List<PendingChunk> chunks;
+      lock.lock();
+      try {
+        chunks = new ArrayList<>(pending);
+      } finally {
+        lock.unlock();
+      }
+      if (chunks.isEmpty()) {
+        return;
+      }
+      List<PendingChunk> done = new ArrayList<>();
+      ActorBatch batch = actor.batch();
+      long bytes = 0;
+      int written = 0;
+      try {
+        for (PendingChunk c : chunks) {
+          if (c.id < 0) {
+            c.id = allocateId(c.bucket);
+          } else if (c.attempted) {
+            // A failed commit wrote nothing; still, never overwrite: check what the key holds.
+            byte[] existing = actor.get(TracesKeys.chunk(c.bucket, c.id));
+            if (existing != null) {
+              if (Arrays.equals(existing, c.value)) {
+                done.add(c);
+                continue;
+              }
+              c.id = allocateId(c.bucket);
+            }
+          }
+          c.attempted = true;
+          batch.put(TracesKeys.chunk(c.bucket, c.id), c.value);
+          done.add(c);
+          bytes += c.value.length;
+          written++;
+        }
+        actor.commit(batch);
+      } catch (RuntimeException e) {
+        failedFlushes.incrementAndGet();
+        lastError = e;
+        options.listener().flushFailed(e);
+        throw e;
+      }
+      lock.lock();
+      try {
+        for (PendingChunk c : done) {
+          pending.remove(c);
+          bufferedBytes -= c.value.length;
+        }
+      } finally {
+        lock.unlock();
+      }
+      chunksWritten.addAndGet(written);
+      bytesWritten.addAndGet(bytes);
+      lastError = null;
+      options.listener().written(written, bytes);
+    } finally {
+      flushLock.unlock();
+    }
+  }
+
+  /** The next unused chunk id of {@code bucket}: one past its last chunk on disk or given out before. */
+  private long allocateId(long bucket) {
+    Long next = nextChunkId.get(bucket);
+    if (next == null) {
+      KeyValue last = actor.first(TracesKeys.bucket(bucket), true);
+      next = last == null ? 0 : TracesKeys.decodeChunk(last.key()).chunkId() + 1;
+    }
+    nextChunkId.put(bucket, next + 1);
+    return next;
+  }
+
+  private void tick() {
+    try {
+      lock.lock();
+      try {
+        if (!open.isEmpty()) {
+          long now = Buckets.of(nowNanos());
+          if (now > maxBucket) {
+            enterBucket(now);
+          } else {
+            snapshotOpenSpansBefore(maxBucket);
+          }
+        }
+        sealAll();
+      } finally {
+        lock.unlock();
+      }
+      writePending();
+      if (!options.retention().isZero()) {
+        dropOlderThan(options.retention());
+      }
+    } catch (RuntimeException e) {
+      // writePending reported its failure; report the others the same way. The next tick retries.
+      if (e != lastError) {
+        lastError = e;
+        options.listener().flushFailed(e);
+      }
+    }
+  }
+
+  private long nowNanos() {
+    java.time.Instant now = options.clock().instant();
+    return Math.addExact(Math.multiplyExact(now.getEpochSecond(), 1_000_000_000L), now.getNano());
+  }
+
+  // ------------------------------------------------------------------ retention
+
+  /**
+   * Drops every bucket that ended at least {@code age} ago (by the options' clock) with one range delete.
+   * Returns whether any chunk was there to drop.
+   */
+  public boolean dropOlderThan(Duration age) {
+    long cutoff = nowNanos() - age.toNanos();
+    if (cutoff <= 0) {
+      return false;
+    }
+    return dropBucketsBefore(Buckets.of(cutoff));
+  }
+
+  /** Drops every bucket starting before {@code bucketStartSec} with one range delete. */
+  public boolean dropBucketsBefore(long bucketStartSec) {
+    KeyRange range = TracesKeys.buckets(0, bucketStartSec);
+    if (actor.first(range, false) == null) {
+      return false;
+    }
+    actor.commit(actor.batch().deleteRange(range));
+    return true;
+  }
+
+  // ------------------------------------------------------------------ reading
+
+  /**
+   * Spans overlapping {@code [startNanos, endNanos)} — begun before {@code endNanos} and still open or
+   * ended at or after {@code startNanos} — at most {@code limit}, ordered by start time then ids. Reads
+   * with bounded iterators only the chunks of the window's buckets and the one chunk before them; spans
+   * still buffered are not seen until flushed. Each span is as the chunks read last recorded it.
+   */
+  public TraceRead read(long startNanos, long endNanos, int limit) {
+    if (startNanos < 0 || endNanos <= startNanos) {
+      throw new IllegalArgumentException("window must satisfy 0 <= start < end, got [" + startNanos + ", " + endNanos + ")");
+    }
+    if (limit <= 0) {
+      throw new IllegalArgumentException("limit must be > 0, got " + limit);
+    }
+    long firstBucket = Buckets.of(startNanos);
+    long lastBucket = Buckets.of(endNanos - 1);
+    Folder folder = new Folder();
+    int read = 0;
+    KeyValue before = lastChunkBefore(TracesKeys.chunk(firstBucket, 0));
+    if (before != null) {
+      folder.apply(before);
+      read++;
+    }
+    try (KeyValueIterator it = actor.iterator(TracesKeys.buckets(firstBucket, lastBucket + Buckets.SECONDS), false)) {
+      while (it.hasNext()) {
+        folder.apply(it.next());
+        read++;
+      }
+    }
+    chunksRead.addAndGet(read);
+    List<StoredSpan> hits = new ArrayList<>();
+    for (Folder.State s : folder.spans.values()) {
+      if (s.base == null) {
+        continue;
+      }
+      Span span = s.base.build();
+      long start = span.getStartTimeUnixNano();
+      long end = span.getEndTimeUnixNano();
+      if (Long.compareUnsigned(start, endNanos) < 0 && (end == 0 || Long.compareUnsigned(end, startNanos) >= 0)) {
+        hits.add(new StoredSpan(s.resource, s.scope, span));
+      }
+    }
+    hits.sort(SPAN_ORDER);
+    boolean truncated = hits.size() > limit;
+    return new TraceRead(truncated ? hits.subList(0, limit) : hits, truncated, read);
+  }
+
+  static final Comparator<StoredSpan> SPAN_ORDER = Comparator
+      .comparing((StoredSpan s) -> s.span().getStartTimeUnixNano(), Long::compareUnsigned)
+      .thenComparing(s -> s.span().getTraceId(), ByteString.unsignedLexicographicalComparator())
+      .thenComparing(s -> s.span().getSpanId(), ByteString.unsignedLexicographicalComparator());
+
+  private KeyValue lastChunkBefore(byte[] endExclusive) {
+    return actor.first(KeyRange.of(TracesKeys.chunks().begin(), endExclusive), true);
+  }
+
+  /** Folds records in key order into span states: a whole-span record replaces, incremental ones apply. */
+  private static final class Folder {
+    static final class State {
+      Span.Builder base;
+      Resource resource;
+      InstrumentationScope scope;
+    }
+
+    final LinkedHashMap<SpanKey, State> spans = new LinkedHashMap<>();
+
+    void apply(KeyValue kv) {
+      long bucket = TracesKeys.decodeChunk(kv.key()).bucketStartSec();
+      TraceChunk chunk = ChunkCodec.decode(bucket, kv.value(), false);
+      for (SpanRecord r : chunk.getRecordsList()) {
+        State s = spans.computeIfAbsent(new SpanKey(r.getTraceId(), r.getSpanId()), k -> new State());
+        switch (r.getBodyCase()) {
+          // An end is final: a start or snapshot that sorts after it (a late record of an older bucket
+          // written after the span was snapshotted in a newer one) must not reopen the span.
+          case START -> replaceUnlessEnded(s, ChunkCodec.stored(chunk, r, r.getStart()));
+          case SNAPSHOT -> replaceUnlessEnded(s, ChunkCodec.stored(chunk, r, r.getSnapshot()));
+          case END -> replace(s, ChunkCodec.stored(chunk, r, r.getEnd()));
+          case UPDATE -> {
+            if (s.base != null) {
+              SpanStates.apply(s.base, r.getUpdate());
+            }
+          }
+          case EVENT -> {
+            if (s.base != null) {
+              SpanStates.apply(s.base, r.getEvent());
+            }
+          }
+          case BODY_NOT_SET -> throw new IllegalStateException("validated record without body");
+        }
+      }
+    }
+
+    private static void replaceUnlessEnded(State s, StoredSpan span) {
+      if (s.base == null || s.base.getEndTimeUnixNano() == 0) {
+        replace(s, span);
+      }
+    }
+
+    private static void replace(State s, StoredSpan span) {
+      s.base = span.span().toBuilder();
+      s.resource = span.resource();
+      s.scope = span.scope();
+    }
+  }
+
+  /** Chunk values read by {@link #read} since open, for tests and benchmarks. */
+  public long chunksRead() {
+    return chunksRead.get();
+  }
+
+  public TracesStatus status() {
+    lock.lock();
+    try {
+      return new TracesStatus(chunksWritten.get(), bytesWritten.get(), pending.size(), bufferedBytes, open.size(),
+          failedFlushes.get(), lastError);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Stops the timer and writes everything buffered. Throws when that final write fails; the records are
+   * then still buffered and {@link #flush()} may be called again.
+   */
+  @Override
+  public void close() {
+    lock.lock();
+    try {
+      if (closed) {
+        return;
+      }
+      closed = true;
+    } finally {
+      lock.unlock();
+    }
+    scheduler.shutdown();
+    try {
+      if (!scheduler.awaitTermination(30, TimeUnit.SECONDS)) {
+        scheduler.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      scheduler.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
+    flush();
+  }
+}

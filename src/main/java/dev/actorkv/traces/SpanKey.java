@@ -1,0 +1,55 @@
+package dev.actorkv.traces;
+
+import com.google.common.io.BaseEncoding;
+import com.google.protobuf.ByteString;
+import java.util.Objects;
+
+/** Identity of one span: a 16-byte trace id and an 8-byte span id, neither all zero (W3C trace context). */
+public record SpanKey(ByteString traceId, ByteString spanId) {
+  static final BaseEncoding HEX = BaseEncoding.base16().lowerCase();
+
+  public SpanKey {
+    Objects.requireNonNull(traceId, "traceId");
+    Objects.requireNonNull(spanId, "spanId");
+    checkId(traceId, 16, "trace id");
+    checkId(spanId, 8, "span id");
+  }
+
+  /** From lowercase or uppercase hex, as OpenTelemetry's {@code SpanContext} prints ids. */
+  public static SpanKey of(String traceIdHex, String spanIdHex) {
+    return new SpanKey(fromHex(traceIdHex, "trace id"), fromHex(spanIdHex, "span id"));
+  }
+
+  static ByteString fromHex(String hex, String what) {
+    try {
+      return ByteString.copyFrom(HEX.decode(hex.toLowerCase(java.util.Locale.ROOT)));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(what + " is not hex: \"" + hex + "\"", e);
+    }
+  }
+
+  static void checkId(ByteString id, int length, String what) {
+    if (id.size() != length) {
+      throw new IllegalArgumentException(what + " must be " + length + " bytes, got " + id.size());
+    }
+    for (int i = 0; i < length; i++) {
+      if (id.byteAt(i) != 0) {
+        return;
+      }
+    }
+    throw new IllegalArgumentException(what + " must not be all zero");
+  }
+
+  public String traceIdHex() {
+    return HEX.encode(traceId.toByteArray());
+  }
+
+  public String spanIdHex() {
+    return HEX.encode(spanId.toByteArray());
+  }
+
+  @Override
+  public String toString() {
+    return traceIdHex() + "/" + spanIdHex();
+  }
+}
