@@ -1,0 +1,615 @@
+package dev.actorkv.sqlite;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_DOUBLE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import dev.actorkv.keyspace.SqliteFile;
+import dev.actorkv.store.ActorKeyspace;
+import dev.actorkv.store.LimitExceededException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * A {@code sqlite3_vfs} serving one actor's SQLite files from its keyspace, through {@link PageStore}s.
+ * Each {@link SqliteDatabase} registers its own instance under a unique name, so there is no global
+ * registry: the VFS knows its actor.
+ *
+ * <p>Atomic commits: writes to the main database file are staged in memory and reach the store as ONE
+ * batch at {@code SQLITE_FCNTL_COMMIT_PHASETWO}, which the pager sends (and whose result it checks) after
+ * every write, truncation and sync of a committed transaction, with any mode of {@code synchronous}. The
+ * database opens with an in-memory rollback journal, so the store only ever holds complete transactions;
+ * a rollback sends no phase two and its staged writes restore the committed bytes. When the user switches
+ * to an on-store journal ({@code journal_mode=DELETE/TRUNCATE/PERSIST}), journal writes are written
+ * through (each one batch) and staged main-file writes are also flushed at every sync of the main file,
+ * which is the ordering SQLite's journal protocol (including hot-journal rollback) relies on. Unlock to
+ * SHARED or NONE, the end of a transaction in normal locking mode, flushes too.
+ *
+ * <p>Upcalls never let an exception cross into C: each catches everything, records the Java cause for
+ * {@link #takeError()} and returns an SQLITE_IOERR code, after which the staged writes are gone (memory
+ * and store hold the last committed transaction).
+ */
+final class KvVfs implements AutoCloseable {
+  static final String DB_NAME = "actor.db";
+  private static final int MAX_PATHNAME = 512;
+  private static final int SECTOR_SIZE = 4096;
+  private static final long JULIAN_EPOCH_MS = 210_866_760_000_000L;
+
+  private final ActorKeyspace actor;
+  private final Arena arena = Arena.ofShared();
+  private final String name = "actorkv-" + UUID.randomUUID();
+  private final MemorySegment vfs;
+  private final MemorySegment ioMethods;
+  private final Map<Long, OpenFile> files = new HashMap<>();
+  private final EnumMap<SqliteFile, PageStore> stores = new EnumMap<>(SqliteFile.class);
+  private final SecureRandom random = new SecureRandom();
+  private long nextFileId = 1;
+  private byte[] scratch = new byte[65536];
+  private Throwable lastError;
+  private boolean registered;
+
+  /** The Java side of one open {@code sqlite3_file}. */
+  private static final class OpenFile {
+    final PageStore store; // null for temporary files
+    final MemoryFile memory; // null for actor files
+    final boolean stagedUntilSync;
+    final boolean deleteOnClose;
+    int lock;
+
+    OpenFile(PageStore store, MemoryFile memory, boolean stagedUntilSync, boolean deleteOnClose) {
+      this.store = store;
+      this.memory = memory;
+      this.stagedUntilSync = stagedUntilSync;
+      this.deleteOnClose = deleteOnClose;
+    }
+
+    long size() {
+      return store != null ? store.size() : memory.size();
+    }
+  }
+
+  KvVfs(ActorKeyspace actor) {
+    this.actor = actor;
+    Linker linker = Linker.nativeLinker();
+    ioMethods = arena.allocate(VfsLayouts.IO_METHODS);
+    ioMethods.set(JAVA_INT, VfsLayouts.offset(VfsLayouts.IO_METHODS, "iVersion"), 1);
+    FunctionDescriptor f = FunctionDescriptor.of(JAVA_INT, ADDRESS);
+    setIo(linker, "xClose", f);
+    setIo(linker, "xRead", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, JAVA_LONG));
+    setIo(linker, "xWrite", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, JAVA_LONG));
+    setIo(linker, "xTruncate", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
+    setIo(linker, "xSync", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+    setIo(linker, "xFileSize", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+    setIo(linker, "xLock", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+    setIo(linker, "xUnlock", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+    setIo(linker, "xCheckReservedLock", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+    setIo(linker, "xFileControl", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS));
+    setIo(linker, "xSectorSize", f);
+    setIo(linker, "xDeviceCharacteristics", f);
+
+    vfs = arena.allocate(VfsLayouts.VFS);
+    vfs.set(JAVA_INT, VfsLayouts.offset(VfsLayouts.VFS, "iVersion"), 2);
+    vfs.set(JAVA_INT, VfsLayouts.offset(VfsLayouts.VFS, "szOsFile"), (int) VfsLayouts.FILE.byteSize());
+    vfs.set(JAVA_INT, VfsLayouts.offset(VfsLayouts.VFS, "mxPathname"), MAX_PATHNAME);
+    vfs.set(ADDRESS, VfsLayouts.offset(VfsLayouts.VFS, "zName"), arena.allocateFrom(name));
+    setVfs(linker, "xOpen", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_INT, ADDRESS));
+    setVfs(linker, "xDelete", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
+    setVfs(linker, "xAccess", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, ADDRESS));
+    setVfs(linker, "xFullPathname", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, ADDRESS));
+    setVfs(linker, "xDlOpen", FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS));
+    setVfs(linker, "xDlError", FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT, ADDRESS));
+    setVfs(linker, "xDlSym", FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS, ADDRESS));
+    setVfs(linker, "xDlClose", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS));
+    setVfs(linker, "xRandomness", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS));
+    setVfs(linker, "xSleep", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
+    setVfs(linker, "xCurrentTime", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+    setVfs(linker, "xGetLastError", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS));
+    setVfs(linker, "xCurrentTimeInt64", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+  }
+
+  private void setIo(Linker linker, String method, FunctionDescriptor fd) {
+    ioMethods.set(ADDRESS, VfsLayouts.offset(VfsLayouts.IO_METHODS, method), stub(linker, method, fd));
+  }
+
+  private void setVfs(Linker linker, String method, FunctionDescriptor fd) {
+    vfs.set(ADDRESS, VfsLayouts.offset(VfsLayouts.VFS, method), stub(linker, method, fd));
+  }
+
+  private MemorySegment stub(Linker linker, String method, FunctionDescriptor fd) {
+    try {
+      MethodType type = fd.toMethodType();
+      MethodHandle target = MethodHandles.lookup().findVirtual(KvVfs.class, method, type).bindTo(this);
+      return linker.upcallStub(target, fd, arena);
+    } catch (NoSuchMethodException | IllegalAccessException e) {
+      throw new IllegalStateException("VFS method " + method + " does not match its C signature", e);
+    }
+  }
+
+  String name() {
+    return name;
+  }
+
+  MemorySegment address() {
+    return vfs;
+  }
+
+  void register() {
+    int rc;
+    try {
+      rc = (int) Sqlite3.vfs_register.invokeExact(vfs, 0);
+    } catch (Throwable t) {
+      throw new IllegalStateException("sqlite3_vfs_register failed", t);
+    }
+    if (rc != SqliteCodes.OK) {
+      throw new SqliteException(rc, "cannot register the actor-kv VFS (SQLite result code " + rc + ")");
+    }
+    registered = true;
+  }
+
+  /** The Java error behind the last SQLITE_IOERR this VFS returned, cleared by the call. */
+  Throwable takeError() {
+    Throwable t = lastError;
+    lastError = null;
+    return t;
+  }
+
+  /** The main file's page store (opened on first use). */
+  PageStore mainStore() {
+    return store(SqliteFile.MAIN);
+  }
+
+  private PageStore store(SqliteFile file) {
+    return stores.computeIfAbsent(file, f -> PageStore.open(actor, f));
+  }
+
+  /** Unregisters the VFS and frees its upcall stubs; call after the connection is closed. */
+  @Override
+  public void close() {
+    if (registered) {
+      try {
+        int rc = (int) Sqlite3.vfs_unregister.invokeExact(vfs);
+        if (rc != SqliteCodes.OK) {
+          throw new SqliteException(rc, "cannot unregister the actor-kv VFS");
+        }
+      } catch (RuntimeException e) {
+        throw e;
+      } catch (Throwable t) {
+        throw new IllegalStateException("sqlite3_vfs_unregister failed", t);
+      }
+      registered = false;
+    }
+    arena.close();
+  }
+
+  // ------------------------------------------------------------------ helpers
+
+  private int fail(Throwable t, int code) {
+    lastError = t;
+    if (t instanceof LimitExceededException) {
+      return SqliteCodes.FULL;
+    }
+    return code;
+  }
+
+  private static SqliteFile fileOf(String path) {
+    if (path.equals(DB_NAME)) {
+      return SqliteFile.MAIN;
+    }
+    if (path.equals(DB_NAME + "-journal")) {
+      return SqliteFile.JOURNAL;
+    }
+    if (path.equals(DB_NAME + "-wal")) {
+      return SqliteFile.WAL;
+    }
+    if (path.equals(DB_NAME + "-shm")) {
+      return SqliteFile.SHM;
+    }
+    return null;
+  }
+
+  private OpenFile file(MemorySegment sqliteFile) {
+    long id = sqliteFile.reinterpret(VfsLayouts.FILE.byteSize()).get(JAVA_LONG, VfsLayouts.offset(VfsLayouts.FILE, "fileId"));
+    OpenFile f = files.get(id);
+    if (f == null) {
+      throw new IllegalStateException("unknown sqlite3_file id " + id);
+    }
+    return f;
+  }
+
+  private byte[] scratch(int n) {
+    if (scratch.length < n) {
+      scratch = new byte[Math.max(n, scratch.length * 2)];
+    }
+    return scratch;
+  }
+
+  private int flush(OpenFile f, int errorCode) {
+    if (f.store == null || !f.store.hasStagedChanges()) {
+      return SqliteCodes.OK;
+    }
+    try {
+      f.store.commit(); // discards the staged writes itself when it fails
+      return SqliteCodes.OK;
+    } catch (Throwable t) {
+      return fail(t, errorCode);
+    }
+  }
+
+  /**
+   * A sync of a file. With the in-memory journal the main file's staged writes wait for commit phase
+   * two (a VACUUM, for one, syncs before its final truncation); with a journal file in the store, SQLite
+   * needs the main file durable at each sync, before it finalizes or deletes the journal.
+   */
+  private int syncPoint(OpenFile f) {
+    if (!f.stagedUntilSync || journalFileOpen()) {
+      return flush(f, SqliteCodes.IOERR_FSYNC);
+    }
+    return SqliteCodes.OK;
+  }
+
+  private boolean journalFileOpen() {
+    for (OpenFile o : files.values()) {
+      if (o.store != null && !o.stagedUntilSync) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String cString(MemorySegment p) {
+    return p.reinterpret(Integer.MAX_VALUE).getString(0);
+  }
+
+  // ------------------------------------------------------------------ sqlite3_vfs methods
+
+  int xOpen(MemorySegment pVfs, MemorySegment zName, MemorySegment pFile, int flags, MemorySegment pOutFlags) {
+    try {
+      MemorySegment file = pFile.reinterpret(VfsLayouts.FILE.byteSize());
+      file.set(ADDRESS, 0, MemorySegment.NULL); // no xClose unless the open succeeds
+      OpenFile open;
+      if (zName.equals(MemorySegment.NULL)) {
+        open = new OpenFile(null, new MemoryFile(), false, true);
+      } else {
+        String path = cString(zName);
+        SqliteFile kind = fileOf(path);
+        if (kind == null) {
+          if ((flags & SqliteCodes.OPEN_DELETEONCLOSE) != 0) {
+            open = new OpenFile(null, new MemoryFile(), false, true);
+          } else {
+            lastError = new SqliteException(SqliteCodes.CANTOPEN,
+                "the actor-kv VFS holds one database per actor; cannot open \"" + path + "\"");
+            return SqliteCodes.CANTOPEN;
+          }
+        } else {
+          PageStore store = store(kind);
+          store.reload();
+          open = new OpenFile(store, null, kind == SqliteFile.MAIN, (flags & SqliteCodes.OPEN_DELETEONCLOSE) != 0);
+        }
+      }
+      long id = nextFileId++;
+      files.put(id, open);
+      file.set(JAVA_LONG, VfsLayouts.offset(VfsLayouts.FILE, "fileId"), id);
+      file.set(ADDRESS, 0, ioMethods);
+      if (!pOutFlags.equals(MemorySegment.NULL)) {
+        pOutFlags.reinterpret(4).set(JAVA_INT, 0, flags);
+      }
+      return SqliteCodes.OK;
+    } catch (Throwable t) {
+      return fail(t, SqliteCodes.CANTOPEN);
+    }
+  }
+
+  int xDelete(MemorySegment pVfs, MemorySegment zName, int syncDir) {
+    try {
+      SqliteFile kind = fileOf(cString(zName));
+      if (kind != null) {
+        store(kind).deleteFile();
+      }
+      return SqliteCodes.OK;
+    } catch (Throwable t) {
+      return fail(t, SqliteCodes.IOERR_DELETE);
+    }
+  }
+
+  int xAccess(MemorySegment pVfs, MemorySegment zName, int flags, MemorySegment pResOut) {
+    try {
+      SqliteFile kind = fileOf(cString(zName));
+      boolean exists = kind != null && (kind == SqliteFile.MAIN || store(kind).size() > 0 || store(kind).exists());
+      pResOut.reinterpret(4).set(JAVA_INT, 0, exists ? 1 : 0);
+      return SqliteCodes.OK;
+    } catch (Throwable t) {
+      return fail(t, SqliteCodes.IOERR_ACCESS);
+    }
+  }
+
+  int xFullPathname(MemorySegment pVfs, MemorySegment zName, int nOut, MemorySegment zOut) {
+    try {
+      byte[] path = cString(zName).getBytes(StandardCharsets.UTF_8);
+      if (path.length + 1 > nOut) {
+        return SqliteCodes.CANTOPEN;
+      }
+      MemorySegment out = zOut.reinterpret(nOut);
+      MemorySegment.copy(path, 0, out, JAVA_BYTE_LAYOUT, 0, path.length);
+      out.set(JAVA_BYTE_LAYOUT, path.length, (byte) 0);
+      return SqliteCodes.OK;
+    } catch (Throwable t) {
+      return fail(t, SqliteCodes.CANTOPEN);
+    }
+  }
+
+  private static final java.lang.foreign.ValueLayout.OfByte JAVA_BYTE_LAYOUT = java.lang.foreign.ValueLayout.JAVA_BYTE;
+
+  MemorySegment xDlOpen(MemorySegment pVfs, MemorySegment zFilename) {
+    return MemorySegment.NULL; // loadable extensions are not supported
+  }
+
+  void xDlError(MemorySegment pVfs, int nByte, MemorySegment zErrMsg) {
+    try {
+      byte[] msg = "loadable extensions are not supported by the actor-kv VFS".getBytes(StandardCharsets.UTF_8);
+      if (nByte <= 0) {
+        return;
+      }
+      MemorySegment out = zErrMsg.reinterpret(nByte);
+      int n = Math.min(msg.length, nByte - 1);
+      MemorySegment.copy(msg, 0, out, JAVA_BYTE_LAYOUT, 0, n);
+      out.set(JAVA_BYTE_LAYOUT, n, (byte) 0);
+    } catch (Throwable t) {
+      lastError = t;
+    }
+  }
+
+  MemorySegment xDlSym(MemorySegment pVfs, MemorySegment handle, MemorySegment zSymbol) {
+    return MemorySegment.NULL;
+  }
+
+  void xDlClose(MemorySegment pVfs, MemorySegment handle) {}
+
+  int xRandomness(MemorySegment pVfs, int nByte, MemorySegment zOut) {
+    try {
+      byte[] bytes = new byte[nByte];
+      random.nextBytes(bytes);
+      MemorySegment.copy(bytes, 0, zOut.reinterpret(nByte), JAVA_BYTE_LAYOUT, 0, nByte);
+      return nByte;
+    } catch (Throwable t) {
+      lastError = t;
+      return 0;
+    }
+  }
+
+  int xSleep(MemorySegment pVfs, int microseconds) {
+    try {
+      Thread.sleep(microseconds / 1000, (microseconds % 1000) * 1000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (Throwable t) {
+      lastError = t;
+    }
+    return microseconds;
+  }
+
+  int xCurrentTime(MemorySegment pVfs, MemorySegment pOut) {
+    try {
+      pOut.reinterpret(8).set(JAVA_DOUBLE, 0, (System.currentTimeMillis() + JULIAN_EPOCH_MS) / 86_400_000.0);
+      return SqliteCodes.OK;
+    } catch (Throwable t) {
+      return fail(t, SqliteCodes.ERROR);
+    }
+  }
+
+  int xCurrentTimeInt64(MemorySegment pVfs, MemorySegment pOut) {
+    try {
+      pOut.reinterpret(8).set(JAVA_LONG, 0, System.currentTimeMillis() + JULIAN_EPOCH_MS);
+      return SqliteCodes.OK;
+    } catch (Throwable t) {
+      return fail(t, SqliteCodes.ERROR);
+    }
+  }
+
+  int xGetLastError(MemorySegment pVfs, int nByte, MemorySegment zOut) {
+    try {
+      if (nByte > 0 && lastError != null) {
+        byte[] msg = String.valueOf(lastError.getMessage()).getBytes(StandardCharsets.UTF_8);
+        MemorySegment out = zOut.reinterpret(nByte);
+        int n = Math.min(msg.length, nByte - 1);
+        MemorySegment.copy(msg, 0, out, JAVA_BYTE_LAYOUT, 0, n);
+        out.set(JAVA_BYTE_LAYOUT, n, (byte) 0);
+      }
+      return 0;
+    } catch (Throwable t) {
+      return 0;
+    }
+  }
+
+  // ------------------------------------------------------------------ sqlite3_io_methods
+
+  int xClose(MemorySegment pFile) {
+    try {
+      long id = pFile.reinterpret(VfsLayouts.FILE.byteSize()).get(JAVA_LONG, VfsLayouts.offset(VfsLayouts.FILE, "fileId"));
+      OpenFile f = files.remove(id);
+      if (f != null && f.store != null) {
+        // SQLite has rolled back anything uncommitted before closing; drop what is left staged.
+        f.store.discard();
+        if (f.deleteOnClose) {
+          f.store.deleteFile();
+        }
+      }
+      return SqliteCodes.OK;
+    } catch (Throwable t) {
+      return fail(t, SqliteCodes.IOERR_CLOSE);
+    }
+  }
+
+  int xRead(MemorySegment pFile, MemorySegment buf, int amt, long offset) {
+    try {
+      OpenFile f = file(pFile);
+      byte[] b = scratch(amt);
+      int n = f.store != null ? f.store.read(offset, b, 0, amt) : f.memory.read(offset, b, 0, amt);
+      MemorySegment.copy(b, 0, buf.reinterpret(amt), JAVA_BYTE_LAYOUT, 0, amt);
+      return n < amt ? SqliteCodes.IOERR_SHORT_READ : SqliteCodes.OK;
+    } catch (Throwable t) {
+      return fail(t, SqliteCodes.IOERR_READ);
+    }
+  }
+
+  int xWrite(MemorySegment pFile, MemorySegment buf, int amt, long offset) {
+    OpenFile f = null;
+    try {
+      f = file(pFile);
+      byte[] b = scratch(amt);
+      MemorySegment.copy(buf.reinterpret(amt), JAVA_BYTE_LAYOUT, 0, b, 0, amt);
+      if (f.store == null) {
+        f.memory.write(offset, b, 0, amt);
+        return SqliteCodes.OK;
+      }
+      f.store.write(offset, b, 0, amt);
+      return f.stagedUntilSync ? SqliteCodes.OK : flush(f, SqliteCodes.IOERR_WRITE);
+    } catch (Throwable t) {
+      if (f != null && f.store != null && !f.stagedUntilSync) {
+        f.store.discard();
+      }
+      return fail(t, SqliteCodes.IOERR_WRITE);
+    }
+  }
+
+  int xTruncate(MemorySegment pFile, long size) {
+    try {
+      OpenFile f = file(pFile);
+      if (f.store == null) {
+        f.memory.truncate(size);
+        return SqliteCodes.OK;
+      }
+      f.store.truncate(size);
+      return f.stagedUntilSync ? SqliteCodes.OK : flush(f, SqliteCodes.IOERR_TRUNCATE);
+    } catch (Throwable t) {
+      return fail(t, SqliteCodes.IOERR_TRUNCATE);
+    }
+  }
+
+  int xSync(MemorySegment pFile, int flags) {
+    try {
+      return syncPoint(file(pFile));
+    } catch (Throwable t) {
+      return fail(t, SqliteCodes.IOERR_FSYNC);
+    }
+  }
+
+  int xFileSize(MemorySegment pFile, MemorySegment pSize) {
+    try {
+      pSize.reinterpret(8).set(JAVA_LONG, 0, file(pFile).size());
+      return SqliteCodes.OK;
+    } catch (Throwable t) {
+      return fail(t, SqliteCodes.IOERR_FSTAT);
+    }
+  }
+
+  int xLock(MemorySegment pFile, int level) {
+    try {
+      OpenFile f = file(pFile);
+      f.lock = Math.max(f.lock, level);
+      return SqliteCodes.OK;
+    } catch (Throwable t) {
+      return fail(t, SqliteCodes.IOERR_LOCK);
+    }
+  }
+
+  int xUnlock(MemorySegment pFile, int level) {
+    try {
+      OpenFile f = file(pFile);
+      int rc = SqliteCodes.OK;
+      if (level <= SqliteCodes.LOCK_SHARED && f.stagedUntilSync) {
+        // End of a write transaction: whatever is still staged belongs to it.
+        rc = flush(f, SqliteCodes.IOERR_UNLOCK);
+      }
+      f.lock = Math.min(f.lock, level);
+      return rc;
+    } catch (Throwable t) {
+      return fail(t, SqliteCodes.IOERR_UNLOCK);
+    }
+  }
+
+  int xCheckReservedLock(MemorySegment pFile, MemorySegment pResOut) {
+    try {
+      file(pFile);
+      // One connection per actor database (SqliteDatabase enforces it), so no other holder exists.
+      pResOut.reinterpret(4).set(JAVA_INT, 0, 0);
+      return SqliteCodes.OK;
+    } catch (Throwable t) {
+      return fail(t, SqliteCodes.IOERR_CHECKRESERVEDLOCK);
+    }
+  }
+
+  int xFileControl(MemorySegment pFile, int op, MemorySegment pArg) {
+    try {
+      OpenFile f = file(pFile);
+      return switch (op) {
+        case SqliteCodes.FCNTL_SYNC -> syncPoint(f);
+        case SqliteCodes.FCNTL_COMMIT_PHASETWO -> flush(f, SqliteCodes.IOERR_FSYNC);
+        case SqliteCodes.FCNTL_LOCKSTATE -> {
+          pArg.reinterpret(4).set(JAVA_INT, 0, f.lock);
+          yield SqliteCodes.OK;
+        }
+        case SqliteCodes.FCNTL_HAS_MOVED -> {
+          pArg.reinterpret(4).set(JAVA_INT, 0, 0);
+          yield SqliteCodes.OK;
+        }
+        case SqliteCodes.FCNTL_PRAGMA -> pragma(pArg);
+        default -> SqliteCodes.NOTFOUND;
+      };
+    } catch (Throwable t) {
+      return fail(t, SqliteCodes.IOERR);
+    }
+  }
+
+  /**
+   * Refuses the pragmas that would break atomic commits: {@code journal_mode=OFF} (no rollback) and
+   * {@code journal_mode=WAL} (needs shared memory, which this VFS does not offer).
+   */
+  private int pragma(MemorySegment pArg) {
+    MemorySegment args = pArg.reinterpret(3 * ADDRESS.byteSize());
+    MemorySegment namePtr = args.getAtIndex(ADDRESS, 1);
+    MemorySegment valuePtr = args.getAtIndex(ADDRESS, 2);
+    if (namePtr.equals(MemorySegment.NULL) || valuePtr.equals(MemorySegment.NULL)) {
+      return SqliteCodes.NOTFOUND;
+    }
+    String pragma = cString(namePtr).toLowerCase(Locale.ROOT);
+    String value = cString(valuePtr).trim().toLowerCase(Locale.ROOT);
+    if (pragma.equals("journal_mode") && (value.equals("off") || value.equals("wal"))) {
+      String msg = "journal_mode=" + value + " is not supported on actor-kv SQLite (commits must stay atomic); use MEMORY or DELETE";
+      byte[] bytes = msg.getBytes(StandardCharsets.UTF_8);
+      MemorySegment m;
+      try {
+        m = ((MemorySegment) Sqlite3.malloc.invokeExact(bytes.length + 1)).reinterpret(bytes.length + 1);
+      } catch (Throwable t) {
+        return SqliteCodes.ERROR;
+      }
+      if (!m.equals(MemorySegment.NULL)) {
+        MemorySegment.copy(bytes, 0, m, JAVA_BYTE_LAYOUT, 0, bytes.length);
+        m.set(JAVA_BYTE_LAYOUT, bytes.length, (byte) 0);
+        args.setAtIndex(ADDRESS, 0, m);
+      }
+      return SqliteCodes.ERROR;
+    }
+    return SqliteCodes.NOTFOUND;
+  }
+
+  int xSectorSize(MemorySegment pFile) {
+    return SECTOR_SIZE;
+  }
+
+  int xDeviceCharacteristics(MemorySegment pFile) {
+    return SqliteCodes.IOCAP_POWERSAFE_OVERWRITE;
+  }
+}

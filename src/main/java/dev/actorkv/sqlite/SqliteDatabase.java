@@ -1,0 +1,525 @@
+package dev.actorkv.sqlite;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+
+import dev.actorkv.store.ActorKeyspace;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+
+/**
+ * An actor's SQLite database: the system libsqlite3 running on the actor's keyspace through
+ * {@link PageStore}s (namespace {@code [08][01]}). Every committed transaction reaches the store as ONE
+ * atomic batch; after a crash the database holds exactly the last committed transaction.
+ *
+ * <pre>{@code
+ * try (SqliteDatabase db = SqliteDatabase.open(store.actor("a1"))) {
+ *   db.execute("CREATE TABLE IF NOT EXISTS t (id INTEGER PRIMARY KEY, name TEXT)");
+ *   db.inTransaction(tx -> tx.execute("INSERT INTO t (name) VALUES (?)", "x"));
+ *   QueryResult r = db.query("SELECT id, name FROM t WHERE id > ?", 0);
+ * }
+ * }</pre>
+ *
+ * <p>One handle per actor per process (a second open of the same actor fails): the handle holds
+ * SQLite's exclusive lock and page cache. Thread-safe by a lock; SQLite work of one handle is serial.
+ * Storage failures surface as {@link SqliteStorageException} (SQLite saw SQLITE_IOERR and rolled back;
+ * nothing of the transaction was stored); SQL errors as {@link SqliteException}.
+ */
+public final class SqliteDatabase implements AutoCloseable {
+  /**
+   * Actors with an open handle in this process. Process-wide like SQLite's own table of open files in
+   * its unix VFS: two handles on one actor would each buffer and cache pages, so the second is refused.
+   */
+  private static final Set<ActorKeyspace> OPEN = ConcurrentHashMap.newKeySet();
+
+  private final MemorySegment db;
+  private final KvVfs vfs; // null for a native file
+  private final ActorKeyspace actor; // null for a native file
+  private final SqliteOptions options;
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Arena arena = Arena.ofShared();
+  private final Map<String, Statement> cache;
+  private final Set<Statement> statements = new LinkedHashSet<>();
+  private MemorySegment scratch;
+  private boolean closed;
+
+  private SqliteDatabase(MemorySegment db, KvVfs vfs, ActorKeyspace actor, SqliteOptions options) {
+    this.db = db;
+    this.vfs = vfs;
+    this.actor = actor;
+    this.options = options;
+    this.scratch = arena.allocate(4096);
+    int capacity = options.statementCacheSize();
+    this.cache = new LinkedHashMap<>(16, 0.75f, true) {
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<String, Statement> eldest) {
+        if (size() > capacity) {
+          try {
+            statements.remove(eldest.getValue());
+            eldest.getValue().finalizeHandle();
+          } catch (Throwable t) {
+            throw new IllegalStateException("sqlite3_finalize failed", t);
+          }
+          return true;
+        }
+        return false;
+      }
+    };
+  }
+
+  /** Opens (creating when empty) the SQLite database of {@code actor} with default options. */
+  public static SqliteDatabase open(ActorKeyspace actor) {
+    return open(actor, SqliteOptions.DEFAULTS);
+  }
+
+  /**
+   * Opens (creating when empty) the SQLite database of {@code actor}. Throws
+   * {@link SqliteUnavailableException} when libsqlite3 is missing, {@link IllegalStateException} when
+   * this actor's database is already open in this process.
+   */
+  public static SqliteDatabase open(ActorKeyspace actor, SqliteOptions options) {
+    Objects.requireNonNull(actor, "actor");
+    Objects.requireNonNull(options, "options");
+    SqliteLibrary.lookup();
+    if (!OPEN.add(actor)) {
+      throw new IllegalStateException("the SQLite database of actor " + actor.actorId()
+          + " is already open in this process; share that handle");
+    }
+    KvVfs vfs = null;
+    SqliteDatabase d = null;
+    try {
+      vfs = new KvVfs(actor);
+      vfs.register();
+      boolean fresh = vfs.mainStore().size() == 0;
+      d = new SqliteDatabase(openHandle(KvVfs.DB_NAME, vfs.name(), vfs), vfs, actor, options);
+      // Exclusive locking keeps the page cache valid between transactions (one handle per actor);
+      // the in-memory journal plus the VFS's staged writes make each commit one atomic batch.
+      d.executeScript("PRAGMA locking_mode=EXCLUSIVE; PRAGMA journal_mode=MEMORY; PRAGMA temp_store=MEMORY; "
+          + "PRAGMA cache_size=-" + options.cacheSizeKiB() + ";"
+          + (fresh ? " PRAGMA page_size=" + options.pageSize() + ";" : ""));
+      return d;
+    } catch (RuntimeException | Error e) {
+      if (d != null) {
+        d.closeQuietly(e);
+      } else if (vfs != null) {
+        try {
+          vfs.close();
+        } catch (RuntimeException suppressed) {
+          e.addSuppressed(suppressed);
+        }
+      }
+      OPEN.remove(actor);
+      throw e;
+    }
+  }
+
+  /**
+   * Opens an ordinary SQLite database file through SQLite's default VFS (no actor, no page store), for
+   * tooling and for comparing against the page store. The caller chooses journal mode and durability.
+   */
+  public static SqliteDatabase openFile(Path path, SqliteOptions options) {
+    SqliteLibrary.lookup();
+    return new SqliteDatabase(openHandle(path.toString(), null, null), null, null, options);
+  }
+
+  private static MemorySegment openHandle(String filename, String vfsName, KvVfs vfs) {
+    try (Arena a = Arena.ofConfined()) {
+      MemorySegment out = a.allocate(ADDRESS);
+      int flags = SqliteCodes.OPEN_READWRITE | SqliteCodes.OPEN_CREATE | SqliteCodes.OPEN_EXRESCODE;
+      MemorySegment vfsArg = vfsName == null ? MemorySegment.NULL : a.allocateFrom(vfsName);
+      int rc = (int) Sqlite3.open_v2.invokeExact(a.allocateFrom(filename), out, flags, vfsArg);
+      MemorySegment handle = out.get(ADDRESS, 0);
+      if (rc != SqliteCodes.OK) {
+        String msg = handle.equals(MemorySegment.NULL) ? "out of memory" : errmsg(handle);
+        if (!handle.equals(MemorySegment.NULL)) {
+          int ignored = (int) Sqlite3.close_v2.invokeExact(handle);
+        }
+        Throwable cause = vfs == null ? null : vfs.takeError();
+        if ((rc & 0xff) == SqliteCodes.IOERR) {
+          throw new SqliteStorageException(rc, "cannot open SQLite database: " + msg, cause);
+        }
+        throw new SqliteException(rc, "cannot open SQLite database " + filename + ": " + msg, cause);
+      }
+      int ignored = (int) Sqlite3.extended_result_codes.invokeExact(handle, 1);
+      return handle;
+    } catch (SqliteException e) {
+      throw e;
+    } catch (Throwable t) {
+      throw new IllegalStateException("sqlite3_open_v2 failed", t);
+    }
+  }
+
+  /** The version of the loaded libsqlite3, e.g. "3.40.1". */
+  public static String libraryVersion() {
+    SqliteLibrary.lookup();
+    try {
+      return ((MemorySegment) Sqlite3.libversion.invokeExact()).reinterpret(64).getString(0);
+    } catch (Throwable t) {
+      throw new IllegalStateException("sqlite3_libversion failed", t);
+    }
+  }
+
+  /** The actor this database belongs to (null for {@link #openFile}). */
+  public ActorKeyspace actor() {
+    return actor;
+  }
+
+  public SqliteOptions options() {
+    return options;
+  }
+
+  // ------------------------------------------------------------------ SQL
+
+  /** Runs one statement with {@code params}; returns the number of rows it changed. */
+  public long execute(String sql, Object... params) {
+    return locked(() -> {
+      if (options.statementCacheSize() == 0) {
+        try (Statement s = prepareOne(sql)) {
+          return s.execute(params);
+        }
+      }
+      return cached(sql).execute(params);
+    });
+  }
+
+  /** Runs one query with {@code params} and returns its rows. */
+  public QueryResult query(String sql, Object... params) {
+    return locked(() -> {
+      if (options.statementCacheSize() == 0) {
+        try (Statement s = prepareOne(sql)) {
+          return s.query(params);
+        }
+      }
+      return cached(sql).query(params);
+    });
+  }
+
+  /** Prepares {@code sql} (one statement) for repeated use; close the statement when done. */
+  public Statement prepare(String sql) {
+    return locked(() -> {
+      Statement s = prepareOne(sql);
+      statements.add(s);
+      return s;
+    });
+  }
+
+  /** Runs every statement of {@code script} (no parameters), discarding rows. */
+  public void executeScript(String script) {
+    executeScript(script, row -> {});
+  }
+
+  /**
+   * Runs every statement of {@code script} in order, handing each result row to {@code rows} as SQLite
+   * renders it as text (what the sqlite3 shell prints; null for NULL). Stops at the first error.
+   */
+  public void executeScript(String script, Consumer<List<String>> rows) {
+    locked(() -> {
+      beginCall();
+      try (Arena a = Arena.ofConfined()) {
+        byte[] utf8 = script.getBytes(StandardCharsets.UTF_8);
+        MemorySegment sql = a.allocate(utf8.length + 1L);
+        MemorySegment.copy(utf8, 0, sql, JAVA_BYTE, 0, utf8.length);
+        MemorySegment out = a.allocate(ADDRESS);
+        MemorySegment tail = a.allocate(ADDRESS);
+        long offset = 0;
+        while (offset < utf8.length) {
+          MemorySegment at = sql.asSlice(offset);
+          int rc = (int) Sqlite3.prepare_v2.invokeExact(db, at, (int) (utf8.length - offset), out, tail);
+          if (rc != SqliteCodes.OK) {
+            throw error(rc, "preparing " + excerpt(script, offset));
+          }
+          long next = tail.get(ADDRESS, 0).address() - sql.address();
+          MemorySegment stmt = out.get(ADDRESS, 0);
+          if (!stmt.equals(MemorySegment.NULL)) {
+            try {
+              int columns = (int) Sqlite3.column_count.invokeExact(stmt);
+              while (true) {
+                int s = (int) Sqlite3.step.invokeExact(stmt);
+                if (s == SqliteCodes.ROW) {
+                  rows.accept(Statement.textRow(stmt, columns));
+                } else if (s == SqliteCodes.DONE) {
+                  break;
+                } else {
+                  throw error(s, excerpt(script, offset));
+                }
+              }
+            } finally {
+              int ignored = (int) Sqlite3.finalize_.invokeExact(stmt);
+            }
+          }
+          if (next <= offset) {
+            break;
+          }
+          offset = next;
+        }
+      }
+      return null;
+    });
+  }
+
+  private static String excerpt(String script, long byteOffset) {
+    String s = new String(script.getBytes(StandardCharsets.UTF_8), (int) byteOffset,
+        (int) Math.min(80, script.getBytes(StandardCharsets.UTF_8).length - byteOffset), StandardCharsets.UTF_8).strip();
+    return s.length() > 60 ? s.substring(0, 60) + "..." : s;
+  }
+
+  // ------------------------------------------------------------------ transactions
+
+  public void begin() {
+    execute("BEGIN");
+  }
+
+  public void commit() {
+    execute("COMMIT");
+  }
+
+  public void rollback() {
+    execute("ROLLBACK");
+  }
+
+  /** Whether a transaction is open (SQLite is not in autocommit mode). */
+  public boolean inTransaction() {
+    return locked(() -> (int) Sqlite3.get_autocommit.invokeExact(db) == 0);
+  }
+
+  /** Work done inside {@link #inTransaction(TransactionBody)}. */
+  @FunctionalInterface
+  public interface TransactionBody<T> {
+    T run(SqliteDatabase db) throws Exception;
+  }
+
+  /**
+   * Runs {@code body} in a transaction: commits when it returns, rolls back when it throws (and rethrows;
+   * checked exceptions are wrapped in {@link TransactionAbortedException}). The lock is held throughout,
+   * so no other thread's SQL interleaves.
+   */
+  public <T> T inTransaction(TransactionBody<T> body) {
+    lock.lock();
+    try {
+      begin();
+      T result;
+      try {
+        result = body.run(this);
+      } catch (Exception | Error e) {
+        if (inTransaction()) {
+          try {
+            rollback();
+          } catch (RuntimeException suppressed) {
+            e.addSuppressed(suppressed);
+          }
+        }
+        if (e instanceof RuntimeException r) {
+          throw r;
+        }
+        if (e instanceof Error err) {
+          throw err;
+        }
+        throw new TransactionAbortedException(e);
+      }
+      try {
+        commit();
+      } catch (RuntimeException e) {
+        if (inTransaction()) {
+          try {
+            rollback();
+          } catch (RuntimeException suppressed) {
+            e.addSuppressed(suppressed);
+          }
+        }
+        throw e;
+      }
+      return result;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** The rowid of the last row inserted through this handle. */
+  public long lastInsertRowId() {
+    return locked(() -> (long) Sqlite3.last_insert_rowid.invokeExact(db));
+  }
+
+  /** Runs {@code PRAGMA integrity_check} and returns its lines ("ok" when the database is sound). */
+  public List<String> integrityCheck() {
+    List<String> out = new ArrayList<>();
+    executeScript("PRAGMA integrity_check", row -> out.add(row.getFirst()));
+    return out;
+  }
+
+  // ------------------------------------------------------------------ close
+
+  /** Finalizes every statement and closes the connection; the actor's database may then be opened again. */
+  @Override
+  public void close() {
+    lock.lock();
+    try {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      RuntimeException failure = null;
+      try {
+        for (Statement s : List.copyOf(statements)) {
+          s.finalizeHandle();
+        }
+        statements.clear();
+        cache.clear();
+        int rc = (int) Sqlite3.close_v2.invokeExact(db);
+        if (rc != SqliteCodes.OK) {
+          failure = new SqliteException(rc, "closing the SQLite database: " + errmsg(db));
+        }
+      } catch (Throwable t) {
+        failure = t instanceof RuntimeException r ? r : new IllegalStateException("closing the SQLite database failed", t);
+      }
+      try {
+        if (vfs != null) {
+          vfs.close();
+        }
+      } catch (RuntimeException e) {
+        if (failure == null) {
+          failure = e;
+        } else {
+          failure.addSuppressed(e);
+        }
+      }
+      arena.close();
+      if (actor != null) {
+        OPEN.remove(actor);
+      }
+      if (failure != null) {
+        throw failure;
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void closeQuietly(Throwable primary) {
+    try {
+      close();
+    } catch (RuntimeException e) {
+      primary.addSuppressed(e);
+    }
+  }
+
+  // ------------------------------------------------------------------ internals
+
+  /** Work run under the database lock; may throw anything (FFM calls declare Throwable). */
+  @FunctionalInterface
+  interface Locked<T> {
+    T run() throws Throwable;
+  }
+
+  <T> T locked(Locked<T> work) {
+    lock.lock();
+    try {
+      if (closed) {
+        throw new IllegalStateException("the SQLite database is closed");
+      }
+      return work.run();
+    } catch (RuntimeException | Error e) {
+      throw e;
+    } catch (Throwable t) {
+      throw new IllegalStateException("native SQLite call failed", t);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  MemorySegment handle() {
+    return db;
+  }
+
+  /** Clears an error left by an earlier upcall so the next failure reports its own cause. */
+  void beginCall() {
+    if (vfs != null) {
+      vfs.takeError();
+    }
+  }
+
+  void forget(Statement s) {
+    statements.remove(s);
+    cache.values().remove(s);
+  }
+
+  /** A native copy of {@code bytes}, valid until the next call (SQLite copies bound values: TRANSIENT). */
+  MemorySegment scratch(byte[] bytes) {
+    if (scratch.byteSize() < bytes.length) {
+      scratch = arena.allocate(Math.max(bytes.length, scratch.byteSize() * 2));
+    }
+    MemorySegment.copy(bytes, 0, scratch, JAVA_BYTE, 0, bytes.length);
+    return scratch;
+  }
+
+  private Statement cached(String sql) throws Throwable {
+    Statement s = cache.get(sql);
+    if (s == null || s.isClosed()) {
+      s = prepareOne(sql);
+      statements.add(s);
+      cache.put(sql, s);
+    }
+    return s;
+  }
+
+  private Statement prepareOne(String sql) throws Throwable {
+    beginCall();
+    try (Arena a = Arena.ofConfined()) {
+      byte[] utf8 = sql.getBytes(StandardCharsets.UTF_8);
+      MemorySegment text = a.allocate(utf8.length + 1L);
+      MemorySegment.copy(utf8, 0, text, JAVA_BYTE, 0, utf8.length);
+      MemorySegment out = a.allocate(ADDRESS);
+      MemorySegment tail = a.allocate(ADDRESS);
+      int rc = (int) Sqlite3.prepare_v2.invokeExact(db, text, utf8.length, out, tail);
+      MemorySegment stmt = out.get(ADDRESS, 0);
+      if (rc != SqliteCodes.OK) {
+        if (!stmt.equals(MemorySegment.NULL)) {
+          int ignored = (int) Sqlite3.finalize_.invokeExact(stmt);
+        }
+        throw error(rc, sql);
+      }
+      if (stmt.equals(MemorySegment.NULL)) {
+        throw new IllegalArgumentException("no SQL statement in \"" + sql + "\"");
+      }
+      long rest = tail.get(ADDRESS, 0).address() - text.address();
+      if (!new String(utf8, (int) rest, utf8.length - (int) rest, StandardCharsets.UTF_8).isBlank()) {
+        int ignored = (int) Sqlite3.finalize_.invokeExact(stmt);
+        throw new IllegalArgumentException("more than one SQL statement; use executeScript for scripts: " + sql);
+      }
+      return new Statement(this, sql, stmt);
+    }
+  }
+
+  /** The exception for a failed SQLite call, with the VFS's Java cause for storage failures. */
+  SqliteException error(int rc, String what) {
+    String msg;
+    try {
+      msg = errmsg(db);
+    } catch (Throwable t) {
+      msg = "result code " + rc;
+    }
+    Throwable cause = vfs == null ? null : vfs.takeError();
+    int primary = rc & 0xff;
+    if (primary == SqliteCodes.IOERR || primary == SqliteCodes.FULL) {
+      String detail = cause == null ? "" : " (" + cause.getMessage() + ")";
+      return new SqliteStorageException(rc, msg + detail + " in: " + what, cause);
+    }
+    return new SqliteException(rc, msg + " in: " + what, cause);
+  }
+
+  private static String errmsg(MemorySegment db) throws Throwable {
+    MemorySegment p = (MemorySegment) Sqlite3.errmsg.invokeExact(db);
+    return p.reinterpret(Integer.MAX_VALUE).getString(0);
+  }
+}

@@ -1,0 +1,165 @@
+package dev.actorkv.sqlite;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.actorkv.keyspace.SqliteFile;
+import dev.actorkv.keyspace.SqliteKeys;
+import dev.actorkv.store.ActorKeyspace;
+import dev.actorkv.store.ActorStore;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SqliteDatabaseTest {
+  @TempDir
+  Path dir;
+
+  @Test
+  void roundTripsEveryTypeThroughReopen() {
+    byte[] blob = {0, 1, 2, (byte) 0xff};
+    try (ActorStore store = ActorStore.open(dir)) {
+      try (SqliteDatabase db = SqliteDatabase.open(store.actor("a"))) {
+        db.execute("CREATE TABLE t (i INTEGER, r REAL, s TEXT, b BLOB, n)");
+        assertEquals(1, db.execute("INSERT INTO t VALUES (?, ?, ?, ?, ?)", Long.MAX_VALUE, 1.5, "héllo\u0000x", blob, null));
+        db.execute("INSERT INTO t VALUES (?, ?, ?, ?, ?)", 7, 2.5f, "", new byte[0], null);
+      }
+      try (SqliteDatabase db = SqliteDatabase.open(store.actor("a"))) {
+        QueryResult r = db.query("SELECT i, r, s, b, n FROM t ORDER BY i DESC");
+        assertEquals(List.of("i", "r", "s", "b", "n"), r.columns());
+        Row first = r.row(0);
+        assertEquals(Long.MAX_VALUE, first.getLong("i"));
+        assertEquals(1.5, first.getDouble(1));
+        assertEquals("héllo\u0000x", first.getString(2));
+        assertArrayEquals(blob, first.getBytes(3));
+        assertTrue(first.isNull(4));
+        assertEquals(SqlType.NULL, first.type(4));
+        Row second = r.row(1);
+        assertEquals(7, second.getLong(0));
+        assertEquals("", second.getString("s"));
+        assertArrayEquals(new byte[0], second.getBytes("b"));
+        assertThrows(IllegalStateException.class, () -> second.getString(0));
+        assertEquals(List.of("ok"), db.integrityCheck());
+      }
+    }
+  }
+
+  @Test
+  void transactionsCommitAndRollBack() {
+    try (ActorStore store = ActorStore.open(dir); SqliteDatabase db = SqliteDatabase.open(store.actor("a"))) {
+      db.execute("CREATE TABLE t (x INTEGER PRIMARY KEY)");
+      db.begin();
+      db.execute("INSERT INTO t VALUES (1)");
+      assertTrue(db.inTransaction());
+      db.rollback();
+      assertFalse(db.inTransaction());
+      assertEquals(0, db.query("SELECT count(*) FROM t").single().getLong(0));
+      long n = db.inTransaction(tx -> tx.execute("INSERT INTO t VALUES (1), (2)"));
+      assertEquals(2, n);
+      RuntimeException boom = new RuntimeException("boom");
+      assertEquals(boom, assertThrows(RuntimeException.class, () -> db.inTransaction(tx -> {
+        tx.execute("INSERT INTO t VALUES (3)");
+        throw boom;
+      })));
+      assertThrows(TransactionAbortedException.class, () -> db.inTransaction(tx -> {
+        tx.execute("INSERT INTO t VALUES (4)");
+        throw new Exception("checked");
+      }));
+      assertEquals(List.of(1L, 2L), ints(db.query("SELECT x FROM t ORDER BY x")));
+    }
+  }
+
+  @Test
+  void preparedStatementsAreReusable() {
+    try (ActorStore store = ActorStore.open(dir); SqliteDatabase db = SqliteDatabase.open(store.actor("a"))) {
+      db.execute("CREATE TABLE kv (k TEXT PRIMARY KEY, v INTEGER)");
+      try (Statement ins = db.prepare("INSERT INTO kv VALUES (?, ?)"); Statement get = db.prepare("SELECT v FROM kv WHERE k = ?")) {
+        assertEquals(2, ins.parameterCount());
+        for (int i = 0; i < 100; i++) {
+          ins.execute("k" + i, i);
+        }
+        assertEquals(42, get.query("k42").single().getLong(0));
+        assertTrue(get.query("nope").isEmpty());
+        assertThrows(IllegalArgumentException.class, () -> get.query());
+        assertThrows(IllegalArgumentException.class, () -> ins.execute("k", new Object()));
+        SqliteException dup = assertThrows(SqliteException.class, () -> ins.execute("k1", 1));
+        assertEquals(19, dup.primaryResultCode()); // SQLITE_CONSTRAINT
+        assertEquals(2, ins.execute("k1b", 1) + ins.execute("k1c", 1)); // still usable after an error
+      }
+      assertEquals(102, db.query("SELECT count(*) FROM kv").single().getLong(0));
+    }
+  }
+
+  @Test
+  void errorsAreTypedAndWriteNothing() {
+    try (ActorStore store = ActorStore.open(dir); SqliteDatabase db = SqliteDatabase.open(store.actor("a"))) {
+      SqliteException syntax = assertThrows(SqliteException.class, () -> db.execute("SELEC 1"));
+      assertEquals(1, syntax.resultCode());
+      assertThrows(IllegalArgumentException.class, () -> db.execute("SELECT 1; SELECT 2"));
+      SqliteException wal = assertThrows(SqliteException.class, () -> db.execute("PRAGMA journal_mode=WAL"));
+      assertTrue(wal.getMessage().contains("journal_mode=wal is not supported"), wal.getMessage());
+      assertThrows(SqliteException.class, () -> db.execute("ATTACH 'other.db' AS o"));
+      assertEquals(0, store.actor("a").scan(SqliteKeys.all(), 10).size());
+    }
+  }
+
+  @Test
+  void oneHandlePerActor() {
+    try (ActorStore store = ActorStore.open(dir); SqliteDatabase db = SqliteDatabase.open(store.actor("a"))) {
+      assertThrows(IllegalStateException.class, () -> SqliteDatabase.open(store.actor("a")));
+      try (SqliteDatabase other = SqliteDatabase.open(store.actor("b"))) {
+        other.execute("CREATE TABLE b (x)");
+        db.execute("CREATE TABLE a (x)");
+        assertEquals(List.of("a"), texts(db.query("SELECT name FROM sqlite_master")));
+        assertEquals(List.of("b"), texts(other.query("SELECT name FROM sqlite_master")));
+      }
+    }
+  }
+
+  @Test
+  void scriptPrintsRowsAsText() {
+    try (ActorStore store = ActorStore.open(dir); SqliteDatabase db = SqliteDatabase.open(store.actor("a"))) {
+      List<List<String>> rows = new ArrayList<>();
+      db.executeScript("CREATE TABLE t (a, b); INSERT INTO t VALUES (1, 'x'), (2.5, NULL); -- comment\n"
+          + "SELECT a, b FROM t ORDER BY a; SELECT 1e20;", rows::add);
+      assertEquals(List.of(List.of("1", "x"), Arrays.asList("2.5", null), List.of("1.0e+20")), rows);
+    }
+  }
+
+  @Test
+  void commitIsOneBatchAndStoresTheFileLayout() {
+    try (ActorStore store = ActorStore.open(dir); SqliteDatabase db = SqliteDatabase.open(store.actor("a"))) {
+      db.execute("CREATE TABLE t (x)");
+      ActorKeyspace actor = store.actor("a");
+      long size = FileMeta.decode(actor.get(SqliteKeys.fileMeta(SqliteFile.MAIN))).size();
+      assertEquals(2 * 4096, size); // schema page + table root page
+      assertEquals(size, PageStore.scanSize(actor, SqliteFile.MAIN));
+      assertNull(actor.get(SqliteKeys.fileMeta(SqliteFile.JOURNAL)));
+      byte[] header = actor.get(SqliteKeys.chunk(SqliteFile.MAIN, 0));
+      assertEquals("SQLite format 3\u0000", new String(header, 0, 16, java.nio.charset.StandardCharsets.ISO_8859_1));
+    }
+  }
+
+  static List<Long> ints(QueryResult r) {
+    List<Long> out = new ArrayList<>();
+    for (Row row : r.rows()) {
+      out.add(row.getLong(0));
+    }
+    return out;
+  }
+
+  static List<String> texts(QueryResult r) {
+    List<String> out = new ArrayList<>();
+    for (Row row : r.rows()) {
+      out.add(row.getString(0));
+    }
+    return out;
+  }
+}
