@@ -67,6 +67,14 @@ public final class LegacyKeys {
         KeyRange.prefix(SQLITE));
   }
 
+  /**
+   * The one contiguous range {@code [05, 0A)} that is the union of {@link #candidateRanges()}: every
+   * legacy key lies in it, between v1 keys of the queue, workflow, traces and SQLite namespaces.
+   */
+  public static KeyRange candidateSpan() {
+    return KeyRange.of(new byte[] {QUEUE_MESSAGE}, new byte[] {(byte) (SQLITE[0] + 1)});
+  }
+
   /** Whether {@code key} is a legacy key (without fully validating it). */
   public static boolean isLegacy(byte[] key) {
     if (key.length == 0) {

@@ -21,6 +21,8 @@ public final class ActorBatch {
 
   private final List<Op> ops = new ArrayList<>();
   private Integer layoutVersion;
+  /** New value of the actor's migration marker (empty array: delete it); null: leave it unchanged. */
+  private byte[] migrationMarker;
 
   /** Puts {@code value} at {@code key}. The arrays are copied, so callers may reuse them. */
   public ActorBatch put(byte[] key, byte[] value) {
@@ -64,6 +66,20 @@ public final class ActorBatch {
     return layoutVersion;
   }
 
+  /**
+   * Sets the actor's migration marker to {@code value} in the same write (used by migration). The
+   * marker is store bookkeeping outside the actor's logical keyspace: it does not count towards the
+   * actor's storage, and its value is opaque to the store. An empty {@code value} deletes the marker.
+   */
+  public ActorBatch setMigrationMarker(byte[] value) {
+    this.migrationMarker = value.clone();
+    return this;
+  }
+
+  byte[] migrationMarker() {
+    return migrationMarker;
+  }
+
   public List<Op> ops() {
     return Collections.unmodifiableList(ops);
   }
@@ -73,7 +89,7 @@ public final class ActorBatch {
   }
 
   public boolean isEmpty() {
-    return ops.isEmpty() && layoutVersion == null;
+    return ops.isEmpty() && layoutVersion == null && migrationMarker == null;
   }
 
   /** Appends every change of {@code other}, after this batch's own. */
@@ -81,6 +97,9 @@ public final class ActorBatch {
     ops.addAll(other.ops);
     if (other.layoutVersion != null) {
       layoutVersion = other.layoutVersion;
+    }
+    if (other.migrationMarker != null) {
+      migrationMarker = other.migrationMarker;
     }
     return this;
   }

@@ -29,6 +29,7 @@ public final class ActorKeyspace {
   private final byte[] prefix;
   private final byte[] recordKey;
   private final ReentrantLock writeLock = new ReentrantLock();
+  private final ReentrantLock legacyLock = new ReentrantLock();
   /** Exact storage in bytes; guarded by writeLock for writes, volatile for reads. */
   private volatile long storageBytes;
   private volatile int layoutVersion;
@@ -101,6 +102,29 @@ public final class ActorKeyspace {
    */
   public int layoutVersion() {
     return layoutVersion;
+  }
+
+  /**
+   * The actor's migration marker as last written by {@link ActorBatch#setMigrationMarker}, or null when
+   * there is none. Opaque to the store; the migration engine defines its format.
+   */
+  public byte[] migrationMarker() {
+    return store.migrationMarker(actorId);
+  }
+
+  /**
+   * Runs {@code handler} when the actor still holds legacy-layout data, at most one handler at a time
+   * per actor, so that concurrent {@link ActorStore#actor} calls do not migrate the same actor twice.
+   */
+  void resolveLegacy(LegacyHandler handler) {
+    legacyLock.lock();
+    try {
+      if (layoutVersion == 0) {
+        handler.onLegacyActor(this);
+      }
+    } finally {
+      legacyLock.unlock();
+    }
   }
 
   /** Counts storage by a full scan of the actor's keys (does not change the recorded count). */
@@ -322,6 +346,14 @@ public final class ActorKeyspace {
         }
         if (delta != 0 || newLayout != layoutVersion || !hasRecord) {
           wb.put(recordKey, record(newStorage, newLayout));
+        }
+        byte[] marker = batch.migrationMarker();
+        if (marker != null) {
+          if (marker.length == 0) {
+            wb.delete(PhysicalKeys.migrationMarkerKey(actorId));
+          } else {
+            wb.put(PhysicalKeys.migrationMarkerKey(actorId), marker);
+          }
         }
         store.write(wb);
       } catch (RocksDBException e) {

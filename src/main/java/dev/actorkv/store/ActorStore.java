@@ -140,7 +140,11 @@ public final class ActorStore implements AutoCloseable {
     return options;
   }
 
-  /** The keyspace of {@code actorId} (any string; the same object for the same id). */
+  /**
+   * The keyspace of {@code actorId} (any string; the same object for the same id). When the actor still
+   * holds legacy-layout data (layout version 0), the options' {@link StoreOptions#legacyHandler()} runs
+   * first: it may migrate the actor, refuse with {@link LegacyLayoutException}, or leave it as is.
+   */
   public ActorKeyspace actor(String actorId) {
     Objects.requireNonNull(actorId, "actorId");
     if (closed) {
@@ -151,7 +155,11 @@ public final class ActorStore implements AutoCloseable {
       return known;
     }
     PhysicalKeys.actorPrefix(actorId); // rejects ids that are not valid Unicode
-    return actors.computeIfAbsent(actorId, id -> new ActorKeyspace(this, id));
+    ActorKeyspace actor = actors.computeIfAbsent(actorId, id -> new ActorKeyspace(this, id));
+    if (actor.layoutVersion() == 0) {
+      actor.resolveLegacy(options.legacyHandler());
+    }
+    return actor;
   }
 
   /**

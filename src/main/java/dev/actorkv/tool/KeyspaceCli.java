@@ -33,6 +33,7 @@ public final class KeyspaceCli implements Runnable {
     cl.addSubcommand(new ExportCommand());
     cl.addSubcommand(new ImportCommand());
     cl.addSubcommand(new CheckCommand());
+    cl.addSubcommand(new MigrateCommand());
     cl.setExecutionExceptionHandler(new Errors.Handler());
     cl.setParameterExceptionHandler(new Errors.ParameterHandler());
     return cl;

@@ -1,0 +1,182 @@
+package dev.actorkv.tool;
+
+import com.google.common.io.BaseEncoding;
+import dev.actorkv.keyspace.Namespace;
+import dev.actorkv.migrate.ConflictPolicy;
+import dev.actorkv.migrate.LegacyChange;
+import dev.actorkv.migrate.MigrationCounts;
+import dev.actorkv.migrate.MigrationException;
+import dev.actorkv.migrate.MigrationListener;
+import dev.actorkv.migrate.MigrationOptions;
+import dev.actorkv.migrate.MigrationResult;
+import dev.actorkv.migrate.Migrator;
+import dev.actorkv.migrate.NamespaceCounts;
+import dev.actorkv.store.ActorStore;
+import dev.actorkv.store.IncompatibleStoreException;
+import dev.actorkv.store.StoreOptions;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code keyspace migrate DB [--actor ID] [--dry-run] [--prefer legacy|v1] [--batch-size N]}: moves
+ * legacy-layout data to layout v1 (KEYSPACE.md section 4) with {@link Migrator}, for one actor or every
+ * actor of the store. A dry run writes nothing and prints one JSON line per legacy key saying what would
+ * happen to it, then the summary. A real run shows progress on stderr when it is a terminal and ends
+ * with counts per actor and namespace. An actor that stops (conflict, undecodable legacy key) is named
+ * on stderr and the others go on; the exit code is then 1.
+ */
+@Command(name = "migrate", mixinStandardHelpOptions = true,
+    description = "Move legacy-layout (pre-v1) data to layout v1, in atomic batches that resume after a crash.")
+final class MigrateCommand implements Callable<Integer> {
+  private static final BaseEncoding HEX = BaseEncoding.base16().lowerCase();
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "DB", description = "Directory of the store.")
+  Path db;
+
+  @Option(names = "--actor", paramLabel = "ID", description = "Migrate only this actor (default: every actor).")
+  String actor;
+
+  @Option(names = "--dry-run", description = "Write nothing; list what would move, be dropped or conflict.")
+  boolean dryRun;
+
+  @Option(names = "--prefer", paramLabel = "legacy|v1",
+      description = "When a key exists in both layouts with different values, which side wins (default: stop).")
+  String prefer;
+
+  @Option(names = "--batch-size", paramLabel = "N", defaultValue = "" + MigrationOptions.DEFAULT_BATCH_SIZE,
+      description = "Legacy keys per atomic batch (default: ${DEFAULT-VALUE}).")
+  int batchSize;
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    MigrationOptions options = options(err);
+    if (!Files.isDirectory(db) || !Files.exists(db.resolve("CURRENT"))) {
+      throw new Errors.UserError("no store at " + db);
+    }
+    Migrator migrator = new Migrator(options);
+    int failed = 0;
+    Map<String, MigrationCounts> perActor = new LinkedHashMap<>();
+    try (ActorStore store = openExisting()) {
+      List<String> ids = actor != null ? List.of(actor) : store.actorIds();
+      for (String id : ids) {
+        try {
+          MigrationCounts counts;
+          if (dryRun) {
+            counts = migrator.plan(store.actor(id), change -> out.println(changeJson(id, change)));
+          } else {
+            MigrationResult r = migrator.migrate(store.actor(id));
+            counts = r.counts();
+            if (!r.alreadyV1() && System.console() != null) {
+              err.println();
+            }
+          }
+          perActor.put(id, counts);
+        } catch (MigrationException e) {
+          failed++;
+          err.println("keyspace: " + e.getMessage());
+          err.flush();
+        }
+      }
+    }
+    printSummary(out, perActor);
+    out.flush();
+    return failed == 0 ? 0 : Errors.FAILED;
+  }
+
+  private MigrationOptions options(PrintWriter err) {
+    MigrationOptions options;
+    try {
+      options = MigrationOptions.defaults().withBatchSize(batchSize);
+      if (prefer != null) {
+        options = options.withConflictPolicy(ConflictPolicy.preferring(prefer));
+      }
+    } catch (IllegalArgumentException e) {
+      throw new Errors.UserError(e.getMessage());
+    }
+    if (System.console() != null && !dryRun) {
+      MigrationListener progress = (id, batch, soFar) -> {
+        err.print("\rmigrating actor " + Json.quote(id) + ": batch " + batch + ", "
+            + soFar.total().legacyKeys() + " legacy keys done");
+        err.flush();
+      };
+      options = options.withListener(progress);
+    }
+    return options;
+  }
+
+  private ActorStore openExisting() {
+    try {
+      return ActorStore.open(db, StoreOptions.defaults().withCreateIfMissing(false));
+    } catch (IncompatibleStoreException e) {
+      throw new Errors.UserError(e.getMessage());
+    }
+  }
+
+  private static String changeJson(String actorId, LegacyChange c) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("actor", actorId);
+    m.put("action", c.action().label());
+    m.put("key", HEX.encode(c.legacyKey()));
+    m.put("to", c.v1Key() == null ? null : HEX.encode(c.v1Key()));
+    m.put("describe", c.legacy().toJsonMap());
+    m.put("value_bytes", c.valueBytes());
+    return Json.write(m);
+  }
+
+  /** One line per actor and namespace with anything to report, then a total line. */
+  private void printSummary(PrintWriter out, Map<String, MigrationCounts> perActor) {
+    String verb = dryRun ? "would be " : "";
+    MigrationCounts grand = MigrationCounts.ZERO;
+    long actorsWithLegacy = 0;
+    for (Map.Entry<String, MigrationCounts> e : perActor.entrySet()) {
+      MigrationCounts counts = e.getValue();
+      if (counts.total().legacyKeys() == 0) {
+        continue;
+      }
+      actorsWithLegacy++;
+      for (Namespace ns : MigrationCounts.NAMESPACES) {
+        NamespaceCounts c = counts.of(ns);
+        if (!c.isZero()) {
+          out.println("actor " + Json.quote(e.getKey()) + " " + ns.jsonName() + ": " + describe(c, verb));
+        }
+      }
+      grand = grand.plus(counts);
+    }
+    out.println((dryRun ? "dry run, nothing written: " : "migrated: ") + actorsWithLegacy + " of " + perActor.size()
+        + (perActor.size() == 1 ? " actor" : " actors") + " had legacy keys; total " + describe(grand.total(), verb));
+  }
+
+  private static String describe(NamespaceCounts c, String verb) {
+    List<String> parts = new ArrayList<>();
+    parts.add(c.moved() + " " + verb + "moved");
+    parts.add(c.dropped() + " " + verb + "dropped");
+    if (c.identical() > 0) {
+      parts.add(c.identical() + " already identical in v1");
+    }
+    if (c.keptLegacy() > 0) {
+      parts.add(c.keptLegacy() + " conflicts " + verb + "resolved keeping legacy");
+    }
+    if (c.keptV1() > 0) {
+      parts.add(c.keptV1() + " conflicts " + verb + "resolved keeping v1");
+    }
+    if (c.conflicts() > 0) {
+      parts.add(c.conflicts() + " conflicts (need --prefer legacy|v1)");
+    }
+    return String.join(", ", parts) + " (" + c.legacyKeys() + " legacy keys, " + c.legacyBytes() + " bytes)";
+  }
+}
