@@ -35,6 +35,20 @@ public final class WorkflowKeys {
     return KeyRange.prefix(historyPrefix(PREFIX, location));
   }
 
+  /**
+   * The history of iterations {@code [fromIteration, toIteration)} of the loop named by
+   * {@code loopNameIndex} under {@code parent}: one range, because a loop segment packs as the nested
+   * tuple {@code (loop_name_index, iteration)} and tuple order is numeric order of the iteration.
+   */
+  public static KeyRange loopIterations(WorkflowLocation parent, long loopNameIndex, long fromIteration, long toIteration) {
+    if (fromIteration < 0 || toIteration < fromIteration) {
+      throw new IllegalArgumentException("bad iteration range [" + fromIteration + ", " + toIteration + ")");
+    }
+    return KeyRange.of(
+        historyPrefix(PREFIX, parent.loop(loopNameIndex, fromIteration)),
+        historyPrefix(PREFIX, parent.loop(loopNameIndex, toIteration)));
+  }
+
   public static KeyRange history() {
     return historySubtree(WorkflowLocation.root());
   }

@@ -30,6 +30,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BiConsumer;
 
 /**
  * A durable FIFO message queue in one actor's keyspace (namespace {@code [05][01]}).
@@ -316,6 +317,35 @@ public final class ActorQueue implements AutoCloseable {
   }
 
   private List<Message> take(Set<String> names, int count, boolean lease, long now) {
+    return take(names, count, lease, now, (messages, batch) -> keyspace.commit(batch));
+  }
+
+  /**
+   * Removes up to {@code count} ready messages in id order whose name is in {@code names} (any name when
+   * empty), without waiting, and lets the caller write the removal: {@code commit} is called (under the
+   * queue's lock) with the messages and a batch holding the queue's changes, and must write that batch
+   * atomically, alone or added to its own batch ({@link ActorBatch#addAll}), or throw. The queue's memory
+   * changes only after {@code commit} returned; when it throws nothing changed and the messages stay
+   * queued. Not called when no message is ready (the result is then empty). This is how another manager
+   * records received messages in the same atomic write that removes them (the workflow's receive).
+   */
+  public List<Message> receiveInto(Collection<String> names, int count, BiConsumer<List<Message>, ActorBatch> commit) {
+    if (count < 1) {
+      throw new IllegalArgumentException("count must be >= 1, got " + count);
+    }
+    Set<String> nameSet = Set.copyOf(names);
+    lock.lock();
+    try {
+      checkOpen();
+      long now = clock.millis();
+      reclaimExpiredLeases(now);
+      return take(nameSet, count, false, now, commit);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private List<Message> take(Set<String> names, int count, boolean lease, long now, BiConsumer<List<Message>, ActorBatch> commit) {
     List<Long> ids = pick(names, count);
     if (ids.isEmpty()) {
       return List.of();
@@ -356,7 +386,11 @@ public final class ActorQueue implements AutoCloseable {
     if (!lease && !out.isEmpty()) {
       batch.put(QueueKeys.metadata(), QueueCodec.encode(new QueueCodec.Metadata(nextId, size - out.size())));
     }
-    keyspace.commit(batch);
+    if (!out.isEmpty()) {
+      commit.accept(List.copyOf(out), batch);
+    } else {
+      keyspace.commit(batch);
+    }
     // Committed: apply to memory.
     newlyCorrupt.forEach((id, problem) -> {
       Slot s = slots.remove(id);
@@ -380,7 +414,7 @@ public final class ActorQueue implements AutoCloseable {
       size -= out.size();
     }
     if (out.isEmpty() && !newlyCorrupt.isEmpty()) {
-      return take(names, count, lease, now); // the corrupt ones are out of the ready sets now
+      return take(names, count, lease, now, commit); // the corrupt ones are out of the ready sets now
     }
     return out;
   }

@@ -11,6 +11,7 @@ final class Inspectors {
     List<NamespaceInspector> all = new ArrayList<>();
     // Each manager registers its inspector here, one line each.
     all.add(new QueueInspector());
+    all.add(new WorkflowInspector());
     return List.copyOf(all);
   }
 }

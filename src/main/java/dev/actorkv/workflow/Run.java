@@ -1,0 +1,77 @@
+package dev.actorkv.workflow;
+
+import dev.actorkv.queue.ActorQueue;
+import dev.actorkv.store.ActorBatch;
+import java.time.InstantSource;
+
+/**
+ * What the contexts of one run share: the history, the options, the queue, and the first error that
+ * must stop the whole run whatever the workflow code does with it (a failed flush, a divergence).
+ */
+final class Run {
+  private final WorkflowHistory history;
+  private final WorkflowOptions options;
+  private final ActorQueue queue;
+  private volatile RuntimeException fatal;
+
+  Run(WorkflowHistory history, WorkflowOptions options, ActorQueue queue) {
+    this.history = history;
+    this.options = options;
+    this.queue = queue;
+  }
+
+  WorkflowHistory history() {
+    return history;
+  }
+
+  WorkflowOptions options() {
+    return options;
+  }
+
+  InstantSource clock() {
+    return options.clock();
+  }
+
+  ActorQueue queue() {
+    if (queue == null) {
+      throw new IllegalStateException("receive needs a queue: open the engine with WorkflowEngine.open(actor, options, queue)");
+    }
+    return queue;
+  }
+
+  void flush() {
+    flush(null);
+  }
+
+  /** Flushes the history (with another manager's changes in the same batch); a failure stops the run. */
+  void flush(ActorBatch extra) {
+    try {
+      history.flush(extra, null);
+    } catch (RuntimeException e) {
+      fatal(e);
+      throw e;
+    }
+  }
+
+  HistoryDivergenceException diverged(HistoryDivergenceException e) {
+    fatal(e);
+    return e;
+  }
+
+  private synchronized void fatal(RuntimeException e) {
+    if (fatal == null) {
+      fatal = e;
+    }
+  }
+
+  RuntimeException fatal() {
+    return fatal;
+  }
+
+  void rethrowFatal() {
+    RuntimeException f = fatal;
+    if (f != null) {
+      throw f;
+    }
+  }
+}

@@ -1,0 +1,154 @@
+package dev.actorkv.workflow;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.MessageLite;
+import com.google.protobuf.Parser;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+
+/**
+ * The standard codecs. {@link #of(Class)} is the default used when a workflow names only a type:
+ * strings as strict UTF-8, byte arrays as themselves, {@link Void} as empty, and everything else
+ * (numbers, booleans, records, POJOs, lists, maps) as JSON through Jackson. Protobuf messages use
+ * {@link #protobuf(Parser)}.
+ */
+public final class WorkflowCodecs {
+  private static final ObjectMapper JSON = new ObjectMapper()
+      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+  private static final WorkflowCodec<String> UTF8 = new WorkflowCodec<>() {
+    @Override
+    public byte[] encode(String value) {
+      return Objects.requireNonNull(value, "value").getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public String decode(byte[] bytes) {
+      try {
+        return StandardCharsets.UTF_8.newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT)
+            .decode(ByteBuffer.wrap(bytes))
+            .toString();
+      } catch (CharacterCodingException e) {
+        throw new WorkflowCodecException("recorded value is not valid UTF-8", e);
+      }
+    }
+  };
+
+  private static final WorkflowCodec<byte[]> BYTES = new WorkflowCodec<>() {
+    @Override
+    public byte[] encode(byte[] value) {
+      return Objects.requireNonNull(value, "value").clone();
+    }
+
+    @Override
+    public byte[] decode(byte[] bytes) {
+      return bytes.clone();
+    }
+  };
+
+  private static final WorkflowCodec<Void> VOID = new WorkflowCodec<>() {
+    @Override
+    public byte[] encode(Void value) {
+      return new byte[0];
+    }
+
+    @Override
+    public Void decode(byte[] bytes) {
+      if (bytes.length != 0) {
+        throw new WorkflowCodecException("a Void value is recorded as 0 bytes, found " + bytes.length);
+      }
+      return null;
+    }
+  };
+
+  private WorkflowCodecs() {}
+
+  public static WorkflowCodec<String> utf8() {
+    return UTF8;
+  }
+
+  public static WorkflowCodec<byte[]> bytes() {
+    return BYTES;
+  }
+
+  /** For steps run only for their effect: records nothing but the fact they completed. */
+  public static WorkflowCodec<Void> none() {
+    return VOID;
+  }
+
+  /** The default codec for {@code type} (see the class comment). */
+  @SuppressWarnings("unchecked")
+  public static <T> WorkflowCodec<T> of(Class<T> type) {
+    if (type == String.class) {
+      return (WorkflowCodec<T>) UTF8;
+    }
+    if (type == byte[].class) {
+      return (WorkflowCodec<T>) BYTES;
+    }
+    if (type == Void.class) {
+      return (WorkflowCodec<T>) VOID;
+    }
+    if (MessageLite.class.isAssignableFrom(type)) {
+      throw new IllegalArgumentException(
+          "protobuf message " + type.getName() + ": use WorkflowCodecs.protobuf(" + type.getSimpleName() + ".parser())");
+    }
+    return json(JSON.constructType(type));
+  }
+
+  /** JSON through Jackson for a generic type, e.g. {@code json(new TypeReference<List<Order>>() {})}. */
+  public static <T> WorkflowCodec<T> json(TypeReference<T> type) {
+    return json(JSON.constructType(type));
+  }
+
+  private static <T> WorkflowCodec<T> json(JavaType type) {
+    return new WorkflowCodec<>() {
+      @Override
+      public byte[] encode(T value) {
+        try {
+          return JSON.writerFor(type).writeValueAsBytes(value);
+        } catch (IOException e) {
+          throw new WorkflowCodecException("cannot encode " + type + " as JSON: " + e.getMessage(), e);
+        }
+      }
+
+      @Override
+      public T decode(byte[] bytes) {
+        try {
+          return JSON.readerFor(type).readValue(bytes);
+        } catch (IOException e) {
+          throw new WorkflowCodecException("recorded value is not JSON of " + type + ": " + e.getMessage(), e);
+        }
+      }
+    };
+  }
+
+  /** A protobuf message in its binary encoding. */
+  public static <T extends MessageLite> WorkflowCodec<T> protobuf(Parser<T> parser) {
+    Objects.requireNonNull(parser, "parser");
+    return new WorkflowCodec<>() {
+      @Override
+      public byte[] encode(T value) {
+        return value.toByteArray();
+      }
+
+      @Override
+      public T decode(byte[] bytes) {
+        try {
+          return parser.parseFrom(bytes);
+        } catch (InvalidProtocolBufferException e) {
+          throw new WorkflowCodecException("recorded value is not a valid protobuf message: " + e.getMessage(), e);
+        }
+      }
+    };
+  }
+}
