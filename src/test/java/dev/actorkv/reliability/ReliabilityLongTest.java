@@ -2,7 +2,9 @@ package dev.actorkv.reliability;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.actorkv.store.ActorStore;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Tag;
@@ -35,13 +37,17 @@ class ReliabilityLongTest {
         + " -Dreliability.sweep.batches=" + sweepBatches;
     ReliabilityReport report = new ReliabilityReport();
 
-    List<FuzzTarget> targets = FuzzTargets.all();
-    long perTarget = (fuzzInputs + targets.size() - 1) / targets.size();
-    for (int i = 0; i < targets.size(); i++) {
-      FuzzCampaign.Result r = new FuzzCampaign(targets.get(i), seed + i, perTarget, Duration.ofSeconds(2)).run();
-      System.out.printf("fuzz %s: %d inputs, %d accepted, %d rejected, %d violations%n",
-          r.target(), r.inputs(), r.accepted(), r.rejected(), r.violations().size());
-      report.add(r);
+    try (ActorStore fuzzStore = ActorStore.open(dir.resolve("fuzz-store"))) {
+      List<FuzzTarget> targets = new ArrayList<>(FuzzTargets.all());
+      targets.addAll(ValueFuzzTargets.pure());
+      targets.addAll(ValueFuzzTargets.inStore(fuzzStore));
+      long perTarget = (fuzzInputs + targets.size() - 1) / targets.size();
+      for (int i = 0; i < targets.size(); i++) {
+        FuzzCampaign.Result r = new FuzzCampaign(targets.get(i), seed + i, perTarget, Duration.ofSeconds(2)).run();
+        System.out.printf("fuzz %s: %d inputs, %d accepted, %d rejected, %d violations%n",
+            r.target(), r.inputs(), r.accepted(), r.rejected(), r.violations().size());
+        report.add(r);
+      }
     }
 
     List<FaultSweep.Outcome> sweeps = new StoreSweeps(dir.resolve("sweeps")).runAll(seed, sweepBatches);
