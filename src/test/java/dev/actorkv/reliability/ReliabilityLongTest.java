@@ -17,7 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
  * when any violation was found. Sizes are system properties so a run can be scaled to the machine:
  * {@code reliability.seed}, {@code reliability.fuzz.inputs} (total over all decoders),
  * {@code reliability.crash.cycles}, {@code reliability.crash.minutes} (stop earlier, reported),
- * {@code reliability.sweep.batches}, {@code reliability.report} (output file).
+ * {@code reliability.sweep.batches}, {@code reliability.cli.runs} (command lines; a tenth as many import
+ * files), {@code reliability.report} (output file).
  */
 @Tag("long")
 @Tag("reliability")
@@ -31,10 +32,11 @@ class ReliabilityLongTest {
     int crashCycles = Integer.getInteger("reliability.crash.cycles", ReliabilityReport.CRASH_GOAL);
     long crashMinutes = Long.getLong("reliability.crash.minutes", 60);
     int sweepBatches = Integer.getInteger("reliability.sweep.batches", 100);
+    long cliRuns = Long.getLong("reliability.cli.runs", 5000);
     Path reportFile = Path.of(System.getProperty("reliability.report", "target/RELIABILITY.md"));
     String command = "mvn -B -Preliability test -Dreliability.seed=" + seed + " -Dreliability.fuzz.inputs=" + fuzzInputs
         + " -Dreliability.crash.cycles=" + crashCycles + " -Dreliability.crash.minutes=" + crashMinutes
-        + " -Dreliability.sweep.batches=" + sweepBatches;
+        + " -Dreliability.sweep.batches=" + sweepBatches + " -Dreliability.cli.runs=" + cliRuns;
     ReliabilityReport report = new ReliabilityReport();
 
     try (ActorStore fuzzStore = ActorStore.open(dir.resolve("fuzz-store"))) {
@@ -48,6 +50,14 @@ class ReliabilityLongTest {
             r.target(), r.inputs(), r.accepted(), r.rejected(), r.violations().size());
         report.add(r);
       }
+    }
+
+    for (String mode : List.of("argv", "import")) {
+      long n = mode.equals("argv") ? cliRuns : Math.max(1, cliRuns / 10);
+      FuzzCampaign.Result r = CliFuzzCampaign.run(mode, dir, seed, n, Duration.ofMinutes(30));
+      System.out.printf("fuzz %s: %d runs, %d exit 0, %d exit 1/2, %d violations%n",
+          r.target(), r.inputs(), r.accepted(), r.rejected(), r.violations().size());
+      report.add(r);
     }
 
     List<FaultSweep.Outcome> sweeps = new StoreSweeps(dir.resolve("sweeps")).runAll(seed, sweepBatches);
