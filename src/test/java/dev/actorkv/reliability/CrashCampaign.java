@@ -5,6 +5,7 @@ import dev.actorkv.store.ActorKeyspace;
 import dev.actorkv.store.ActorStore;
 import dev.actorkv.store.KeyValue;
 import dev.actorkv.testing.ChildJvm;
+import dev.actorkv.tool.ToolRunner;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,7 +17,7 @@ import java.util.SplittableRandom;
 /**
  * The crash harness: a child JVM runs {@link CrashWorkload} on a store and is killed with SIGKILL at a
  * random moment, for many cycles. After every kill the parent reopens the store and requires that the
- * store-level invariants hold (every key decodes, recorded storage count equals a scan, every value's
+ * store-level invariants hold and {@code keyspace check} passes (every key decodes, recorded storage count equals a scan, every value's
  * checksum is intact), that every acknowledged operation's effect is present, and that the operation in
  * flight is either wholly applied or wholly absent: the store must equal the model after the
  * acknowledged operations, or after those plus the next one. The next child continues from there.
@@ -107,6 +108,12 @@ final class CrashCampaign {
                 + ") nor that plus operation " + next + " (" + diff2 + ")", ""));
           }
         }
+      }
+      // The tool's own verdict: every key decodes, storage counts match, every manager's invariants hold.
+      ToolRunner.Result check = ToolRunner.run("", "check", db.toString());
+      if (check.exitCode() != 0) {
+        violations.add(new Violation("crash", seed, cycle, "keyspace check failed after restart (exit " + check.exitCode()
+            + "): " + (check.out() + check.err()).strip(), ""));
       }
     }
     return new Result(seed, cycle, acknowledged, inFlightApplied, earlyKills, List.copyOf(violations));
