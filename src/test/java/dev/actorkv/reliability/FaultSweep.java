@@ -10,7 +10,7 @@ import java.util.function.Supplier;
 /**
  * Sweeps one logical operation over its fault points: for k = 0, 1, 2, ... the k-th write (or read, or
  * sync) after the start of the operation fails, until the operation succeeds. At every k the operation
- * must fail with a typed {@link StoreException}, and the manager-visible state (memory) and the actor's
+ * must fail with a typed {@link StoreException} (or a manager exception caused by one), and the manager-visible state (memory) and the actor's
  * full on-disk image must equal what they were before the attempt. The same fixture is reused across
  * attempts, so the operation is also retried on an object that has just seen a failure.
  */
@@ -71,7 +71,7 @@ final class FaultSweep {
           }
           return new Outcome(operation, point, k, injected, violations);
         }
-        if (!(failure instanceof StoreException)) {
+        if (!isTyped(failure)) {
           violations.add(new Violation("sweep " + operation, 0, k, point + " fault " + k + ": untyped failure " + failure, ""));
         }
         if (!Objects.equals(f.memory(), memoryBefore)) {
@@ -90,6 +90,19 @@ final class FaultSweep {
       violations.add(new Violation("sweep " + operation, 0, MAX_POINTS, point + ": still failing after " + MAX_POINTS + " fault points", ""));
       return new Outcome(operation, point, MAX_POINTS, injected, violations);
     }
+  }
+
+  /** A StoreException, or a manager's typed exception carrying one as its cause. */
+  static boolean isTyped(Throwable failure) {
+    if (failure instanceof Error) {
+      return false;
+    }
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof StoreException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static void arm(FailingFaults faults, Point point, int k) {

@@ -60,7 +60,8 @@ class ReliabilityLongTest {
       report.add(r);
     }
 
-    List<FaultSweep.Outcome> sweeps = new StoreSweeps(dir.resolve("sweeps")).runAll(seed, sweepBatches);
+    List<FaultSweep.Outcome> sweeps = new ArrayList<>(new StoreSweeps(dir.resolve("sweeps")).runAll(seed, sweepBatches));
+    sweeps.addAll(new ManagerSweeps(dir.resolve("manager-sweeps")).runAll());
     System.out.printf("fault sweeps: %d operation x point sweeps%n", sweeps.size());
     report.addSweeps(sweeps);
 

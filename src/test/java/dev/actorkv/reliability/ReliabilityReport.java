@@ -108,6 +108,21 @@ final class ReliabilityReport {
     md.append("| fault point | operations swept | faults injected | violations |\n|---|---:|---:|---:|\n");
     byPoint.forEach((p, a) -> md.append("| ").append(p).append(" | ").append(a[0]).append(" | ").append(a[1])
         .append(" | ").append(a[2]).append(" |\n"));
+    md.append("\nPer operation (fault points = faults injected before the operation succeeded):\n\n")
+        .append("| operation | write points | read points | sync points | violations |\n|---|---:|---:|---:|---:|\n");
+    Map<String, long[]> byOp = new java.util.LinkedHashMap<>();
+    for (FaultSweep.Outcome o : sweeps) {
+      if (o.operation().startsWith("random batch")) {
+        continue; // summarised below
+      }
+      long[] a = byOp.computeIfAbsent(o.operation(), k -> new long[4]);
+      a[o.point().ordinal()] = o.faultPoints();
+      a[3] += o.violations().size();
+    }
+    byOp.forEach((op, a) -> md.append("| ").append(op).append(" | ").append(a[0]).append(" | ").append(a[1])
+        .append(" | ").append(a[2]).append(" | ").append(a[3]).append(" |\n"));
+    long randomBatches = sweeps.stream().filter(o -> o.operation().startsWith("random batch")).count() / 3;
+    md.append("\nPlus ").append(randomBatches).append(" random multi-key batches (puts, deletes, range deletes) swept the same way.\n");
 
     md.append("\n## Fuzzing\n\n");
     md.append("Seeded hostile inputs: random bytes, format-aware bytes, mutations of valid samples (bit flips, ")
