@@ -151,11 +151,12 @@ public final class ActorStore implements AutoCloseable {
       throw closedError();
     }
     ActorKeyspace known = actors.get(actorId); // the common case: no validation, no allocation
-    if (known != null) {
+    if (known != null && known.layoutVersion() != 0) {
       return known;
     }
     PhysicalKeys.actorPrefix(actorId); // rejects ids that are not valid Unicode
-    ActorKeyspace actor = actors.computeIfAbsent(actorId, id -> new ActorKeyspace(this, id));
+    ActorKeyspace actor = known != null ? known : actors.computeIfAbsent(actorId, id -> new ActorKeyspace(this, id));
+    // Every call while legacy data remains consults the handler, so a failed migration keeps failing.
     if (actor.layoutVersion() == 0) {
       actor.resolveLegacy(options.legacyHandler());
     }
