@@ -2,6 +2,7 @@ package dev.actorkv.queue;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.UnknownFieldSet;
 import dev.actorkv.queue.proto.QueueMessageValue;
 import dev.actorkv.queue.proto.QueueMetadataValue;
 import java.util.Arrays;
@@ -54,7 +55,7 @@ public final class QueueCodec {
     } catch (InvalidProtocolBufferException e) {
       throw new QueueValueException("queue metadata does not decode: " + e.getMessage());
     }
-    requireCanonical(value, v.toByteArray(), "queue metadata");
+    requireCanonical(value, v.toByteArray(), v.getUnknownFields(), "queue metadata");
     if (v.getNextId() == 0) {
       throw new QueueValueException("queue metadata has next_id 0 (ids start at 1)");
     }
@@ -83,7 +84,7 @@ public final class QueueCodec {
     } catch (InvalidProtocolBufferException e) {
       throw new QueueValueException("queue message does not decode: " + e.getMessage());
     }
-    requireCanonical(value, v.toByteArray(), "queue message");
+    requireCanonical(value, v.toByteArray(), v.getUnknownFields(), "queue message");
     if (v.getCreatedAtMillis() < 0) {
       throw new QueueValueException("queue message created_at_millis " + v.getCreatedAtMillis() + " is negative");
     }
@@ -100,7 +101,10 @@ public final class QueueCodec {
         v.getLeaseExpiresAtMillis(), v.getExpectsResponse());
   }
 
-  private static void requireCanonical(byte[] value, byte[] reencoded, String what) {
+  private static void requireCanonical(byte[] value, byte[] reencoded, UnknownFieldSet unknown, String what) {
+    if (!unknown.asMap().isEmpty()) {
+      throw new QueueValueException(what + " has unknown fields " + unknown.asMap().keySet());
+    }
     if (!Arrays.equals(value, reencoded)) {
       throw new QueueValueException(what + " is not in canonical encoding (" + value.length
           + " bytes, canonical form has " + reencoded.length + "): unknown fields, duplicates or trailing bytes");

@@ -10,6 +10,7 @@ final class Inspectors {
   static List<NamespaceInspector> all() {
     List<NamespaceInspector> all = new ArrayList<>();
     // Each manager registers its inspector here, one line each.
+    all.add(new QueueInspector());
     all.add(new WorkflowInspector());
     return List.copyOf(all);
   }
