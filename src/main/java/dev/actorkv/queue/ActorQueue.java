@@ -461,6 +461,42 @@ public final class ActorQueue implements AutoCloseable {
     }
   }
 
+  /**
+   * Gives up the lease of {@code delivered} without completing it: the message is deliverable again at
+   * once (its next delivery raises the attempt number), instead of after the lease duration.
+   *
+   * @throws NoSuchMessageException when the message is not in the queue
+   * @throws LeaseLostException when this delivery no longer holds the lease
+   */
+  public void release(Message delivered) {
+    lock.lock();
+    try {
+      checkOpen();
+      long id = delivered.id();
+      Slot s = requireSlot(id);
+      long now = clock.millis();
+      if (delivered.attempt() == 0 || s.attempts() != delivered.attempt() || s.leaseExpiresAtMillis() <= now) {
+        throw new LeaseLostException(id, delivered.attempt(), s.attempts());
+      }
+      byte[] key = QueueKeys.message(id);
+      byte[] raw = keyspace.get(key);
+      if (raw == null) {
+        throw new NoSuchMessageException(id);
+      }
+      QueueCodec.StoredMessage m = QueueCodec.decodeMessage(raw);
+      // A lease that ends now is an expired lease: the stored form of "deliverable, attempts kept".
+      QueueCodec.StoredMessage released =
+          new QueueCodec.StoredMessage(m.name(), m.body(), m.createdAtMillis(), m.attempts(), now, m.expectsResponse());
+      keyspace.commit(keyspace.batch().put(key, QueueCodec.encode(released)));
+      leases.remove(new Lease(s.leaseExpiresAtMillis(), id));
+      slots.put(id, new Slot(s.name(), s.createdAtMillis(), s.attempts(), now, s.expectsResponse()));
+      makeReady(id, s.name());
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
   private Slot requireSlot(long id) {
     Slot s = slots.get(id);
     if (s == null) {
