@@ -43,8 +43,9 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Two receive modes: {@link #receive} removes the messages it returns (at most once);
  * {@link #receiveCompletable} leases them: they stay in the queue, invisible to other receivers, until
- * {@link #complete} removes them or the lease expires and they are delivered again with their attempt
- * number raised (at least once).
+ * {@link #complete} removes them, {@link #release} hands them back, or the lease expires; then they are
+ * delivered again with their attempt number raised (at least once). Lease times come from the
+ * {@link QueueOptions#clock() clock}; receive timeouts are real elapsed time.
  *
  * <p>Thread-safe. Open one {@code ActorQueue} per actor keyspace: two instances on the same actor would
  * each believe they own the queue.
