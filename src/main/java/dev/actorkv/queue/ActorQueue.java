@@ -44,8 +44,9 @@ import java.util.function.BiConsumer;
  *
  * <p>Two receive modes: {@link #receive} removes the messages it returns (at most once);
  * {@link #receiveCompletable} leases them: they stay in the queue, invisible to other receivers, until
- * {@link #complete} removes them or the lease expires and they are delivered again with their attempt
- * number raised (at least once).
+ * {@link #complete} removes them, {@link #release} hands them back, or the lease expires; then they are
+ * delivered again with their attempt number raised (at least once). Lease times come from the
+ * {@link QueueOptions#clock() clock}; receive timeouts are real elapsed time.
  *
  * <p>Thread-safe. Open one {@code ActorQueue} per actor keyspace: two instances on the same actor would
  * each believe they own the queue.
@@ -490,6 +491,42 @@ public final class ActorQueue implements AutoCloseable {
         throw new LeaseLostException(delivered.id(), delivered.attempt(), s.attempts());
       }
       completeLocked(delivered.id(), s, response);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Gives up the lease of {@code delivered} without completing it: the message is deliverable again at
+   * once (its next delivery raises the attempt number), instead of after the lease duration.
+   *
+   * @throws NoSuchMessageException when the message is not in the queue
+   * @throws LeaseLostException when this delivery no longer holds the lease
+   */
+  public void release(Message delivered) {
+    lock.lock();
+    try {
+      checkOpen();
+      long id = delivered.id();
+      Slot s = requireSlot(id);
+      long now = clock.millis();
+      if (delivered.attempt() == 0 || s.attempts() != delivered.attempt() || s.leaseExpiresAtMillis() <= now) {
+        throw new LeaseLostException(id, delivered.attempt(), s.attempts());
+      }
+      byte[] key = QueueKeys.message(id);
+      byte[] raw = keyspace.get(key);
+      if (raw == null) {
+        throw new NoSuchMessageException(id);
+      }
+      QueueCodec.StoredMessage m = QueueCodec.decodeMessage(raw);
+      // A lease that ends now is an expired lease: the stored form of "deliverable, attempts kept".
+      QueueCodec.StoredMessage released =
+          new QueueCodec.StoredMessage(m.name(), m.body(), m.createdAtMillis(), m.attempts(), now, m.expectsResponse());
+      keyspace.commit(keyspace.batch().put(key, QueueCodec.encode(released)));
+      leases.remove(new Lease(s.leaseExpiresAtMillis(), id));
+      slots.put(id, new Slot(s.name(), s.createdAtMillis(), s.attempts(), now, s.expectsResponse()));
+      makeReady(id, s.name());
+      changed.signalAll();
     } finally {
       lock.unlock();
     }

@@ -659,10 +659,6 @@ public final class WorkflowContext {
     return false;
   }
 
-  Run run() {
-    return run;
-  }
-
   /** After a body returned normally: a suspension it swallowed still suspends. */
   void checkSwallowedSuspension() {
     if (suspended != null) {

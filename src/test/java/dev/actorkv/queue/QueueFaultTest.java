@@ -81,6 +81,7 @@ class QueueFaultTest {
     });
     ops.put("completeMessage", t -> t.queue.complete(t.leased, "r".getBytes(UTF_8)));
     ops.put("completeId", t -> t.queue.complete(2, null));
+    ops.put("release", t -> t.queue.release(t.leased));
     ops.put("delete", t -> assertEquals(3, t.queue.delete(List.of(1L, 3L, 4L, 99L))));
     ops.put("enqueueAndWait", t -> {
       try {

@@ -101,7 +101,7 @@ class QueueHandoffTest {
   void receiveWithoutQueueIsAClearError() {
     try (ActorStore store = ActorStore.open(dir)) {
       WorkflowEngine e = WorkflowEngine.open(store.actor("a"));
-      WorkflowOutcome.Failed<String> f = assertInstanceOf(WorkflowOutcome.Failed.class, e.run(receiveTwice(Duration.ZERO), ""));
+      var f = assertInstanceOf(WorkflowOutcome.Failed.class, e.run(receiveTwice(Duration.ZERO), ""));
       assertTrue(f.error().message().contains("needs a queue"), f.error().message());
     }
   }

@@ -160,7 +160,7 @@ class WorkflowEngineTest {
       return "unreachable";
     });
     WorkflowOutcome<String> out = reopen().run(wf, "");
-    WorkflowOutcome.Failed<String> failed = assertInstanceOf(WorkflowOutcome.Failed.class, out);
+    var failed = assertInstanceOf(WorkflowOutcome.Failed.class, out);
     assertEquals(StepFailedException.class.getName(), failed.error().type());
     assertTrue(failed.error().message().contains("disk on fire 3"), failed.error().message());
     assertTrue(failed.error().stackTrace().contains("IOException"));
@@ -178,7 +178,7 @@ class WorkflowEngineTest {
           Thread.sleep(10_000);
           return "late";
         }));
-    WorkflowOutcome.Failed<String> failed = assertInstanceOf(WorkflowOutcome.Failed.class, reopen().run(wf, ""));
+    var failed = assertInstanceOf(WorkflowOutcome.Failed.class, reopen().run(wf, ""));
     assertTrue(failed.error().message().contains("timed out"), failed.error().message());
   }
 
@@ -187,7 +187,7 @@ class WorkflowEngineTest {
     Workflow<String, String> wf = Workflow.of(String.class, String.class, (ctx, in) -> {
       throw new IllegalArgumentException("bad order " + in);
     });
-    WorkflowOutcome.Failed<String> failed = assertInstanceOf(WorkflowOutcome.Failed.class, reopen().run(wf, "7"));
+    var failed = assertInstanceOf(WorkflowOutcome.Failed.class, reopen().run(wf, "7"));
     assertEquals(IllegalArgumentException.class.getName(), failed.error().type());
     assertEquals("bad order 7", failed.error().message());
     assertTrue(actor.get(WorkflowKeys.field(WorkflowField.ERROR)) != null);
@@ -261,7 +261,7 @@ class WorkflowEngineTest {
       ctx.step("a", String.class, () -> "2");
       return "";
     });
-    WorkflowOutcome.Failed<String> f = assertInstanceOf(WorkflowOutcome.Failed.class, reopen().run(wf, ""));
+    var f = assertInstanceOf(WorkflowOutcome.Failed.class, reopen().run(wf, ""));
     assertTrue(f.error().message().contains("used twice"), f.error().message());
   }
 
@@ -374,7 +374,7 @@ class WorkflowEngineTest {
           })));
       return "";
     });
-    WorkflowOutcome.Failed<String> f = assertInstanceOf(WorkflowOutcome.Failed.class, reopen().run(wf, ""));
+    var f = assertInstanceOf(WorkflowOutcome.Failed.class, reopen().run(wf, ""));
     assertEquals(BranchFailedException.class.getName(), f.error().type());
     assertTrue(f.error().message().contains("branch broke"));
   }
