@@ -6,6 +6,8 @@ import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Group;
+import org.openjdk.jmh.annotations.GroupThreads;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
@@ -15,10 +17,12 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Pack + unpack of typical keys of each namespace: our tuple codec against fdb-java's Tuple, in the same
- * run. Each benchmark builds the tuple from its values, packs it after the namespace prefix, and decodes
- * the suffix back, the way a manager writes a key and later reads it back. Inputs live in fields so the
- * JIT cannot fold them.
+ * Pack + unpack of typical keys of each namespace: our tuple codec against fdb-java's Tuple. Each pair
+ * (ours, fdb-java's) runs at the same time on two threads (a JMH group, one thread each), so both sides
+ * see the same machine load: on a shared, busy machine this gives a far steadier ratio than running
+ * them one after the other. Each benchmark builds the tuple from its values, packs it after the
+ * namespace prefix, and decodes the suffix back, the way a manager writes a key and later reads it
+ * back. Inputs live in fields so the JIT cannot fold them.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -48,7 +52,6 @@ public class CodecBench {
 
   @Setup
   public void setup() {
-    System.setProperty("bench.java.version", System.getProperty("java.version"));
     if (Runtime.version().feature() < 25) {
       throw new IllegalStateException("benchmarks must run on JDK 25+, got " + System.getProperty("java.version"));
     }
@@ -71,12 +74,16 @@ public class CodecBench {
   // -- traces chunk: [07][01] + pack(1, bucket_start_sec, chunk_id)
 
   @Benchmark
+  @Group("tracesChunk")
+  @GroupThreads(1)
   public Object tracesChunkActorKv() {
     byte[] key = Tuple.of(tag, bucket, chunk).packWithPrefix(TRACES);
     return Tuple.fromBytes(key, TRACES.length);
   }
 
   @Benchmark
+  @Group("tracesChunk")
+  @GroupThreads(1)
   public Object tracesChunkFdb() {
     byte[] key = com.apple.foundationdb.tuple.Tuple.from(tag, bucket, chunk).pack(TRACES);
     return com.apple.foundationdb.tuple.Tuple.fromBytes(key, TRACES.length, key.length - TRACES.length);
@@ -85,12 +92,16 @@ public class CodecBench {
   // -- workflow history with a loop segment: [06][01] + pack(2, name, (loop, iteration), step)
 
   @Benchmark
+  @Group("workflowHistory")
+  @GroupThreads(1)
   public Object workflowHistoryActorKv() {
     byte[] key = Tuple.of(2L, name, Tuple.of(loop, iteration), step).packWithPrefix(WORKFLOW);
     return Tuple.fromBytes(key, WORKFLOW.length);
   }
 
   @Benchmark
+  @Group("workflowHistory")
+  @GroupThreads(1)
   public Object workflowHistoryFdb() {
     byte[] key = com.apple.foundationdb.tuple.Tuple.from(2L, name, com.apple.foundationdb.tuple.Tuple.from(loop, iteration), step)
         .pack(WORKFLOW);
@@ -100,12 +111,16 @@ public class CodecBench {
   // -- workflow entry metadata: [06][01] + pack(4, entry_id)
 
   @Benchmark
+  @Group("entryMetadata")
+  @GroupThreads(1)
   public Object entryMetadataActorKv() {
     byte[] key = Tuple.of(4L, entryId).packWithPrefix(WORKFLOW);
     return Tuple.fromBytes(key, WORKFLOW.length);
   }
 
   @Benchmark
+  @Group("entryMetadata")
+  @GroupThreads(1)
   public Object entryMetadataFdb() {
     byte[] key = com.apple.foundationdb.tuple.Tuple.from(4L, entryId).pack(WORKFLOW);
     return com.apple.foundationdb.tuple.Tuple.fromBytes(key, WORKFLOW.length, key.length - WORKFLOW.length);
@@ -115,11 +130,15 @@ public class CodecBench {
   // validation; fdb's is the same information as a tuple (2, id), the way a tuple-layer user would key it.
 
   @Benchmark
+  @Group("queueMessage")
+  @GroupThreads(1)
   public long queueMessageActorKv() {
     return QueueKeys.messageId(QueueKeys.message(queueId));
   }
 
   @Benchmark
+  @Group("queueMessage")
+  @GroupThreads(1)
   public long queueMessageFdb() {
     byte[] key = com.apple.foundationdb.tuple.Tuple.from(2L, queueId).pack(QUEUE);
     return com.apple.foundationdb.tuple.Tuple.fromBytes(key, QUEUE.length, key.length - QUEUE.length).getLong(1);
@@ -128,11 +147,15 @@ public class CodecBench {
   // -- physical actor prefix: pack(actor_id)
 
   @Benchmark
+  @Group("actorPrefix")
+  @GroupThreads(1)
   public Object actorPrefixActorKv() {
     return Tuple.fromBytes(Tuple.of(actorId).pack());
   }
 
   @Benchmark
+  @Group("actorPrefix")
+  @GroupThreads(1)
   public Object actorPrefixFdb() {
     return com.apple.foundationdb.tuple.Tuple.fromBytes(com.apple.foundationdb.tuple.Tuple.from(actorId).pack());
   }
@@ -140,11 +163,15 @@ public class CodecBench {
   // -- a string-heavy tuple
 
   @Benchmark
+  @Group("strings")
+  @GroupThreads(1)
   public Object stringsActorKv() {
     return Tuple.fromBytes(Tuple.of(s1, s2, s3, s4).pack());
   }
 
   @Benchmark
+  @Group("strings")
+  @GroupThreads(1)
   public Object stringsFdb() {
     return com.apple.foundationdb.tuple.Tuple.fromBytes(com.apple.foundationdb.tuple.Tuple.from(s1, s2, s3, s4).pack());
   }

@@ -320,6 +320,11 @@ final class TupleCodec {
     private final byte[] b;
     private final int end;
     private int pos;
+    // Elements of the tuples being decoded, as a stack: a nested tuple's elements go on top of its
+    // parent's and are copied out into an exactly sized array when it closes. One buffer per decode
+    // instead of a growable list per tuple.
+    private Object[] stack = new Object[8];
+    private int top;
 
     Decoder(byte[] b, int from, int to) {
       if (from < 0 || to > b.length || from > to) {
@@ -345,8 +350,7 @@ final class TupleCodec {
      * opened at {@code start}, into an exactly sized array.
      */
     Object[] elements(boolean nested, int depth, int start) {
-      Object[] items = new Object[4];
-      int n = 0;
+      int base = top;
       while (true) {
         if (pos >= end) {
           if (nested) {
@@ -358,12 +362,15 @@ final class TupleCodec {
           pos++;
           break;
         }
-        if (n == items.length) {
-          items = Arrays.copyOf(items, n * 2);
+        Object e = element(nested, depth);
+        if (top == stack.length) {
+          stack = Arrays.copyOf(stack, top * 2);
         }
-        items[n++] = element(nested, depth);
+        stack[top++] = e;
       }
-      return n == items.length ? items : Arrays.copyOf(items, n);
+      Object[] items = Arrays.copyOfRange(stack, base, top);
+      top = base; // the decoder is dropped after one decode, so stale slots need no clearing
+      return items;
     }
 
     Object element(boolean nested, int depth) {
@@ -592,7 +599,7 @@ final class TupleCodec {
 
   /** Normalizes a user-supplied element to the canonical Java type the codec and equality use. */
   static Object normalize(Object e) {
-    if (e instanceof Long) {
+    if (e instanceof Long || e instanceof Tuple) {
       return e;
     }
     return switch (e) {
