@@ -129,14 +129,11 @@ public final class ActorKeyspace {
 
   /** Counts storage by a full scan of the actor's keys (does not change the recorded count). */
   public long scanStorageBytes() {
-    long total = 0;
+    long[] total = {0};
     try (KeyValueIterator it = iterator(KeyRange.all(), false)) {
-      while (it.hasNext()) {
-        KeyValue kv = it.next();
-        total += kv.key().length + kv.value().length;
-      }
+      it.forEachSize(false, (key, keyLength, valueLength) -> total[0] += keyLength + valueLength);
     }
-    return total;
+    return total[0];
   }
 
   /** The recorded storage count as stored on disk, or -1 when the record is missing or corrupt. */
@@ -399,15 +396,16 @@ public final class ActorKeyspace {
 
   /** Bytes a range delete frees, counting earlier changes of the same batch. */
   private long rangeSize(KeyRange range, TreeMap<byte[], Integer> overlay, List<KeyRange> deletedRanges) {
-    long total = 0;
+    long[] sum = {0};
     try (KeyValueIterator it = store.newIterator(prefix, range, false)) {
-      while (it.hasNext()) {
-        KeyValue kv = it.next();
-        if ((overlay == null || !overlay.containsKey(kv.key())) && !inAny(kv.key(), deletedRanges)) {
-          total += kv.key().length + kv.value().length;
+      // Keys are needed only to skip those an earlier change of this batch already accounted for.
+      it.forEachSize(overlay != null, (key, keyLength, valueLength) -> {
+        if (overlay == null || (!overlay.containsKey(key) && !inAny(key, deletedRanges))) {
+          sum[0] += keyLength + valueLength;
         }
-      }
+      });
     }
+    long total = sum[0];
     if (overlay == null) {
       return total;
     }

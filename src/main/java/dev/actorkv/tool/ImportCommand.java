@@ -19,7 +19,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -61,26 +63,32 @@ final class ImportCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    long entries;
+    // The whole input is read and validated before the store is opened: nothing is written on a bad
+    // line, and `keyspace export DB ... | keyspace import DB ...` works on one DB (the exporter holds the
+    // store's lock until its output ends).
+    StoreAccess.requireStore(db);
+    List<KeyValue> entries;
+    try (BufferedReader in = open()) {
+      entries = read(in, Limits.DEFAULTS);
+    }
     try (ActorStore store = StoreAccess.openExisting(db)) {
       StoreAccess.checkActorId(store, actor);
       ActorKeyspace keyspace = store.actor(actor);
-      try (BufferedReader in = open()) {
-        KeyValue existing = keyspace.first(KeyRange.all(), false);
-        if (existing != null && !replace) {
-          throw new Errors.UserError("actor " + Json.quote(actor) + " already has data (" + keyspace.storageBytes()
-              + " bytes); import --replace deletes it in the same atomic write");
-        }
-        ActorBatch batch = keyspace.batch();
-        if (replace) {
-          batch.deleteRange(KeyRange.all());
-        }
-        entries = readInto(in, batch, keyspace.limits());
-        commit(keyspace, batch);
+      if (keyspace.first(KeyRange.all(), false) != null && !replace) {
+        throw new Errors.UserError("actor " + Json.quote(actor) + " already has data (" + keyspace.storageBytes()
+            + " bytes); import --replace deletes it in the same atomic write");
       }
+      ActorBatch batch = keyspace.batch();
+      if (replace) {
+        batch.deleteRange(KeyRange.all());
+      }
+      for (KeyValue kv : entries) {
+        batch.put(kv.key(), kv.value());
+      }
+      commit(keyspace, batch);
       PrintWriter err = spec.commandLine().getErr();
-      err.println("imported " + entries + (entries == 1 ? " entry" : " entries") + " into actor " + Json.quote(actor)
-          + " (" + keyspace.storageBytes() + " bytes)");
+      err.println("imported " + entries.size() + (entries.size() == 1 ? " entry" : " entries") + " into actor "
+          + Json.quote(actor) + " (" + keyspace.storageBytes() + " bytes)");
       err.flush();
     }
     return 0;
@@ -107,8 +115,9 @@ final class ImportCommand implements Callable<Integer> {
     }
   }
 
-  /** Validates every line and adds it to {@code batch}; returns the number of entries. */
-  private long readInto(BufferedReader in, ActorBatch batch, Limits limits) throws IOException {
+  /** Reads and validates every line against {@code limits} (those the tool opens stores with). */
+  private List<KeyValue> read(BufferedReader in, Limits limits) throws IOException {
+    List<KeyValue> entries = new ArrayList<>();
     Map<String, Long> seen = new HashMap<>();
     Progress progress = Progress.onTerminal(spec.commandLine().getErr(), "import");
     long lineNo = 0;
@@ -155,11 +164,11 @@ final class ImportCommand implements Callable<Integer> {
       if (total > limits.maxStorageBytes()) {
         throw bad(lineNo, new LimitExceededException(LimitExceededException.Limit.ACTOR_STORAGE, total, limits.maxStorageBytes()).getMessage());
       }
-      batch.put(key, value);
+      entries.add(new KeyValue(key, value));
       progress.step();
     }
     progress.done();
-    return seen.size();
+    return entries;
   }
 
   private static byte[] hexField(JsonNode node, String field, long lineNo) {

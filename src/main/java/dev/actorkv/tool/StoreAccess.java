@@ -3,6 +3,7 @@ package dev.actorkv.tool;
 import com.google.common.io.BaseEncoding;
 import dev.actorkv.store.ActorStore;
 import dev.actorkv.store.IncompatibleStoreException;
+import dev.actorkv.store.StoreException;
 import dev.actorkv.store.StoreOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,16 +16,23 @@ final class StoreAccess {
 
   /** Opens an existing store; a missing or incompatible one is bad input (exit 2). */
   static ActorStore openExisting(Path db) {
+    requireStore(db);
+    try {
+      return ActorStore.open(db, StoreOptions.defaults().withCreateIfMissing(false));
+    } catch (IncompatibleStoreException e) {
+      throw new Errors.UserError(e.getMessage());
+    } catch (StoreException e) {
+      throw explainLock(db, e);
+    }
+  }
+
+  /** Fails with exit 2 unless {@code db} is a directory holding a RocksDB database. */
+  static void requireStore(Path db) {
     if (!Files.isDirectory(db)) {
       throw new Errors.UserError("no store at " + db + ": not a directory");
     }
     if (!Files.exists(db.resolve("CURRENT"))) {
       throw new Errors.UserError("no store at " + db + ": the directory holds no RocksDB database");
-    }
-    try {
-      return ActorStore.open(db, StoreOptions.defaults().withCreateIfMissing(false));
-    } catch (IncompatibleStoreException e) {
-      throw new Errors.UserError(e.getMessage());
     }
   }
 
@@ -37,7 +45,18 @@ final class StoreAccess {
       return ActorStore.open(db);
     } catch (IncompatibleStoreException e) {
       throw new Errors.UserError(e.getMessage());
+    } catch (StoreException e) {
+      throw explainLock(db, e);
     }
+  }
+
+  /** RocksDB allows one process per store: say so instead of only quoting the lock file error. */
+  private static RuntimeException explainLock(Path db, StoreException e) {
+    if (e.getMessage() != null && e.getMessage().contains("LOCK")) {
+      return new Errors.UserError("store at " + db + " is in use by another process (one process at a time): "
+          + e.getMessage(), Errors.FAILED);
+    }
+    return e;
   }
 
   /** The actor id given with --actor: any string the store accepts. */

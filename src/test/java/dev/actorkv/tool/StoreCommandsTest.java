@@ -342,6 +342,16 @@ class StoreCommandsTest {
     assertEquals("", run("export", db().toString(), "--actor", "nobody").out());
   }
 
+  @Test
+  void aStoreInUseIsReportedAsSuch() {
+    populate();
+    try (ActorStore open = ActorStore.open(db())) {
+      Run r = run("dump", db().toString());
+      assertEquals(1, r.exit(), r.err());
+      assertTrue(r.err().startsWith("keyspace: store at " + db() + " is in use by another process"), r.err());
+    }
+  }
+
   static List<String> iterToList(java.util.Iterator<String> it) {
     List<String> out = new ArrayList<>();
     it.forEachRemaining(out::add);
