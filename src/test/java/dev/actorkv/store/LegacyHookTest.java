@@ -101,6 +101,16 @@ class LegacyHookTest {
   }
 
   @Test
+  void anOpenActorThatReceivesLegacyKeysIsHandledAtTheNextActorCall() {
+    try (ActorStore store = ActorStore.open(dir, StoreOptions.defaults().withLegacyHandler(LegacyHandler.REFUSE))) {
+      ActorKeyspace a = store.actor("a");
+      assertSame(a, store.actor("a"));
+      a.put(LegacyKeys.queueMetadata(), new byte[] {1});
+      assertThrows(LegacyLayoutException.class, () -> store.actor("a"));
+    }
+  }
+
+  @Test
   void aThrowingHandlerFailsActorAndRunsAgainNextTime() {
     try (ActorStore store = ActorStore.open(dir)) {
       store.actor("legacy").put(LegacyKeys.queueMetadata(), new byte[] {1});
