@@ -150,14 +150,13 @@ public final class ActorStore implements AutoCloseable {
     if (closed) {
       throw closedError();
     }
-    ActorKeyspace known = actors.get(actorId); // the common case: no validation, no allocation
-    if (known != null && known.layoutVersion() != 0) {
-      return known;
+    ActorKeyspace actor = actors.get(actorId); // the common case: no validation, no allocation
+    if (actor == null) {
+      PhysicalKeys.actorPrefix(actorId); // rejects ids that are not valid Unicode
+      actor = actors.computeIfAbsent(actorId, id -> new ActorKeyspace(this, id));
     }
-    PhysicalKeys.actorPrefix(actorId); // rejects ids that are not valid Unicode
-    ActorKeyspace actor = known != null ? known : actors.computeIfAbsent(actorId, id -> new ActorKeyspace(this, id));
-    // Every call while legacy data remains consults the handler, so a failed migration keeps failing.
-    if (actor.layoutVersion() == 0) {
+    // Also for a known actor: legacy keys may have been written since, or an earlier handler failed.
+    if (actor.layoutVersion() == 0 && options.legacyHandler() != LegacyHandler.OPEN_AS_IS) {
       actor.resolveLegacy(options.legacyHandler());
     }
     return actor;
