@@ -94,7 +94,7 @@ public final class PageStore {
     boolean valid;
     if (raw == null) {
       s = scanSize(actor, file);
-      valid = false;
+      valid = s == 0; // no record and no chunk: an absent file, nothing to repair
     } else {
       try {
         s = FileMeta.decode(raw).size();
@@ -236,10 +236,11 @@ public final class PageStore {
       return;
     }
     long keep = chunkCount(newSize);
-    if (newSize % CHUNK != 0) {
-      // The new last chunk keeps its head; its tail must read as zeros if the file grows again.
-      byte[] chunk = chunkForWrite(newSize / CHUNK);
-      Arrays.fill(chunk, (int) (newSize % CHUNK), CHUNK, (byte) 0);
+    if (newSize > 0) {
+      // The new last chunk is (re)written: it may be a hole, and the size is rebuilt from it. Its tail
+      // past the new size must read as zeros if the file grows again.
+      byte[] chunk = chunkForWrite(keep - 1);
+      Arrays.fill(chunk, (int) (newSize - (keep - 1) * CHUNK), CHUNK, (byte) 0);
     }
     dirty.tailMap(keep, true).clear();
     deleteFrom = Math.min(deleteFrom, keep);
