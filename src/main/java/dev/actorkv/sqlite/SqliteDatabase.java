@@ -53,6 +53,7 @@ public final class SqliteDatabase implements AutoCloseable {
   private final Map<String, Statement> cache;
   private final Set<Statement> statements = new LinkedHashSet<>();
   private MemorySegment scratch;
+  private int savepointDepth;
   private boolean closed;
 
   private SqliteDatabase(MemorySegment db, KvVfs vfs, ActorKeyspace actor, SqliteOptions options) {
@@ -305,24 +306,21 @@ public final class SqliteDatabase implements AutoCloseable {
 
   /**
    * Runs {@code body} in a transaction: commits when it returns, rolls back when it throws (and rethrows;
-   * checked exceptions are wrapped in {@link TransactionAbortedException}). The lock is held throughout,
-   * so no other thread's SQL interleaves.
+   * checked exceptions are wrapped in {@link TransactionAbortedException}). Called inside a transaction
+   * it nests as a savepoint: the inner body's changes are undone alone when it throws, and become durable
+   * with the outer commit. The lock is held throughout, so no other thread's SQL interleaves.
    */
   public <T> T inTransaction(TransactionBody<T> body) {
     lock.lock();
     try {
-      begin();
+      boolean nested = inTransaction();
+      String savepoint = "actorkv_tx_" + (++savepointDepth);
+      execute(nested ? "SAVEPOINT " + savepoint : "BEGIN");
       T result;
       try {
         result = body.run(this);
       } catch (Exception | Error e) {
-        if (inTransaction()) {
-          try {
-            rollback();
-          } catch (RuntimeException suppressed) {
-            e.addSuppressed(suppressed);
-          }
-        }
+        undo(nested, savepoint, e);
         if (e instanceof RuntimeException r) {
           throw r;
         }
@@ -332,20 +330,31 @@ public final class SqliteDatabase implements AutoCloseable {
         throw new TransactionAbortedException(e);
       }
       try {
-        commit();
+        execute(nested ? "RELEASE " + savepoint : "COMMIT");
       } catch (RuntimeException e) {
-        if (inTransaction()) {
-          try {
-            rollback();
-          } catch (RuntimeException suppressed) {
-            e.addSuppressed(suppressed);
-          }
-        }
+        undo(nested, savepoint, e);
         throw e;
       }
       return result;
     } finally {
+      savepointDepth--;
       lock.unlock();
+    }
+  }
+
+  private void undo(boolean nested, String savepoint, Throwable failure) {
+    if (!inTransaction()) {
+      return; // SQLite already rolled back (an I/O error, for one)
+    }
+    try {
+      if (nested) {
+        execute("ROLLBACK TO " + savepoint);
+        execute("RELEASE " + savepoint);
+      } else {
+        rollback();
+      }
+    } catch (RuntimeException suppressed) {
+      failure.addSuppressed(suppressed);
     }
   }
 
@@ -443,6 +452,15 @@ public final class SqliteDatabase implements AutoCloseable {
 
   MemorySegment handle() {
     return db;
+  }
+
+  boolean isClosed() {
+    lock.lock();
+    try {
+      return closed;
+    } finally {
+      lock.unlock();
+    }
   }
 
   /** Clears an error left by an earlier upcall so the next failure reports its own cause. */

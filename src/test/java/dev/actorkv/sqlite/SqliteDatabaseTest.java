@@ -73,6 +73,32 @@ class SqliteDatabaseTest {
         throw new Exception("checked");
       }));
       assertEquals(List.of(1L, 2L), ints(db.query("SELECT x FROM t ORDER BY x")));
+
+      // Nested: the inner failure undoes only the inner part.
+      db.inTransaction(outer -> {
+        outer.execute("INSERT INTO t VALUES (10)");
+        assertThrows(RuntimeException.class, () -> outer.inTransaction(inner -> {
+          inner.execute("INSERT INTO t VALUES (11)");
+          throw new RuntimeException("inner");
+        }));
+        outer.inTransaction(inner -> inner.execute("INSERT INTO t VALUES (12)"));
+        return null;
+      });
+      assertFalse(db.inTransaction());
+      assertEquals(List.of(1L, 2L, 10L, 12L), ints(db.query("SELECT x FROM t ORDER BY x")));
+    }
+  }
+
+  @Test
+  void statementsCloseQuietlyAfterTheDatabase() {
+    try (ActorStore store = ActorStore.open(dir)) {
+      SqliteDatabase db = SqliteDatabase.open(store.actor("a"));
+      Statement s = db.prepare("SELECT 1");
+      assertEquals(1, s.query().single().getLong(0));
+      db.close();
+      s.close();
+      assertThrows(IllegalStateException.class, () -> s.query());
+      assertThrows(IllegalStateException.class, () -> db.query("SELECT 1"));
     }
   }
 
