@@ -3,7 +3,9 @@ package dev.actorkv.sqlite;
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 
+import dev.actorkv.keyspace.SqliteKeys;
 import dev.actorkv.store.ActorKeyspace;
+import dev.actorkv.store.LegacyLayoutException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
@@ -88,12 +90,17 @@ public final class SqliteDatabase implements AutoCloseable {
   /**
    * Opens (creating when empty) the SQLite database of {@code actor}. Throws
    * {@link SqliteUnavailableException} when libsqlite3 is missing, {@link IllegalStateException} when
-   * this actor's database is already open in this process.
+   * this actor's database is already open in this process, {@link LegacyLayoutException} when the actor
+   * still holds SQLite data in the legacy layout (migrate it first).
    */
   public static SqliteDatabase open(ActorKeyspace actor, SqliteOptions options) {
     Objects.requireNonNull(actor, "actor");
     Objects.requireNonNull(options, "options");
     SqliteLibrary.lookup();
+    if (actor.first(SqliteKeys.legacyAll(), false) != null) {
+      // Opening would start an empty v1 database beside the unmigrated one.
+      throw new LegacyLayoutException(actor.actorId());
+    }
     if (!OPEN.add(actor)) {
       throw new IllegalStateException("the SQLite database of actor " + actor.actorId()
           + " is already open in this process; share that handle");

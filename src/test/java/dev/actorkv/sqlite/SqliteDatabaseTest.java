@@ -197,6 +197,18 @@ class SqliteDatabaseTest {
     }
   }
 
+  @Test
+  void refusesAnActorWithLegacySqliteData() {
+    try (ActorStore store = ActorStore.open(dir)) {
+      ActorKeyspace actor = store.actor("old");
+      actor.put(dev.actorkv.keyspace.LegacyKeys.sqliteFileMeta(SqliteFile.MAIN), new FileMeta(0).encode());
+      assertTrue(SqliteKeys.legacyAll().contains(dev.actorkv.keyspace.LegacyKeys.sqliteChunk(SqliteFile.WAL, 7)));
+      assertFalse(SqliteKeys.legacyAll().contains(SqliteKeys.fileMeta(SqliteFile.MAIN)));
+      assertThrows(dev.actorkv.store.LegacyLayoutException.class, () -> SqliteDatabase.open(actor));
+      assertEquals(List.of(), actor.scan(SqliteKeys.all(), 10));
+    }
+  }
+
   static List<Long> ints(QueryResult r) {
     List<Long> out = new ArrayList<>();
     for (Row row : r.rows()) {
