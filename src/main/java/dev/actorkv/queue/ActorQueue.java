@@ -1,5 +1,6 @@
 package dev.actorkv.queue;
 
+import dev.actorkv.keyspace.KeyFormatException;
 import dev.actorkv.keyspace.KeyRange;
 import dev.actorkv.keyspace.QueueKeys;
 import dev.actorkv.store.ActorBatch;
@@ -43,8 +44,9 @@ import java.util.function.BiConsumer;
  *
  * <p>Two receive modes: {@link #receive} removes the messages it returns (at most once);
  * {@link #receiveCompletable} leases them: they stay in the queue, invisible to other receivers, until
- * {@link #complete} removes them or the lease expires and they are delivered again with their attempt
- * number raised (at least once).
+ * {@link #complete} removes them, {@link #release} hands them back, or the lease expires; then they are
+ * delivered again with their attempt number raised (at least once). Lease times come from the
+ * {@link QueueOptions#clock() clock}; receive timeouts are real elapsed time.
  *
  * <p>Thread-safe. Open one {@code ActorQueue} per actor keyspace: two instances on the same actor would
  * each believe they own the queue.
@@ -84,7 +86,7 @@ public final class ActorQueue implements AutoCloseable {
     this.keyspace = keyspace;
     this.options = options;
     this.clock = options.clock();
-    this.recoveredProblems = audit.problems();
+    this.recoveredProblems = List.copyOf(audit.problems());
     long now = clock.millis();
     audit.messages().forEach((id, m) -> {
       Slot s = new Slot(m.name(), m.createdAtMillis(), m.attempts(), m.leaseExpiresAtMillis(), m.expectsResponse());
@@ -354,7 +356,11 @@ public final class ActorQueue implements AutoCloseable {
     for (long id : ids) {
       keys.add(QueueKeys.message(id));
     }
-    List<byte[]> values = keyspace.multiGet(keys);
+    // Point gets: for the few keys of one receive they are cheaper than a JNI multi-get.
+    List<byte[]> values = new ArrayList<>(keys.size());
+    for (byte[] key : keys) {
+      values.add(keyspace.get(key));
+    }
     ActorBatch batch = keyspace.batch();
     Map<Long, String> newlyCorrupt = new TreeMap<>(ID_ORDER);
     List<Message> out = new ArrayList<>(ids.size());
@@ -490,6 +496,42 @@ public final class ActorQueue implements AutoCloseable {
     }
   }
 
+  /**
+   * Gives up the lease of {@code delivered} without completing it: the message is deliverable again at
+   * once (its next delivery raises the attempt number), instead of after the lease duration.
+   *
+   * @throws NoSuchMessageException when the message is not in the queue
+   * @throws LeaseLostException when this delivery no longer holds the lease
+   */
+  public void release(Message delivered) {
+    lock.lock();
+    try {
+      checkOpen();
+      long id = delivered.id();
+      Slot s = requireSlot(id);
+      long now = clock.millis();
+      if (delivered.attempt() == 0 || s.attempts() != delivered.attempt() || s.leaseExpiresAtMillis() <= now) {
+        throw new LeaseLostException(id, delivered.attempt(), s.attempts());
+      }
+      byte[] key = QueueKeys.message(id);
+      byte[] raw = keyspace.get(key);
+      if (raw == null) {
+        throw new NoSuchMessageException(id);
+      }
+      QueueCodec.StoredMessage m = QueueCodec.decodeMessage(raw);
+      // A lease that ends now is an expired lease: the stored form of "deliverable, attempts kept".
+      QueueCodec.StoredMessage released =
+          new QueueCodec.StoredMessage(m.name(), m.body(), m.createdAtMillis(), m.attempts(), now, m.expectsResponse());
+      keyspace.commit(keyspace.batch().put(key, QueueCodec.encode(released)));
+      leases.remove(new Lease(s.leaseExpiresAtMillis(), id));
+      slots.put(id, new Slot(s.name(), s.createdAtMillis(), s.attempts(), now, s.expectsResponse()));
+      makeReady(id, s.name());
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
   private Slot requireSlot(long id) {
     Slot s = slots.get(id);
     if (s == null) {
@@ -589,7 +631,11 @@ public final class ActorQueue implements AutoCloseable {
         long lastId = afterId;
         while (out.size() < limit && it.hasNext()) {
           KeyValue kv = it.next();
-          lastId = QueueKeys.messageId(kv.key());
+          try {
+            lastId = QueueKeys.messageId(kv.key());
+          } catch (KeyFormatException e) {
+            continue; // a malformed key under the message prefix: reported by QueueAudit, never a message
+          }
           if (!corrupt.containsKey(lastId)) {
             try {
               out.add(toMessage(lastId, QueueCodec.decodeMessage(kv.value())));

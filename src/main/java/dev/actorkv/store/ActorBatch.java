@@ -31,6 +31,16 @@ public final class ActorBatch {
     return this;
   }
 
+  /**
+   * Like {@link #put} without copying, for batches the store builds, commits and drops inside one call
+   * (the caller's arrays are not kept past that call).
+   */
+  ActorBatch putShared(byte[] key, byte[] value) {
+    PhysicalKeys.checkLogical(key);
+    ops.add(new Put(key, java.util.Objects.requireNonNull(value, "value")));
+    return this;
+  }
+
   public ActorBatch delete(byte[] key) {
     PhysicalKeys.checkLogical(key);
     ops.add(new Delete(key.clone()));

@@ -208,10 +208,11 @@ public final class ActorKeyspace {
       throw new IllegalArgumentException("limit must be >= 0");
     }
     List<KeyValue> out = new ArrayList<>(Math.min(limit, 256));
+    if (limit == 0) {
+      return out;
+    }
     try (KeyValueIterator it = iterator(range, reverse)) {
-      while (out.size() < limit && it.hasNext()) {
-        out.add(it.next());
-      }
+      it.drainTo(out, limit);
     }
     return out;
   }
@@ -230,7 +231,7 @@ public final class ActorKeyspace {
   }
 
   public void put(byte[] key, byte[] value) {
-    commit(new ActorBatch().put(key, value));
+    commit(new ActorBatch().putShared(key, value));
   }
 
   public void delete(byte[] key) {
@@ -276,9 +277,10 @@ public final class ActorKeyspace {
       long delta = 0;
       boolean legacy = false;
       // Sizes of keys touched earlier in this batch: value length, or -1 once deleted.
-      TreeMap<byte[], Integer> overlay = new TreeMap<>(UnsignedBytes.lexicographicalComparator());
-      List<KeyRange> deletedRanges = new ArrayList<>();
       List<ActorBatch.Op> ops = batch.ops();
+      // One change cannot overlap another: skip the overlay (the common single put stays allocation-light).
+      TreeMap<byte[], Integer> overlay = ops.size() > 1 ? new TreeMap<>(UnsignedBytes.lexicographicalComparator()) : null;
+      List<KeyRange> deletedRanges = ops.size() > 1 ? new ArrayList<>() : List.of();
       // Physical keys of puts and deletes, built once for both the size lookup and the write.
       byte[][] physical = new byte[ops.size()][];
       for (int i = 0; i < ops.size(); i++) {
@@ -295,7 +297,9 @@ public final class ActorKeyspace {
             physical[i] = PhysicalKeys.physical(prefix, p.key());
             delta -= currentSize(p.key(), physical[i], overlay, deletedRanges);
             delta += p.key().length + p.value().length;
-            overlay.put(p.key(), p.value().length);
+            if (overlay != null) {
+              overlay.put(p.key(), p.value().length);
+            }
             legacy |= LegacyKeys.isLegacy(p.key());
           }
           case ActorBatch.Delete d -> {
@@ -304,14 +308,18 @@ public final class ActorKeyspace {
             }
             physical[i] = PhysicalKeys.physical(prefix, d.key());
             delta -= currentSize(d.key(), physical[i], overlay, deletedRanges);
-            overlay.put(d.key(), -1);
+            if (overlay != null) {
+              overlay.put(d.key(), -1);
+            }
           }
           case ActorBatch.DeleteRange r -> {
             delta -= rangeSize(r.range(), overlay, deletedRanges);
-            deletedRanges.add(r.range());
-            Map<byte[], Integer> inRange = subMap(overlay, r.range());
-            for (byte[] k : new ArrayList<>(inRange.keySet())) {
-              overlay.put(k, -1);
+            if (overlay != null) {
+              deletedRanges.add(r.range());
+              Map<byte[], Integer> inRange = subMap(overlay, r.range());
+              for (byte[] k : new ArrayList<>(inRange.keySet())) {
+                overlay.put(k, -1);
+              }
             }
           }
         }
@@ -378,7 +386,7 @@ public final class ActorKeyspace {
 
   /** Current size (key + value) of {@code key}, counting earlier changes of the same batch. */
   private long currentSize(byte[] key, byte[] physicalKey, TreeMap<byte[], Integer> overlay, List<KeyRange> deletedRanges) {
-    Integer o = overlay.get(key);
+    Integer o = overlay == null ? null : overlay.get(key);
     if (o != null) {
       return o < 0 ? 0 : key.length + o;
     }
@@ -395,10 +403,13 @@ public final class ActorKeyspace {
     try (KeyValueIterator it = store.newIterator(prefix, range, false)) {
       while (it.hasNext()) {
         KeyValue kv = it.next();
-        if (!overlay.containsKey(kv.key()) && !inAny(kv.key(), deletedRanges)) {
+        if ((overlay == null || !overlay.containsKey(kv.key())) && !inAny(kv.key(), deletedRanges)) {
           total += kv.key().length + kv.value().length;
         }
       }
+    }
+    if (overlay == null) {
+      return total;
     }
     for (Map.Entry<byte[], Integer> e : subMap(overlay, range).entrySet()) {
       if (e.getValue() >= 0) {

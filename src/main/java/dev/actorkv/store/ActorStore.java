@@ -11,7 +11,8 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.StampedLock;
 import org.rocksdb.Options;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
@@ -56,7 +57,10 @@ public final class ActorStore implements AutoCloseable {
    * Read side held by every native call, write side by {@link #close()}: RocksDB objects must not be
    * freed while another thread is inside them.
    */
-  private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
+  private final StampedLock lifecycle = new StampedLock();
+  /** Read side; no native call path enters twice, so a non-reentrant lock is enough and cheaper. */
+  private final Lock inFlight = lifecycle.asReadLock();
+  private final Lock closing = lifecycle.asWriteLock();
   /** Iterators and snapshots not yet closed; close() releases them before the database. */
   private final Set<NativeResource> openResources = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
@@ -146,8 +150,13 @@ public final class ActorStore implements AutoCloseable {
     if (closed) {
       throw closedError();
     }
+    ActorKeyspace known = actors.get(actorId); // the common case: no validation, no allocation
+    if (known != null && known.layoutVersion() != 0) {
+      return known;
+    }
     PhysicalKeys.actorPrefix(actorId); // rejects ids that are not valid Unicode
-    ActorKeyspace actor = actors.computeIfAbsent(actorId, id -> new ActorKeyspace(this, id));
+    ActorKeyspace actor = known != null ? known : actors.computeIfAbsent(actorId, id -> new ActorKeyspace(this, id));
+    // Every call while legacy data remains consults the handler, so a failed migration keeps failing.
     if (actor.layoutVersion() == 0) {
       actor.resolveLegacy(options.legacyHandler());
     }
@@ -312,22 +321,22 @@ public final class ActorStore implements AutoCloseable {
    * until the matching {@link #exit()}.
    */
   void enter() {
-    lifecycle.readLock().lock();
+    inFlight.lock();
     if (closed) {
-      lifecycle.readLock().unlock();
+      inFlight.unlock();
       throw closedError();
     }
   }
 
   void exit() {
-    lifecycle.readLock().unlock();
+    inFlight.unlock();
   }
 
   /** Like {@link #enter()}, but returns false instead of throwing when the store is closed. */
   boolean tryEnter() {
-    lifecycle.readLock().lock();
+    inFlight.lock();
     if (closed) {
-      lifecycle.readLock().unlock();
+      inFlight.unlock();
       return false;
     }
     return true;
@@ -347,7 +356,7 @@ public final class ActorStore implements AutoCloseable {
       return;
     }
     closed = true;
-    lifecycle.writeLock().lock();
+    closing.lock();
     RocksDBException syncFailure = null;
     try {
       for (NativeResource r : List.copyOf(openResources)) {
@@ -369,7 +378,7 @@ public final class ActorStore implements AutoCloseable {
       db.close();
       dbOptions.close();
     } finally {
-      lifecycle.writeLock().unlock();
+      closing.unlock();
     }
     if (syncFailure != null) {
       throw new StoreException("final sync on close failed: " + syncFailure.getMessage(), syncFailure);

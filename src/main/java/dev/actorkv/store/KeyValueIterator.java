@@ -96,6 +96,32 @@ public final class KeyValueIterator implements Iterator<KeyValue>, AutoCloseable
     }
   }
 
+  /** Moves up to {@code limit} entries into {@code out} under one entry into the store. */
+  void drainTo(java.util.List<KeyValue> out, int limit) {
+    if (closed) {
+      return;
+    }
+    store.enter();
+    try {
+      checkNotReleased();
+      for (int n = 0; n < limit && it.isValid(); n++) {
+        out.add(new KeyValue(logical(it.key()), it.value()));
+        if (reverse) {
+          it.prev();
+        } else {
+          it.next();
+        }
+      }
+      if (!it.isValid()) {
+        it.status();
+      }
+    } catch (RocksDBException e) {
+      throw new StoreException("range read failed: " + e.getMessage(), e);
+    } finally {
+      store.exit();
+    }
+  }
+
   /** The next entry's logical key without its value (cheaper when only keys are needed). */
   public byte[] peekKey() {
     if (closed) {

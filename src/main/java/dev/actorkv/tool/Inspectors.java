@@ -11,6 +11,8 @@ final class Inspectors {
     List<NamespaceInspector> all = new ArrayList<>();
     // Each manager registers its inspector here, one line each.
     all.add(new QueueInspector());
+    all.add(new WorkflowInspector());
+    all.add(new TracesInspector());
     all.add(new SqliteInspector());
     return List.copyOf(all);
   }

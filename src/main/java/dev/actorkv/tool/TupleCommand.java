@@ -28,6 +28,8 @@ final class TupleCommand implements Runnable {
         "%nJSON is an array of: null, true, false, integers of any size, strings, nested arrays,"
             + " {\"bytes\":\"<hex>\"}, {\"float\":X}, {\"double\":X} (X a number or \"NaN\", \"Infinity\","
             + " \"-Infinity\", \"-0\"), {\"uuid\":\"<8-4-4-4-12 hex>\"}, {\"versionstamp\":\"<24 hex>\"}.",
+        "%nAs in the reference tool, an integer literal beyond +/-(2^53-1) that is exactly how a double prints"
+            + " (e.g. -9007199254740992) is a double; write {\"int\":\"<decimal>\"} for such an integer.",
         "%nWithout JSON, packs one tuple per line of standard input and prints one line each;"
             + " a bad line prints {\"error\":\"<message>\"} and the run goes on (exit 0)."
       })

@@ -25,6 +25,14 @@ import java.util.regex.Pattern;
  * {@code {"versionstamp":"24 hex"}}. X is a JSON number or one of {@code "NaN"}, {@code "Infinity"},
  * {@code "-Infinity"}, {@code "-0"}.
  *
+ * <p>Plain JSON numbers follow the reference tool, which reads JSON the way JavaScript does without
+ * losing digits: an integer literal is an exact integer, except one beyond the safe range
+ * ±(2<sup>53</sup>−1) whose digits are exactly those a double prints (e.g. {@code -9007199254740992} or
+ * {@code 10000000000000000}): that literal denotes a double, as the shared vectors pin down. An integer
+ * that would read back as a double is therefore written {@code {"int":"<decimal>"}}, an extension of
+ * the notation that is also accepted on input; and a double that is such an integer is written as the
+ * plain number.
+ *
  * <p>Reading is strict: anything else (a fractional number where an integer is expected, an object with
  * extra or unknown fields, odd-length hex, a malformed UUID, a number that overflows a float, an unpaired
  * surrogate in a string) throws {@link TupleNotationException} naming the element. Writing produces the
@@ -37,6 +45,10 @@ public final class TupleJson {
   private static final ObjectReader READER =
       Json.MAPPER.reader().with(StreamReadFeature.STRICT_DUPLICATE_DETECTION);
   private static final BaseEncoding HEX = BaseEncoding.base16().lowerCase();
+  private static final Pattern DECIMAL = Pattern.compile("-?(0|[1-9][0-9]*)");
+  private static final BigInteger MAX_SAFE = BigInteger.ONE.shiftLeft(53).subtract(BigInteger.ONE);
+  /** JavaScript prints doubles from 1e21 up in exponent form. */
+  private static final double JS_PLAIN_LIMIT = 1e21;
   private static final Pattern UUID_TEXT =
       Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 
@@ -104,10 +116,10 @@ public final class TupleJson {
           throw error(path, "number " + node.asText() + " is not an integer; write {\"double\":X} or {\"float\":X}");
         }
         BigInteger v = node.bigIntegerValue();
-        if (v.abs().bitLength() > 255 * 8) {
-          throw error(path, "integer magnitude exceeds 255 bytes");
+        if (readsAsDouble(v)) {
+          return v.doubleValue();
         }
-        return v;
+        return checkedInteger(v, path);
       }
       case OBJECT:
         return typedObject((ObjectNode) node, path);
@@ -118,7 +130,7 @@ public final class TupleJson {
 
   private static Object typedObject(ObjectNode node, String path) {
     if (node.size() != 1) {
-      throw error(path, "a typed element is an object with exactly one field (bytes, float, double, uuid or versionstamp), got " + node.size() + " fields");
+      throw error(path, "a typed element is an object with exactly one field (bytes, float, double, uuid, versionstamp or int), got " + node.size() + " fields");
     }
     Map.Entry<String, JsonNode> field = node.properties().iterator().next();
     JsonNode v = field.getValue();
@@ -126,6 +138,12 @@ public final class TupleJson {
       case "bytes" -> hex(v, path, "bytes", -1);
       case "float" -> parseFloat(v, path);
       case "double" -> parseDouble(v, path);
+      case "int" -> {
+        if (!v.isTextual() || !DECIMAL.matcher(v.textValue()).matches()) {
+          throw error(path, "int must be a string of decimal digits (optional leading -, no leading zeros), got " + v);
+        }
+        yield checkedInteger(new BigInteger(v.textValue()), path);
+      }
       case "uuid" -> {
         if (!v.isTextual() || !UUID_TEXT.matcher(v.textValue()).matches()) {
           throw error(path, "uuid must be a string of the form 8-4-4-4-12 hex digits, got " + v);
@@ -146,6 +164,44 @@ public final class TupleJson {
       throw error(path, what + " must be " + exactLength + " bytes (" + 2 * exactLength + " hex digits), got " + b.length);
     }
     return b;
+  }
+
+  private static BigInteger checkedInteger(BigInteger v, String path) {
+    if (v.abs().bitLength() > 255 * 8) {
+      throw error(path, "integer magnitude exceeds 255 bytes");
+    }
+    return v;
+  }
+
+  /**
+   * Whether the reference tool reads this integer literal as a double: it lies beyond the safe integer
+   * range and its significant digits are exactly those of the nearest double's shortest form.
+   */
+  static boolean readsAsDouble(BigInteger v) {
+    if (v.abs().compareTo(MAX_SAFE) <= 0) {
+      return false;
+    }
+    double d = v.doubleValue();
+    return !Double.isInfinite(d) && significantDigits(v.abs().toString()).equals(shortestDigits(d));
+  }
+
+  /** The significant digits of a double's shortest decimal form (no sign, point, exponent or outer zeros). */
+  private static String shortestDigits(double d) {
+    String s = Double.toString(Math.abs(d));
+    int e = s.indexOf('E');
+    return significantDigits((e < 0 ? s : s.substring(0, e)).replace(".", ""));
+  }
+
+  private static String significantDigits(String digits) {
+    int from = 0;
+    int to = digits.length();
+    while (from < to && digits.charAt(from) == '0') {
+      from++;
+    }
+    while (to > from && digits.charAt(to - 1) == '0') {
+      to--;
+    }
+    return digits.substring(from, to);
   }
 
   private static Float parseFloat(JsonNode v, String path) {
@@ -218,8 +274,8 @@ public final class TupleJson {
       case null -> NODES.nullNode();
       case Boolean b -> NODES.booleanNode(b);
       case String s -> NODES.textNode(s);
-      case Long l -> NODES.numberNode(l);
-      case BigInteger b -> NODES.numberNode(b);
+      case Long l -> integerJson(BigInteger.valueOf(l));
+      case BigInteger b -> integerJson(b);
       case Tuple t -> toJson(t);
       case byte[] b -> NODES.objectNode().put("bytes", HEX.encode(b));
       case Float f -> {
@@ -235,6 +291,9 @@ public final class TupleJson {
         ObjectNode o = NODES.objectNode();
         if (d.isNaN() || d.isInfinite() || Double.doubleToRawLongBits(d) == Long.MIN_VALUE) {
           o.put("double", specialName(d));
+        } else if (Math.abs(d) < JS_PLAIN_LIMIT && d == Math.rint(d) && readsAsDouble(new BigDecimal(d).toBigInteger())) {
+          // Written as the reference tool writes it; reads back as this double (see class comment).
+          yield NODES.numberNode(new BigDecimal(d).toBigInteger());
         } else {
           o.set("double", NODES.numberNode(new BigDecimal(Double.toString(d))));
         }
@@ -244,6 +303,10 @@ public final class TupleJson {
       case Versionstamp v -> NODES.objectNode().put("versionstamp", v.toString());
       default -> throw new IllegalArgumentException("unsupported tuple element " + e.getClass().getName());
     };
+  }
+
+  private static JsonNode integerJson(BigInteger v) {
+    return readsAsDouble(v) ? NODES.objectNode().put("int", v.toString()) : NODES.numberNode(v);
   }
 
   private static String specialName(double d) {

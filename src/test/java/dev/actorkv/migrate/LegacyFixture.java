@@ -27,15 +27,15 @@ import java.util.TreeMap;
  * KEYSPACE.md section 3, SQLite chunks are 4096-byte pages, the others protobuf-sized blobs), plus v1
  * keys of the unversioned namespaces that the migration must leave alone.
  */
-final class LegacyFixture {
+public final class LegacyFixture {
   private LegacyFixture() {}
 
-  static TreeMap<byte[], byte[]> newMap() {
+  public static TreeMap<byte[], byte[]> newMap() {
     return new TreeMap<>(UnsignedBytes.lexicographicalComparator());
   }
 
   /** About {@code scale} entries per manager. */
-  static TreeMap<byte[], byte[]> legacyContents(long seed, int scale) {
+  public static TreeMap<byte[], byte[]> legacyContents(long seed, int scale) {
     Random r = new Random(seed);
     TreeMap<byte[], byte[]> m = newMap();
     m.put(new byte[] {0x01}, utf8("{\"persisted\":\"state\"}"));
@@ -84,7 +84,7 @@ final class LegacyFixture {
   }
 
   /** What {@code contents} must become: legacy keys mapped to v1 (the "version" field dropped). */
-  static TreeMap<byte[], byte[]> expectedV1(Map<byte[], byte[]> contents) {
+  public static TreeMap<byte[], byte[]> expectedV1(Map<byte[], byte[]> contents) {
     TreeMap<byte[], byte[]> out = newMap();
     for (Map.Entry<byte[], byte[]> e : contents.entrySet()) {
       if (!LegacyKeys.isLegacy(e.getKey())) {
@@ -100,18 +100,18 @@ final class LegacyFixture {
     return out;
   }
 
-  static long legacyCount(Map<byte[], byte[]> contents) {
+  public static long legacyCount(Map<byte[], byte[]> contents) {
     return contents.keySet().stream().filter(LegacyKeys::isLegacy).count();
   }
 
   /** Writes {@code contents} into {@code actor} in one batch. */
-  static void write(ActorKeyspace actor, Map<byte[], byte[]> contents) {
+  public static void write(ActorKeyspace actor, Map<byte[], byte[]> contents) {
     ActorBatch b = actor.batch();
     contents.forEach(b::put);
     actor.commit(b);
   }
 
-  static TreeMap<byte[], byte[]> read(ActorKeyspace actor) {
+  public static TreeMap<byte[], byte[]> read(ActorKeyspace actor) {
     TreeMap<byte[], byte[]> out = newMap();
     for (KeyValue kv : actor.scan(KeyRange.all(), Integer.MAX_VALUE)) {
       out.put(kv.key(), kv.value());
@@ -120,14 +120,14 @@ final class LegacyFixture {
   }
 
   /** Hex map, for assertion messages that show what differs. */
-  static Map<String, String> hex(Map<byte[], byte[]> m) {
+  public static Map<String, String> hex(Map<byte[], byte[]> m) {
     Map<String, String> out = new java.util.LinkedHashMap<>();
     var h = com.google.common.io.BaseEncoding.base16().lowerCase();
     m.forEach((k, v) -> out.put(h.encode(k), h.encode(v)));
     return out;
   }
 
-  static List<byte[]> legacyKeys(Map<byte[], byte[]> m) {
+  public static List<byte[]> legacyKeys(Map<byte[], byte[]> m) {
     List<byte[]> out = new ArrayList<>();
     for (byte[] k : m.keySet()) {
       if (LegacyKeys.isLegacy(k)) {
@@ -137,7 +137,7 @@ final class LegacyFixture {
     return out;
   }
 
-  static byte[] sqliteMeta(long size) {
+  public static byte[] sqliteMeta(long size) {
     return ByteBuffer.allocate(10).order(ByteOrder.LITTLE_ENDIAN).putShort((short) 1).putLong(size).array();
   }
 

@@ -10,11 +10,11 @@ import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
 
 /** Every physical key and value of a closed store, bookkeeping included, read with RocksDB directly. */
-final class RawStore {
+public final class RawStore {
   private RawStore() {}
 
   /** Hex key to hex value, in key order. */
-  static Map<String, String> dump(Path dir) throws RocksDBException {
+  public static Map<String, String> dump(Path dir) throws RocksDBException {
     BaseEncoding hex = BaseEncoding.base16().lowerCase();
     Map<String, String> out = new LinkedHashMap<>();
     try (Options o = new Options(); RocksDB db = RocksDB.openReadOnly(o, dir.toString()); RocksIterator it = db.newIterator()) {

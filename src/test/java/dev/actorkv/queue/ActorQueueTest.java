@@ -117,6 +117,24 @@ class ActorQueueTest {
   }
 
   @Test
+  void releaseMakesALeasedMessageDeliverableAtOnce() throws Exception {
+    ActorQueue q = queue();
+    q.enqueue("job", b("1"));
+    Message first = q.receiveCompletable(List.of(), 1, Duration.ZERO).getFirst();
+    q.release(first);
+    assertThrows(LeaseLostException.class, () -> q.release(first));
+    Message again = q.receiveCompletable(List.of(), 1, Duration.ZERO).getFirst();
+    assertEquals(first.id(), again.id());
+    assertEquals(2, again.attempt());
+    assertThrows(LeaseLostException.class, () -> q.release(first));
+    assertEquals(QueueState.fromDisk(actor), q.state());
+    q.release(again);
+    q.close();
+    ActorQueue reopened = queue();
+    assertEquals(3, reopened.receiveCompletable(List.of(), 1, Duration.ZERO).getFirst().attempt());
+  }
+
+  @Test
   void leaseStateSurvivesReopen() throws Exception {
     ActorQueue q = queue();
     q.enqueue("job", b("1"));

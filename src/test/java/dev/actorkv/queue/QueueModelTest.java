@@ -66,6 +66,9 @@ class QueueModelTest {
 
   record CompleteUnknown(long id) implements Op {}
 
+  /** Releases the {@code pick}-th delivery held so far. */
+  record Release(int pick) implements Op {}
+
   record Delete(List<Long> ids) implements Op {}
 
   record ListPage(long afterId, int limit) implements Op {}
@@ -85,6 +88,7 @@ class QueueModelTest {
             .as(Receive::new)),
         net.jqwik.api.Tuple.of(4, Combinators.combine(Arbitraries.integers().between(0, 20), Arbitraries.of(true, false)).as(Complete::new)),
         net.jqwik.api.Tuple.of(1, Arbitraries.longs().between(1, 30).map(CompleteUnknown::new)),
+        net.jqwik.api.Tuple.of(2, Arbitraries.integers().between(0, 20).map(Release::new)),
         net.jqwik.api.Tuple.of(2, Arbitraries.longs().between(1, 30).list().ofMaxSize(3).map(Delete::new)),
         net.jqwik.api.Tuple.of(1, Combinators.combine(Arbitraries.longs().between(0, 20), Arbitraries.integers().between(1, 4)).as(ListPage::new)),
         net.jqwik.api.Tuple.of(3, Arbitraries.of(1L, LEASE_MS / 2, LEASE_MS - 1, LEASE_MS, 3 * LEASE_MS).map(Advance::new)),
@@ -99,7 +103,7 @@ class QueueModelTest {
     }
   }
 
-  @Property(tries = 200)
+  @Property(tries = 150)
   void queueAgreesWithModel(@ForAll("ops") List<Op> ops) throws Exception {
     ManualClock clock = new ManualClock(1_000_000);
     ActorKeyspace actor = store.actor(UUID.randomUUID().toString());
@@ -192,6 +196,26 @@ class QueueModelTest {
           assertEquals(expected, actual, op + " of " + m);
           if (expected.equals("ok")) {
             model.remove(m.id());
+          }
+        }
+        case Release rel -> {
+          if (held.isEmpty()) {
+            continue;
+          }
+          Message m = held.get(rel.pick() % held.size());
+          M current = model.get(m.id());
+          String expected = current == null ? "NoSuchMessageException"
+              : current.attempts() != m.attempt() || current.leaseUntil() <= now ? "LeaseLostException" : "ok";
+          String actual;
+          try {
+            q.release(m);
+            actual = "ok";
+          } catch (QueueException ex) {
+            actual = ex.getClass().getSimpleName();
+          }
+          assertEquals(expected, actual, op + " of " + m);
+          if (expected.equals("ok")) {
+            model.put(m.id(), new M(current.name(), current.body(), current.createdAt(), current.attempts(), now));
           }
         }
         case CompleteUnknown c -> {

@@ -51,7 +51,7 @@ class ActorStoreModelProperties {
 
   record DeleteActor(int actor) implements Op {}
 
-  @Property(tries = 60)
+  @Property(tries = 50)
   void storeMatchesPerActorModel(@ForAll("programs") List<Op> program) throws IOException {
     Path dir = Files.createTempDirectory("store-model");
     FailingFaults faults = new FailingFaults();

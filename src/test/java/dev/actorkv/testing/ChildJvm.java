@@ -23,6 +23,11 @@ public final class ChildJvm implements AutoCloseable {
    * for acknowledgements), stderr to {@code stdout + ".err"}.
    */
   public static ChildJvm start(Class<?> mainClass, Path stdout, String... args) throws IOException {
+    return start(mainClass, null, stdout, args);
+  }
+
+  /** Like {@link #start(Class, Path, String...)}, in {@code workingDirectory} (null: this JVM's). */
+  public static ChildJvm start(Class<?> mainClass, Path workingDirectory, Path stdout, String... args) throws IOException {
     String java = ProcessHandle.current().info().command().orElse(
         System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
     List<String> cmd = new ArrayList<>();
@@ -37,7 +42,26 @@ public final class ChildJvm implements AutoCloseable {
     ProcessBuilder pb = new ProcessBuilder(cmd)
         .redirectOutput(stdout.toFile())
         .redirectError(Path.of(stdout + ".err").toFile());
+    if (workingDirectory != null) {
+      pb.directory(workingDirectory.toFile());
+    }
+    // RocksDB extracts its 15 MB native library to a fresh temp file per JVM and deletes it only on a
+    // normal exit, so every SIGKILL would leak one; children of this JVM share one extraction directory.
+    pb.environment().put("ROCKSDB_SHAREDLIB_DIR", NativeLibraryDir.PATH.toString());
     return new ChildJvm(pb.start());
+  }
+
+  /** One directory per test JVM, made on first use, where child JVMs extract RocksDB's library. */
+  private static final class NativeLibraryDir {
+    static final Path PATH = create();
+
+    private static Path create() {
+      try {
+        return java.nio.file.Files.createTempDirectory("actorkv-child-jni-");
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }
   }
 
   public Process process() {

@@ -160,7 +160,7 @@ class WorkflowEngineTest {
       return "unreachable";
     });
     WorkflowOutcome<String> out = reopen().run(wf, "");
-    WorkflowOutcome.Failed<String> failed = assertInstanceOf(WorkflowOutcome.Failed.class, out);
+    var failed = assertInstanceOf(WorkflowOutcome.Failed.class, out);
     assertEquals(StepFailedException.class.getName(), failed.error().type());
     assertTrue(failed.error().message().contains("disk on fire 3"), failed.error().message());
     assertTrue(failed.error().stackTrace().contains("IOException"));
@@ -178,7 +178,7 @@ class WorkflowEngineTest {
           Thread.sleep(10_000);
           return "late";
         }));
-    WorkflowOutcome.Failed<String> failed = assertInstanceOf(WorkflowOutcome.Failed.class, reopen().run(wf, ""));
+    var failed = assertInstanceOf(WorkflowOutcome.Failed.class, reopen().run(wf, ""));
     assertTrue(failed.error().message().contains("timed out"), failed.error().message());
   }
 
@@ -187,7 +187,7 @@ class WorkflowEngineTest {
     Workflow<String, String> wf = Workflow.of(String.class, String.class, (ctx, in) -> {
       throw new IllegalArgumentException("bad order " + in);
     });
-    WorkflowOutcome.Failed<String> failed = assertInstanceOf(WorkflowOutcome.Failed.class, reopen().run(wf, "7"));
+    var failed = assertInstanceOf(WorkflowOutcome.Failed.class, reopen().run(wf, "7"));
     assertEquals(IllegalArgumentException.class.getName(), failed.error().type());
     assertEquals("bad order 7", failed.error().message());
     assertTrue(actor.get(WorkflowKeys.field(WorkflowField.ERROR)) != null);
@@ -261,7 +261,7 @@ class WorkflowEngineTest {
       ctx.step("a", String.class, () -> "2");
       return "";
     });
-    WorkflowOutcome.Failed<String> f = assertInstanceOf(WorkflowOutcome.Failed.class, reopen().run(wf, ""));
+    var f = assertInstanceOf(WorkflowOutcome.Failed.class, reopen().run(wf, ""));
     assertTrue(f.error().message().contains("used twice"), f.error().message());
   }
 
@@ -374,7 +374,7 @@ class WorkflowEngineTest {
           })));
       return "";
     });
-    WorkflowOutcome.Failed<String> f = assertInstanceOf(WorkflowOutcome.Failed.class, reopen().run(wf, ""));
+    var f = assertInstanceOf(WorkflowOutcome.Failed.class, reopen().run(wf, ""));
     assertEquals(BranchFailedException.class.getName(), f.error().type());
     assertTrue(f.error().message().contains("branch broke"));
   }
@@ -420,6 +420,41 @@ class WorkflowEngineTest {
     long t0 = System.nanoTime();
     assertEquals(new WorkflowOutcome.Completed<>("quick"), reopen().run(wf, ""));
     assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(30));
+  }
+
+  @Test
+  void losingBranchStopsInsideItsNestedLoop() {
+    AtomicInteger ticks = new AtomicInteger();
+    Workflow<String, String> wf = Workflow.of(String.class, String.class, (ctx, in) -> ctx.race("r", List.of(
+        Branch.of("spinner", String.class, c -> c.loop("spin", LoopOptions.DEFAULT, 0, WorkflowCodecs.of(Integer.class),
+            WorkflowCodecs.utf8(), (cc, i) -> {
+              cc.step("tick", Integer.class, () -> {
+                Thread.sleep(2);
+                return ticks.incrementAndGet();
+              });
+              return LoopResult.next(i + 1);
+            })),
+        Branch.of("winner", String.class, c -> {
+          c.step("wait-for-spinner", Integer.class, () -> {
+            while (ticks.get() < 5) {
+              Thread.sleep(1);
+            }
+            return 0;
+          });
+          return "won";
+        }))));
+    WorkflowEngine e = reopen();
+    assertEquals(new WorkflowOutcome.Completed<>("won"), e.run(wf, ""));
+    int after = ticks.get();
+    // The spinner's history went with it: only the race entry and the winner's step are left.
+    assertEquals(2, e.history().entryCount());
+    assertEquals(after, ticks.get());
+  }
+
+  @Test
+  void statusOfAnActorThatNeverRanIsNew() {
+    assertEquals(WorkflowState.NEW, WorkflowEngine.status(actor).state());
+    assertTrue(reopen().nextWakeUp().isEmpty());
   }
 
   @Test
@@ -470,7 +505,9 @@ class WorkflowEngineTest {
     WorkflowEngine e = reopen();
     Workflow<Integer, Integer> wf = Workflow.of(Integer.class, Integer.class, (ctx, n) ->
         ctx.loop("big", lo, 0, WorkflowCodecs.of(Integer.class), WorkflowCodecs.of(Integer.class), (c, i) -> {
-          c.step("s", Integer.class, () -> i);
+          // One entry per iteration; a sleep that is already over records it without a flush of its own,
+          // so the test writes once per commit (every N iterations) instead of once per iteration.
+          c.sleepUntil("s", Instant.EPOCH);
           // Entries under this loop (its iterations), excluding the loop entry itself.
           maxSeen[0] = Math.max(maxSeen[0], e.history().entryCount() - 1);
           return i + 1 >= n ? LoopResult.done(i + 1) : LoopResult.next(i + 1);

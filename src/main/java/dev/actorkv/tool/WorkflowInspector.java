@@ -1,0 +1,206 @@
+package dev.actorkv.tool;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Message;
+import com.google.protobuf.util.JsonFormat;
+import dev.actorkv.keyspace.KeyDescription;
+import dev.actorkv.keyspace.KeyFormatException;
+import dev.actorkv.keyspace.Namespace;
+import dev.actorkv.keyspace.WorkflowField;
+import dev.actorkv.keyspace.WorkflowLocation;
+import dev.actorkv.store.ActorKeyspace;
+import dev.actorkv.workflow.Branch;
+import dev.actorkv.workflow.LoopOptions;
+import dev.actorkv.workflow.LoopResult;
+import dev.actorkv.workflow.Workflow;
+import dev.actorkv.workflow.WorkflowCodecs;
+import dev.actorkv.workflow.WorkflowEngine;
+import dev.actorkv.workflow.WorkflowException;
+import dev.actorkv.workflow.WorkflowHistory;
+import dev.actorkv.workflow.WorkflowOutcome;
+import dev.actorkv.workflow.proto.EntryMetadata;
+import dev.actorkv.workflow.proto.HistoryEntry;
+import dev.actorkv.workflow.proto.LoopEntry;
+import dev.actorkv.workflow.proto.WorkflowError;
+import dev.actorkv.workflow.proto.WorkflowStateCode;
+import dev.actorkv.workflow.proto.WorkflowStateValue;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** The workflow namespace for the tool: decoded values, invariants, and the demo actor's workflow. */
+final class WorkflowInspector implements NamespaceInspector {
+  private static final JsonFormat.Printer PRINTER = JsonFormat.printer().preservingProtoFieldNames().omittingInsignificantWhitespace();
+
+  @Override
+  public Namespace namespace() {
+    return Namespace.WORKFLOW;
+  }
+
+  @Override
+  public Object decodeValue(KeyDescription key, byte[] value) {
+    try {
+      return switch (key) {
+        case KeyDescription.WorkflowName n -> Map.of("name", utf8(value));
+        case KeyDescription.WorkflowHistory h -> proto(HistoryEntry.parseFrom(value));
+        case KeyDescription.WorkflowEntryMetadata m -> proto(EntryMetadata.parseFrom(value));
+        case KeyDescription.WorkflowFieldKey f -> switch (f.field()) {
+          case STATE -> proto(WorkflowStateValue.parseFrom(value));
+          case ERROR -> proto(WorkflowError.parseFrom(value));
+          case INPUT, OUTPUT, VERSION -> rawValue(value);
+        };
+        default -> throw new IllegalArgumentException("not a workflow key: " + key);
+      };
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalArgumentException("workflow value does not decode: " + e.getMessage(), e);
+    }
+  }
+
+  /** Input and output are bytes of the workflow's own codec: shown as hex, and as text when UTF-8. */
+  private static Map<String, Object> rawValue(byte[] value) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("bytes", HexFormat.of().formatHex(value));
+    try {
+      m.put("utf8", utf8(value));
+    } catch (IllegalArgumentException notText) {
+      // Binary: hex only.
+    }
+    return m;
+  }
+
+  private static String utf8(byte[] value) {
+    try {
+      return StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(value))
+          .toString();
+    } catch (CharacterCodingException e) {
+      throw new IllegalArgumentException("not valid UTF-8");
+    }
+  }
+
+  private static Map<String, Object> proto(Message m) {
+    try {
+      return Json.MAPPER.readValue(PRINTER.print(m), new TypeReference<LinkedHashMap<String, Object>>() {});
+    } catch (IOException e) {
+      throw new IllegalStateException("protobuf JSON did not parse: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public void check(ActorKeyspace actor, CheckReport report) {
+    String id = actor.actorId();
+    WorkflowHistory h;
+    try {
+      // The load validates names, entries, ids and locations; what it would repair is a problem here.
+      h = WorkflowHistory.load(actor);
+    } catch (WorkflowException | KeyFormatException e) {
+      report.problem(id, "workflow: " + e.getMessage());
+      return;
+    }
+    for (String r : h.repairs()) {
+      report.problem(id, "workflow: " + r.replaceFirst("^(rebuilt|deleted) ", "needs repair: "));
+    }
+    checkFields(id, h, report);
+    Map<WorkflowLocation, Set<Integer>> ordinals = new HashMap<>();
+    for (WorkflowHistory.Entry e : h.entriesUnder(WorkflowLocation.root())) {
+      if (!ordinals.computeIfAbsent(e.location().parent(), k -> new HashSet<>()).add(e.value().getOrdinal())) {
+        report.problem(id, "workflow: two entries of scope " + h.describe(e.location().parent()) + " have ordinal "
+            + e.value().getOrdinal());
+      }
+      if (e.value().hasLoop()) {
+        checkLoop(id, h, e, report);
+      }
+    }
+  }
+
+  private static void checkFields(String id, WorkflowHistory h, CheckReport report) {
+    WorkflowStateCode state = h.state().getState();
+    switch (state) {
+      case WORKFLOW_COMPLETED -> {
+        if (h.field(WorkflowField.OUTPUT).isEmpty()) {
+          report.problem(id, "workflow: state is completed but there is no output field");
+        }
+      }
+      case WORKFLOW_FAILED -> {
+        var err = h.field(WorkflowField.ERROR);
+        if (err.isEmpty()) {
+          report.problem(id, "workflow: state is failed but there is no error field");
+        } else {
+          try {
+            WorkflowError.parseFrom(err.get());
+          } catch (InvalidProtocolBufferException e) {
+            report.problem(id, "workflow: error field does not decode: " + e.getMessage());
+          }
+        }
+      }
+      case WORKFLOW_SLEEPING -> {
+        WorkflowStateValue v = h.state();
+        if (v.getWakeAtMs() == 0 && !v.getWaitingForMessages()) {
+          report.problem(id, "workflow: state is sleeping with neither a wake-up time nor a receive");
+        }
+      }
+      case UNRECOGNIZED -> report.problem(id, "workflow: unknown state code " + h.state().getStateValue());
+      default -> {}
+    }
+    if (state != WorkflowStateCode.WORKFLOW_STATE_UNSPECIFIED && h.field(WorkflowField.INPUT).isEmpty()) {
+      report.problem(id, "workflow: state is recorded but the input field is missing");
+    }
+  }
+
+  /** A loop keeps history for at most history_to_keep + commit_interval iterations, none below trimmed_below. */
+  private static void checkLoop(String id, WorkflowHistory h, WorkflowHistory.Entry loop, CheckReport report) {
+    LoopEntry le = loop.value().getLoop();
+    WorkflowLocation.Name name = (WorkflowLocation.Name) loop.location().last();
+    WorkflowLocation parent = loop.location().parent();
+    Set<Long> iterations = new HashSet<>();
+    // Iterations of this loop are siblings of its entry: (..., (loop_name_index, i), ...).
+    for (WorkflowHistory.Entry e : h.entriesUnder(parent)) {
+      if (e.location().depth() > parent.depth()
+          && e.location().segments().get(parent.depth()) instanceof WorkflowLocation.Loop l
+          && l.loopNameIndex() == name.index()) {
+        iterations.add(l.iteration());
+        if (l.iteration() < le.getTrimmedBelow()) {
+          report.problem(id, "workflow: loop " + h.describe(loop.location()) + " keeps history of iteration " + l.iteration()
+              + ", below its trimmed mark " + le.getTrimmedBelow());
+        }
+      }
+    }
+    long bound = (long) le.getHistoryToKeep() + Math.max(1, le.getCommitInterval());
+    if (iterations.size() > bound) {
+      report.problem(id, "workflow: loop " + h.describe(loop.location()) + " has history for " + iterations.size()
+          + " iterations, more than history_to_keep + commit_interval = " + bound);
+    }
+  }
+
+  @Override
+  public void writeDemo(ActorKeyspace actor) {
+    Workflow<String, String> demo = Workflow.of(String.class, String.class, (ctx, order) -> {
+      String customer = ctx.step("lookup-customer", String.class, () -> "customer of " + order);
+      Long total = ctx.loop("add-items", new LoopOptions(2, 2), 0L, WorkflowCodecs.of(Long.class), WorkflowCodecs.of(Long.class),
+          (c, sum) -> {
+            long price = c.step("price", Long.class, () -> 10L);
+            return sum + price >= 30 ? LoopResult.done(sum + price) : LoopResult.next(sum + price);
+          });
+      var shipped = ctx.join("ship", List.of(
+          Branch.of("pack", String.class, c -> c.step("box", String.class, () -> "boxed")),
+          Branch.of("label", String.class, c -> c.step("print", String.class, () -> "labelled"))));
+      return customer + ": " + total + " (" + shipped.get("pack") + ", " + shipped.get("label") + ")";
+    });
+    WorkflowOutcome<String> out = WorkflowEngine.open(actor).run(demo, "order-1");
+    if (!(out instanceof WorkflowOutcome.Completed<String>)) {
+      throw new IllegalStateException("demo workflow did not complete: " + out);
+    }
+  }
+}
