@@ -38,6 +38,11 @@ public final class SqliteKeys {
     return KeyRange.prefix(PREFIX);
   }
 
+  /** Every legacy-layout (pre-v1) SQLite key, {@code [09]...}: data that must be migrated before use. */
+  public static KeyRange legacyAll() {
+    return KeyRange.prefix(LegacyKeys.SQLITE);
+  }
+
   /** Chunk index of a v1 chunk key. */
   public static long chunkIndex(byte[] key) {
     return KeyDescriber.describeAs(key, KeyDescription.SqliteChunk.class).chunkIndex();

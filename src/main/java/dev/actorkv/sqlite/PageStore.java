@@ -68,6 +68,22 @@ public final class PageStore {
     return new PageStore(actor, file);
   }
 
+  /**
+   * Writes the size record when it is missing or does not decode (the size was rebuilt from the chunks).
+   * Returns whether it wrote. Staged changes must be committed or discarded first.
+   */
+  public boolean repairSizeRecord() {
+    if (metaValid) {
+      return false;
+    }
+    if (hasStagedChanges()) {
+      throw new IllegalStateException("commit or discard the staged changes before repairing the size record");
+    }
+    actor.commit(actor.batch().put(metaKey, new FileMeta(committedSize).encode()));
+    metaValid = true;
+    return true;
+  }
+
   /** Drops staged changes and reads the committed size again. */
   public void reload() {
     clean.clear();
@@ -78,7 +94,7 @@ public final class PageStore {
     boolean valid;
     if (raw == null) {
       s = scanSize(actor, file);
-      valid = false;
+      valid = s == 0; // no record and no chunk: an absent file, nothing to repair
     } else {
       try {
         s = FileMeta.decode(raw).size();
@@ -220,10 +236,11 @@ public final class PageStore {
       return;
     }
     long keep = chunkCount(newSize);
-    if (newSize % CHUNK != 0) {
-      // The new last chunk keeps its head; its tail must read as zeros if the file grows again.
-      byte[] chunk = chunkForWrite(newSize / CHUNK);
-      Arrays.fill(chunk, (int) (newSize % CHUNK), CHUNK, (byte) 0);
+    if (newSize > 0) {
+      // The new last chunk is (re)written: it may be a hole, and the size is rebuilt from it. Its tail
+      // past the new size must read as zeros if the file grows again.
+      byte[] chunk = chunkForWrite(keep - 1);
+      Arrays.fill(chunk, (int) (newSize - (keep - 1) * CHUNK), CHUNK, (byte) 0);
     }
     dirty.tailMap(keep, true).clear();
     deleteFrom = Math.min(deleteFrom, keep);

@@ -3,7 +3,9 @@ package dev.actorkv.sqlite;
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 
+import dev.actorkv.keyspace.SqliteKeys;
 import dev.actorkv.store.ActorKeyspace;
+import dev.actorkv.store.LegacyLayoutException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
@@ -53,6 +55,7 @@ public final class SqliteDatabase implements AutoCloseable {
   private final Map<String, Statement> cache;
   private final Set<Statement> statements = new LinkedHashSet<>();
   private MemorySegment scratch;
+  private int savepointDepth;
   private boolean closed;
 
   private SqliteDatabase(MemorySegment db, KvVfs vfs, ActorKeyspace actor, SqliteOptions options) {
@@ -87,12 +90,17 @@ public final class SqliteDatabase implements AutoCloseable {
   /**
    * Opens (creating when empty) the SQLite database of {@code actor}. Throws
    * {@link SqliteUnavailableException} when libsqlite3 is missing, {@link IllegalStateException} when
-   * this actor's database is already open in this process.
+   * this actor's database is already open in this process, {@link LegacyLayoutException} when the actor
+   * still holds SQLite data in the legacy layout (migrate it first).
    */
   public static SqliteDatabase open(ActorKeyspace actor, SqliteOptions options) {
     Objects.requireNonNull(actor, "actor");
     Objects.requireNonNull(options, "options");
     SqliteLibrary.lookup();
+    if (actor.first(SqliteKeys.legacyAll(), false) != null) {
+      // Opening would start an empty v1 database beside the unmigrated one.
+      throw new LegacyLayoutException(actor.actorId());
+    }
     if (!OPEN.add(actor)) {
       throw new IllegalStateException("the SQLite database of actor " + actor.actorId()
           + " is already open in this process; share that handle");
@@ -102,6 +110,8 @@ public final class SqliteDatabase implements AutoCloseable {
     try {
       vfs = new KvVfs(actor);
       vfs.register();
+      // A missing or corrupt size record was rebuilt from the chunks; store it before SQLite reads.
+      vfs.mainStore().repairSizeRecord();
       boolean fresh = vfs.mainStore().size() == 0;
       d = new SqliteDatabase(openHandle(KvVfs.DB_NAME, vfs.name(), vfs), vfs, actor, options);
       // Exclusive locking keeps the page cache valid between transactions (one handle per actor);
@@ -269,9 +279,10 @@ public final class SqliteDatabase implements AutoCloseable {
     });
   }
 
+  /** The statement starting at {@code byteOffset} of the script, shortened, for error messages. */
   private static String excerpt(String script, long byteOffset) {
-    String s = new String(script.getBytes(StandardCharsets.UTF_8), (int) byteOffset,
-        (int) Math.min(80, script.getBytes(StandardCharsets.UTF_8).length - byteOffset), StandardCharsets.UTF_8).strip();
+    byte[] utf8 = script.getBytes(StandardCharsets.UTF_8);
+    String s = new String(utf8, (int) byteOffset, (int) Math.min(80, utf8.length - byteOffset), StandardCharsets.UTF_8).strip();
     return s.length() > 60 ? s.substring(0, 60) + "..." : s;
   }
 
@@ -302,24 +313,21 @@ public final class SqliteDatabase implements AutoCloseable {
 
   /**
    * Runs {@code body} in a transaction: commits when it returns, rolls back when it throws (and rethrows;
-   * checked exceptions are wrapped in {@link TransactionAbortedException}). The lock is held throughout,
-   * so no other thread's SQL interleaves.
+   * checked exceptions are wrapped in {@link TransactionAbortedException}). Called inside a transaction
+   * it nests as a savepoint: the inner body's changes are undone alone when it throws, and become durable
+   * with the outer commit. The lock is held throughout, so no other thread's SQL interleaves.
    */
   public <T> T inTransaction(TransactionBody<T> body) {
     lock.lock();
     try {
-      begin();
+      boolean nested = inTransaction();
+      String savepoint = "actorkv_tx_" + (++savepointDepth);
+      execute(nested ? "SAVEPOINT " + savepoint : "BEGIN");
       T result;
       try {
         result = body.run(this);
       } catch (Exception | Error e) {
-        if (inTransaction()) {
-          try {
-            rollback();
-          } catch (RuntimeException suppressed) {
-            e.addSuppressed(suppressed);
-          }
-        }
+        undo(nested, savepoint, e);
         if (e instanceof RuntimeException r) {
           throw r;
         }
@@ -329,20 +337,31 @@ public final class SqliteDatabase implements AutoCloseable {
         throw new TransactionAbortedException(e);
       }
       try {
-        commit();
+        execute(nested ? "RELEASE " + savepoint : "COMMIT");
       } catch (RuntimeException e) {
-        if (inTransaction()) {
-          try {
-            rollback();
-          } catch (RuntimeException suppressed) {
-            e.addSuppressed(suppressed);
-          }
-        }
+        undo(nested, savepoint, e);
         throw e;
       }
       return result;
     } finally {
+      savepointDepth--;
       lock.unlock();
+    }
+  }
+
+  private void undo(boolean nested, String savepoint, Throwable failure) {
+    if (!inTransaction()) {
+      return; // SQLite already rolled back (an I/O error, for one)
+    }
+    try {
+      if (nested) {
+        execute("ROLLBACK TO " + savepoint);
+        execute("RELEASE " + savepoint);
+      } else {
+        rollback();
+      }
+    } catch (RuntimeException suppressed) {
+      failure.addSuppressed(suppressed);
     }
   }
 
@@ -440,6 +459,15 @@ public final class SqliteDatabase implements AutoCloseable {
 
   MemorySegment handle() {
     return db;
+  }
+
+  boolean isClosed() {
+    lock.lock();
+    try {
+      return closed;
+    } finally {
+      lock.unlock();
+    }
   }
 
   /** Clears an error left by an earlier upcall so the next failure reports its own cause. */

@@ -78,8 +78,12 @@ public final class Statement implements AutoCloseable {
     return handle == null;
   }
 
+  /** Finalizes the statement; a no-op when it or its database is already closed. */
   @Override
   public void close() {
+    if (db.isClosed()) {
+      return; // closing the database finalized every statement
+    }
     db.locked(() -> {
       db.forget(this);
       finalizeHandle();

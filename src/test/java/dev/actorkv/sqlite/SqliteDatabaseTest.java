@@ -73,6 +73,32 @@ class SqliteDatabaseTest {
         throw new Exception("checked");
       }));
       assertEquals(List.of(1L, 2L), ints(db.query("SELECT x FROM t ORDER BY x")));
+
+      // Nested: the inner failure undoes only the inner part.
+      db.inTransaction(outer -> {
+        outer.execute("INSERT INTO t VALUES (10)");
+        assertThrows(RuntimeException.class, () -> outer.inTransaction(inner -> {
+          inner.execute("INSERT INTO t VALUES (11)");
+          throw new RuntimeException("inner");
+        }));
+        outer.inTransaction(inner -> inner.execute("INSERT INTO t VALUES (12)"));
+        return null;
+      });
+      assertFalse(db.inTransaction());
+      assertEquals(List.of(1L, 2L, 10L, 12L), ints(db.query("SELECT x FROM t ORDER BY x")));
+    }
+  }
+
+  @Test
+  void statementsCloseQuietlyAfterTheDatabase() {
+    try (ActorStore store = ActorStore.open(dir)) {
+      SqliteDatabase db = SqliteDatabase.open(store.actor("a"));
+      Statement s = db.prepare("SELECT 1");
+      assertEquals(1, s.query().single().getLong(0));
+      db.close();
+      s.close();
+      assertThrows(IllegalStateException.class, () -> s.query());
+      assertThrows(IllegalStateException.class, () -> db.query("SELECT 1"));
     }
   }
 
@@ -144,6 +170,42 @@ class SqliteDatabaseTest {
       assertNull(actor.get(SqliteKeys.fileMeta(SqliteFile.JOURNAL)));
       byte[] header = actor.get(SqliteKeys.chunk(SqliteFile.MAIN, 0));
       assertEquals("SQLite format 3\u0000", new String(header, 0, 16, java.nio.charset.StandardCharsets.ISO_8859_1));
+    }
+  }
+
+  @Test
+  void openRebuildsAndStoresAMissingOrCorruptSizeRecord() {
+    try (ActorStore store = ActorStore.open(dir)) {
+      ActorKeyspace actor = store.actor("a");
+      try (SqliteDatabase db = SqliteDatabase.open(actor)) {
+        db.execute("CREATE TABLE t (x)");
+        db.execute("INSERT INTO t VALUES (1), (2)");
+      }
+      byte[] metaKey = SqliteKeys.fileMeta(SqliteFile.MAIN);
+      byte[] meta = actor.get(metaKey);
+      for (byte[] broken : new byte[][] {null, {1, 0, 0}}) {
+        if (broken == null) {
+          actor.delete(metaKey);
+        } else {
+          actor.put(metaKey, broken);
+        }
+        try (SqliteDatabase db = SqliteDatabase.open(actor)) {
+          assertArrayEquals(meta, actor.get(metaKey));
+          assertEquals(List.of(1L, 2L), ints(db.query("SELECT x FROM t ORDER BY x")));
+        }
+      }
+    }
+  }
+
+  @Test
+  void refusesAnActorWithLegacySqliteData() {
+    try (ActorStore store = ActorStore.open(dir)) {
+      ActorKeyspace actor = store.actor("old");
+      actor.put(dev.actorkv.keyspace.LegacyKeys.sqliteFileMeta(SqliteFile.MAIN), new FileMeta(0).encode());
+      assertTrue(SqliteKeys.legacyAll().contains(dev.actorkv.keyspace.LegacyKeys.sqliteChunk(SqliteFile.WAL, 7)));
+      assertFalse(SqliteKeys.legacyAll().contains(SqliteKeys.fileMeta(SqliteFile.MAIN)));
+      assertThrows(dev.actorkv.store.LegacyLayoutException.class, () -> SqliteDatabase.open(actor));
+      assertEquals(List.of(), actor.scan(SqliteKeys.all(), 10));
     }
   }
 
