@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
@@ -44,7 +43,8 @@ public final class SqliteDatabase implements AutoCloseable {
    * Actors with an open handle in this process. Process-wide like SQLite's own table of open files in
    * its unix VFS: two handles on one actor would each buffer and cache pages, so the second is refused.
    */
-  private static final Set<ActorKeyspace> OPEN = ConcurrentHashMap.newKeySet();
+  /** The claim a database handle holds on its actor: one handle per actor per store. */
+  private static final String CLAIM = "sqlite";
 
   private final MemorySegment db;
   private final KvVfs vfs; // null for a native file
@@ -101,7 +101,7 @@ public final class SqliteDatabase implements AutoCloseable {
       // Opening would start an empty v1 database beside the unmigrated one.
       throw new LegacyLayoutException(actor.actorId());
     }
-    if (!OPEN.add(actor)) {
+    if (!actor.claim(CLAIM)) {
       throw new IllegalStateException("the SQLite database of actor " + actor.actorId()
           + " is already open in this process; share that handle");
     }
@@ -130,7 +130,7 @@ public final class SqliteDatabase implements AutoCloseable {
           e.addSuppressed(suppressed);
         }
       }
-      OPEN.remove(actor);
+      actor.release(CLAIM);
       throw e;
     }
   }
@@ -415,7 +415,7 @@ public final class SqliteDatabase implements AutoCloseable {
       }
       arena.close();
       if (actor != null) {
-        OPEN.remove(actor);
+        actor.release(CLAIM);
       }
       if (failure != null) {
         throw failure;

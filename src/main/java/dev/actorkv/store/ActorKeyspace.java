@@ -9,7 +9,9 @@ import dev.actorkv.store.proto.ActorRecord;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.WriteBatch;
@@ -29,6 +31,7 @@ public final class ActorKeyspace {
   private final byte[] prefix;
   private final byte[] recordKey;
   private final ReentrantLock writeLock = new ReentrantLock();
+  private final Set<String> claims = ConcurrentHashMap.newKeySet();
   private final ReentrantLock legacyLock = new ReentrantLock();
   /** Exact storage in bytes; guarded by writeLock for writes, volatile for reads. */
   private volatile long storageBytes;
@@ -77,6 +80,20 @@ public final class ActorKeyspace {
       }
     }
     return Namespace.CURRENT_VERSION;
+  }
+
+  /**
+   * Claims {@code owner} (e.g. "sqlite") exclusively for this actor in this store until
+   * {@link #release(String)}; returns false when it is already claimed. Lets a manager that caches the
+   * actor's data (as SQLite's page cache does) refuse a second handle without global state.
+   */
+  public boolean claim(String owner) {
+    return claims.add(owner);
+  }
+
+  /** Releases a claim taken with {@link #claim(String)}. */
+  public void release(String owner) {
+    claims.remove(owner);
   }
 
   public String actorId() {
