@@ -51,9 +51,9 @@ public final class ActorSpanProcessor implements SpanProcessor {
     }
     try {
       var data = span.toSpanData();
-      traces.start(resources.get(data.getResource()), scopes.get(data.getInstrumentationScopeInfo()),
-          SpanDataConverter.span(data),
-          () -> SpanDataConverter.span(span.toSpanData()).toBuilder().clearTraceId().clearSpanId().build());
+      traces.start(SpanDataConverter.key(data), resources.get(data.getResource()),
+          scopes.get(data.getInstrumentationScopeInfo()), SpanDataConverter.spanWithoutIds(data),
+          () -> SpanDataConverter.spanWithoutIds(span.toSpanData()));
     } catch (RuntimeException e) {
       refuse(e);
     }
@@ -71,8 +71,8 @@ public final class ActorSpanProcessor implements SpanProcessor {
     }
     try {
       var data = span.toSpanData();
-      traces.end(resources.get(data.getResource()), scopes.get(data.getInstrumentationScopeInfo()),
-          SpanDataConverter.span(data));
+      traces.end(SpanDataConverter.key(data), resources.get(data.getResource()),
+          scopes.get(data.getInstrumentationScopeInfo()), SpanDataConverter.spanWithoutIds(data));
     } catch (RuntimeException e) {
       refuse(e);
     }

@@ -9,6 +9,7 @@ import dev.actorkv.store.ActorKeyspace;
 import dev.actorkv.store.KeyValue;
 import dev.actorkv.store.KeyValueIterator;
 import dev.actorkv.traces.proto.SpanRecord;
+import dev.actorkv.traces.proto.SpanState;
 import dev.actorkv.traces.proto.SpanUpdate;
 import dev.actorkv.traces.proto.TraceChunk;
 import io.opentelemetry.proto.common.v1.InstrumentationScope;
@@ -93,20 +94,32 @@ public final class ActorTraces implements AutoCloseable {
   private static final class OpenSpan {
     final Resource resource;
     final InstrumentationScope scope;
-    final Span.Builder state;
+    /** The state as started; replaced by {@code changed} once an update or event applies (most spans never get one). */
+    private final Span started;
+    private Span.Builder changed;
     final Supplier<Span> live;
     long anchorBucket;
 
-    OpenSpan(Resource resource, InstrumentationScope scope, Span.Builder state, Supplier<Span> live, long anchorBucket) {
+    OpenSpan(Resource resource, InstrumentationScope scope, Span started, Supplier<Span> live, long anchorBucket) {
       this.resource = resource;
       this.scope = scope;
-      this.state = state;
+      this.started = started;
       this.live = live;
       this.anchorBucket = anchorBucket;
     }
 
+    Span.Builder state() {
+      if (changed == null) {
+        changed = started.toBuilder();
+      }
+      return changed;
+    }
+
     Span current() {
-      return live != null ? live.get() : state.build();
+      if (live != null) {
+        return live.get();
+      }
+      return changed != null ? changed.build() : started;
     }
   }
 
@@ -166,12 +179,19 @@ public final class ActorTraces implements AutoCloseable {
 
   /** As {@link #start(Resource, InstrumentationScope, Span)}, with {@code live} giving the span's current state. */
   void start(Resource resource, InstrumentationScope scope, Span span, Supplier<Span> live) {
-    SpanKey key = new SpanKey(span.getTraceId(), span.getSpanId());
-    if (span.getEndTimeUnixNano() != 0) {
+    start(new SpanKey(span.getTraceId(), span.getSpanId()), resource, scope, stripIds(span), live);
+  }
+
+  /**
+   * As {@link #start(Resource, InstrumentationScope, Span)} for a span already without ids (the SDK path
+   * converts it so, saving a copy per span); {@code live} gives its current state, also without ids.
+   */
+  void start(SpanKey key, Resource resource, InstrumentationScope scope, Span stripped, Supplier<Span> live) {
+    checkStripped(key, stripped);
+    if (stripped.getEndTimeUnixNano() != 0) {
       throw new IllegalArgumentException("span " + key + " to start has an end time; record it with record()");
     }
-    Span stripped = stripIds(span);
-    long time = span.getStartTimeUnixNano();
+    long time = stripped.getStartTimeUnixNano();
     Entry e = new Entry(key, time, new Entry.State(Entry.StateKind.START, resource, scope, stripped));
     lock.lock();
     try {
@@ -182,8 +202,8 @@ public final class ActorTraces implements AutoCloseable {
       if (open.size() >= options.maxOpenSpans()) {
         throw new TraceBufferFullException("too many open spans (maximum " + options.maxOpenSpans() + ")");
       }
-      long bucket = admit(e, "start of span " + key);
-      OpenSpan s = new OpenSpan(resource, scope, stripped.toBuilder(), live, bucket);
+      long bucket = admit(e, "start of span");
+      OpenSpan s = new OpenSpan(resource, scope, stripped, live, bucket);
       append(e);
       open.put(key, s);
     } finally {
@@ -226,9 +246,9 @@ public final class ActorTraces implements AutoCloseable {
     try {
       checkOpen();
       OpenSpan s = requireOpen(key);
-      admit(e, "update of span " + key);
+      admit(e, "update of span");
       append(e);
-      SpanStates.apply(s.state, u);
+      SpanStates.apply(s.state(), u);
     } finally {
       lock.unlock();
     }
@@ -241,9 +261,9 @@ public final class ActorTraces implements AutoCloseable {
     try {
       checkOpen();
       OpenSpan s = requireOpen(key);
-      admit(e, "event of span " + key);
+      admit(e, "event of span");
       append(e);
-      SpanStates.apply(s.state, event);
+      SpanStates.apply(s.state(), event);
     } finally {
       lock.unlock();
     }
@@ -266,11 +286,16 @@ public final class ActorTraces implements AutoCloseable {
 
   /** Ends a span with its final state as the SDK reports it (the span need not have been started here). */
   void end(Resource resource, InstrumentationScope scope, Span finalState) {
-    SpanKey key = new SpanKey(finalState.getTraceId(), finalState.getSpanId());
+    end(new SpanKey(finalState.getTraceId(), finalState.getSpanId()), resource, scope, stripIds(finalState));
+  }
+
+  /** As {@link #end(Resource, InstrumentationScope, Span)} for a final state already without ids. */
+  void end(SpanKey key, Resource resource, InstrumentationScope scope, Span stripped) {
+    checkStripped(key, stripped);
     lock.lock();
     try {
       checkOpen();
-      endLocked(key, resource, scope, stripIds(finalState));
+      endLocked(key, resource, scope, stripped);
     } finally {
       lock.unlock();
     }
@@ -284,7 +309,7 @@ public final class ActorTraces implements AutoCloseable {
     }
     Entry e = SpanStates.fit(new Entry(key, endNanos, new Entry.State(Entry.StateKind.END, resource, scope, finalState)),
         options.maxChunkBytes());
-    long bucket = admit(e, "end of span " + key);
+    long bucket = admit(e, "end of span");
     ChunkBuilder b = filling.get(bucket);
     if (b != null) {
       long before = b.size();
@@ -314,7 +339,7 @@ public final class ActorTraces implements AutoCloseable {
     lock.lock();
     try {
       checkOpen();
-      admit(e, "span " + key);
+      admit(e, "span");
       append(e);
       open.remove(key);
     } finally {
@@ -324,10 +349,21 @@ public final class ActorTraces implements AutoCloseable {
 
   private static Span stripIds(Span span) {
     new SpanKey(span.getTraceId(), span.getSpanId());
+    checkParent(span);
+    return span.toBuilder().clearTraceId().clearSpanId().build();
+  }
+
+  private static void checkStripped(SpanKey key, Span span) {
+    if (!span.getTraceId().isEmpty() || !span.getSpanId().isEmpty()) {
+      throw new IllegalArgumentException("span " + key + " state must come without ids (the key holds them)");
+    }
+    checkParent(span);
+  }
+
+  private static void checkParent(Span span) {
     if (!span.getParentSpanId().isEmpty()) {
       SpanKey.checkId(span.getParentSpanId(), 8, "parent span id");
     }
-    return span.toBuilder().clearTraceId().clearSpanId().build();
   }
 
   private OpenSpan requireOpen(SpanKey key) {
@@ -340,13 +376,14 @@ public final class ActorTraces implements AutoCloseable {
 
   /**
    * Checks that {@code e} can ever be stored and that the buffer has room, before anything changes;
-   * returns its bucket.
+   * returns its bucket. {@code what} and the entry's key name the record in the error only: building that
+   * text for every record cost more than the rest of the check.
    */
   private long admit(Entry e, String what) {
     long bucket = Buckets.of(e.timeNanos());
     long alone = ChunkBuilder.aloneSize(e);
     if (alone > options.maxChunkBytes()) {
-      throw new RecordTooLargeException(what, alone, options.maxChunkBytes());
+      throw new RecordTooLargeException(what + " " + e.key(), alone, options.maxChunkBytes());
     }
     if (bufferedBytes + alone > options.maxBufferedBytes()) {
       throw new TraceBufferFullException("traces buffer of actor " + actor.actorId() + " is full ("
@@ -630,8 +667,10 @@ public final class ActorTraces implements AutoCloseable {
       }
     }
     chunksRead.addAndGet(read);
-    List<StoredSpan> hits = new ArrayList<>();
-    for (Folder.State s : folder.spans.values()) {
+    // Folded spans are without ids; only the spans returned get theirs back (one copy each).
+    List<Map.Entry<SpanKey, Span>> hits = new ArrayList<>();
+    for (Map.Entry<SpanKey, Folder.State> f : folder.spans.entrySet()) {
+      Folder.State s = f.getValue();
       if (!s.hasBase()) {
         continue;
       }
@@ -639,13 +678,27 @@ public final class ActorTraces implements AutoCloseable {
       long start = span.getStartTimeUnixNano();
       long end = span.getEndTimeUnixNano();
       if (Long.compareUnsigned(start, endNanos) < 0 && (end == 0 || Long.compareUnsigned(end, startNanos) >= 0)) {
-        hits.add(new StoredSpan(s.resource, s.scope, span));
+        hits.add(Map.entry(f.getKey(), span));
       }
     }
-    hits.sort(SPAN_ORDER);
+    hits.sort(FOLDED_ORDER);
     boolean truncated = hits.size() > limit;
-    return new TraceRead(truncated ? hits.subList(0, limit) : hits, truncated, read);
+    int n = truncated ? limit : hits.size();
+    List<StoredSpan> out = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      Map.Entry<SpanKey, Span> h = hits.get(i);
+      Folder.State s = folder.spans.get(h.getKey());
+      out.add(new StoredSpan(s.resource, s.scope,
+          h.getValue().toBuilder().setTraceId(h.getKey().traceId()).setSpanId(h.getKey().spanId()).build()));
+    }
+    return new TraceRead(out, truncated, read);
   }
+
+  /** {@link #SPAN_ORDER} for folded spans whose ids are in the key. */
+  private static final Comparator<Map.Entry<SpanKey, Span>> FOLDED_ORDER = Comparator
+      .comparing((Map.Entry<SpanKey, Span> e) -> e.getValue().getStartTimeUnixNano(), Long::compareUnsigned)
+      .thenComparing(e -> e.getKey().traceId(), ByteString.unsignedLexicographicalComparator())
+      .thenComparing(e -> e.getKey().spanId(), ByteString.unsignedLexicographicalComparator());
 
   static final Comparator<StoredSpan> SPAN_ORDER = Comparator
       .comparing((StoredSpan s) -> s.span().getStartTimeUnixNano(), Long::compareUnsigned)
@@ -696,9 +749,9 @@ public final class ActorTraces implements AutoCloseable {
         switch (r.getBodyCase()) {
           // An end is final: a start or snapshot that sorts after it (a late record of an older bucket
           // written after the span was snapshotted in a newer one) must not reopen the span.
-          case START -> replaceUnlessEnded(s, ChunkCodec.stored(chunk, r, r.getStart()));
-          case SNAPSHOT -> replaceUnlessEnded(s, ChunkCodec.stored(chunk, r, r.getSnapshot()));
-          case END -> replace(s, ChunkCodec.stored(chunk, r, r.getEnd()));
+          case START -> replaceUnlessEnded(s, chunk, r.getStart());
+          case SNAPSHOT -> replaceUnlessEnded(s, chunk, r.getSnapshot());
+          case END -> replace(s, chunk, r.getEnd());
           case UPDATE -> {
             if (s.hasBase()) {
               SpanStates.apply(s.mutable(), r.getUpdate());
@@ -714,17 +767,18 @@ public final class ActorTraces implements AutoCloseable {
       }
     }
 
-    private static void replaceUnlessEnded(State s, StoredSpan span) {
+    private static void replaceUnlessEnded(State s, TraceChunk chunk, SpanState state) {
       if (!s.hasBase() || s.endTime() == 0) {
-        replace(s, span);
+        replace(s, chunk, state);
       }
     }
 
-    private static void replace(State s, StoredSpan span) {
-      s.span = span.span();
+    /** The state's span as stored, without ids (validated empty); read() puts them back. */
+    private static void replace(State s, TraceChunk chunk, SpanState state) {
+      s.span = state.getSpan();
       s.builder = null;
-      s.resource = span.resource();
-      s.scope = span.scope();
+      s.resource = chunk.getResources(state.getResourceIndex());
+      s.scope = chunk.getScopes(state.getScopeIndex());
     }
   }
 

@@ -115,12 +115,4 @@ final class ChunkCodec {
     }
     return s;
   }
-
-  /** The span of a state record, with the record's ids put back. */
-  static StoredSpan stored(TraceChunk chunk, SpanRecord r, SpanState s) {
-    return new StoredSpan(
-        chunk.getResources(s.getResourceIndex()),
-        chunk.getScopes(s.getScopeIndex()),
-        s.getSpan().toBuilder().setTraceId(r.getTraceId()).setSpanId(r.getSpanId()).build());
-  }
 }

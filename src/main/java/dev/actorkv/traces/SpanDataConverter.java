@@ -30,10 +30,25 @@ final class SpanDataConverter {
 
   static Span span(SpanData d) {
     SpanContext ctx = d.getSpanContext();
-    Span.Builder b = Span.newBuilder()
+    return build(d, Span.newBuilder()
         .setTraceId(ByteString.copyFrom(ctx.getTraceIdBytes()))
-        .setSpanId(ByteString.copyFrom(ctx.getSpanIdBytes()))
-        .setTraceState(traceState(ctx.getTraceState()))
+        .setSpanId(ByteString.copyFrom(ctx.getSpanIdBytes())));
+  }
+
+  /** The span without its trace and span ids, as a chunk stores it (the record carries the ids). */
+  static Span spanWithoutIds(SpanData d) {
+    return build(d, Span.newBuilder());
+  }
+
+  /** The identity of {@code d}. */
+  static SpanKey key(SpanData d) {
+    SpanContext ctx = d.getSpanContext();
+    return new SpanKey(ByteString.copyFrom(ctx.getTraceIdBytes()), ByteString.copyFrom(ctx.getSpanIdBytes()));
+  }
+
+  private static Span build(SpanData d, Span.Builder b) {
+    SpanContext ctx = d.getSpanContext();
+    b.setTraceState(traceState(ctx.getTraceState()))
         .setFlags(flags(ctx.getTraceFlags().asByte(), d.getParentSpanContext()))
         .setName(d.getName())
         .setKind(kind(d.getKind()))

@@ -48,6 +48,32 @@ class ActorTracesTest {
     return InstantSource.fixed(Instant.ofEpochSecond(0, nanos));
   }
 
+  /** The SDK path hands spans without ids, the key apart: a span that still carries ids is refused, nothing buffered. */
+  @Test
+  void idLessEntryPointsRefuseSpansWithIdsAndKeepTheKeysIds() {
+    try (ActorStore store = ActorStore.open(dir)) {
+      ActorKeyspace actor = store.actor("a");
+      SpanKey k = TestSpans.key(3);
+      Span withIds = TestSpans.started(3, T0 + 100);
+      Span stripped = withIds.toBuilder().clearTraceId().clearSpanId().build();
+      try (ActorTraces traces = ActorTraces.open(actor, MANUAL)) {
+        assertThrows(IllegalArgumentException.class, () -> traces.start(k, RESOURCE, SCOPE, withIds, null));
+        assertEquals(0, traces.status().bufferedBytes());
+        assertEquals(0, traces.status().openSpans());
+        traces.start(k, RESOURCE, SCOPE, stripped, null);
+        Span ended = stripped.toBuilder().setEndTimeUnixNano(T0 + 900).build();
+        assertThrows(IllegalArgumentException.class,
+            () -> traces.end(k, RESOURCE, SCOPE, withIds.toBuilder().setEndTimeUnixNano(T0 + 900).build()));
+        assertEquals(1, traces.status().openSpans());
+        traces.end(k, RESOURCE, SCOPE, ended);
+        traces.flush();
+        List<StoredSpan> read = traces.read(T0, T0 + HOUR, 10).spans();
+        assertEquals(1, read.size());
+        assertEquals(withIds.toBuilder().setEndTimeUnixNano(T0 + 900).build(), read.get(0).span());
+      }
+    }
+  }
+
   @Test
   void roundTripOfEveryFieldKind() {
     try (ActorStore store = ActorStore.open(dir)) {
