@@ -78,13 +78,13 @@ final class ReliabilityReport {
     md.append("**Violations found: ").append(violations.size()).append(".**\n\n");
 
     md.append("## Crash harness\n\n");
-    md.append("A child JVM applies seeded random operations (user KV batches with range deletes, connection ")
-        .append("batches with persisted state, state puts, 50-200-key batches, actor deletes) across ")
+    md.append("A child JVM applies seeded random operations (durable-queue enqueueAll and receive; user KV batches ")
+        .append("with range deletes, connection batches with persisted state, state puts, 50-200-key batches, actor deletes) across ")
         .append(CrashOps.ACTORS.size()).append(" actors and appends each operation to an acknowledgement log only ")
         .append("after the call returned; the parent SIGKILLs it at a random moment (10% of cycles at any time from ")
         .append("process start, the rest 0-150 ms after the first acknowledgement), reopens the store and checks: every key ")
         .append("decodes, recorded storage count = scan, every value's checksum holds, the store equals the model after ")
-        .append("the acknowledged operations or after those plus the one in flight (never part of it).\n\n");
+        .append("the acknowledged operations or after those plus the one in flight (never part of it), each queue holds exactly the model's messages in order and opens without repair, and `keyspace check` (in-process) passes.\n\n");
     md.append("| seed | cycles | operations acknowledged | in-flight operations found applied | kills before the first ack | violations |\n")
         .append("|---:|---:|---:|---:|---:|---:|\n");
     for (CrashCampaign.Result r : crashes) {
