@@ -19,7 +19,8 @@ import java.util.SplittableRandom;
 /**
  * Child-JVM main fuzzing the {@code keyspace} tool in-process: {@code MODE SEED COUNT}, run in a scratch
  * working directory (random arguments may name relative paths, which must land there). MODE {@code argv}
- * runs random command lines; MODE {@code import} runs {@code import --in FILE} on hostile files. Prints
+ * runs random command lines; MODE {@code import} runs {@code import --in FILE} on hostile files; MODE
+ * {@code both} runs COUNT command lines then COUNT/8 import files. Prints
  * one {@code V<TAB>index<TAB>input<TAB>problem} line per violation and a final
  * {@code DONE<TAB>runs<TAB>exit0<TAB>exitNonZero}.
  */
@@ -44,12 +45,17 @@ public final class CliFuzzWorkload {
     Path base = work.resolve("base.jsonl");
     expectZero(ToolRunner.run("", "export", demo.toString(), "--actor", "demo-actor", "--out", base.toString()), "export");
     long[] exits = new long[2];
-    if (mode.equals("argv")) {
-      fuzzArgv(work, demo, base, seed, count, exits);
-    } else {
-      fuzzImport(work, base, seed, count, exits);
+    long runs = count;
+    switch (mode) {
+      case "argv" -> fuzzArgv(work, demo, base, seed, count, exits);
+      case "import" -> fuzzImport(work, base, seed, count, exits);
+      default -> { // both, sharing one JVM start and one demo store (the quick variant)
+        fuzzArgv(work, demo, base, seed, count, exits);
+        fuzzImport(work, base, seed, count / 8, exits);
+        runs = count + count / 8;
+      }
     }
-    System.out.println("DONE\t" + count + "\t" + exits[0] + "\t" + exits[1]);
+    System.out.println("DONE\t" + runs + "\t" + exits[0] + "\t" + exits[1]);
     System.out.flush();
   }
 
