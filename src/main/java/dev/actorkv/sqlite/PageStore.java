@@ -7,6 +7,7 @@ import dev.actorkv.store.ActorKeyspace;
 import dev.actorkv.store.KeyValue;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -42,6 +43,18 @@ public final class PageStore {
   private long size;
   /** Committed chunks at or after this index count as deleted (staged truncation). */
   private long deleteFrom = Long.MAX_VALUE;
+  /**
+   * Recently read committed chunks. SQLite pages smaller than a chunk share one chunk, and pages the
+   * page cache evicted come back often; the cache follows every commit of this object. It assumes, as
+   * SQLite's exclusive lock does, that nobody else writes the file's keys while it is open.
+   */
+  private final LinkedHashMap<Long, byte[]> clean = new LinkedHashMap<>(64, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<Long, byte[]> eldest) {
+      return size() > CLEAN_CHUNKS;
+    }
+  };
+  private static final int CLEAN_CHUNKS = 512;
 
   private PageStore(ActorKeyspace actor, SqliteFile file) {
     this.actor = actor;
@@ -57,6 +70,7 @@ public final class PageStore {
 
   /** Drops staged changes and reads the committed size again. */
   public void reload() {
+    clean.clear();
     dirty.clear();
     deleteFrom = Long.MAX_VALUE;
     byte[] raw = actor.get(metaKey);
@@ -245,6 +259,13 @@ public final class PageStore {
       discard();
       throw e;
     }
+    if (deleteFrom != Long.MAX_VALUE) {
+      clean.keySet().removeIf(i -> i >= deleteFrom);
+    }
+    for (Map.Entry<Long, byte[]> e : dirty.headMap(chunks, false).entrySet()) {
+      long i = e.getKey();
+      clean.put(i, Arrays.copyOf(e.getValue(), (int) Math.min(CHUNK, size - i * CHUNK)));
+    }
     committedSize = size;
     metaValid = true;
     dirty.clear();
@@ -261,6 +282,7 @@ public final class PageStore {
   /** Deletes the file (every chunk and the size record) in one batch, dropping staged changes. */
   public void deleteFile() {
     actor.commit(actor.batch().deleteRange(SqliteKeys.chunks(file)).delete(metaKey));
+    clean.clear();
     dirty.clear();
     deleteFrom = Long.MAX_VALUE;
     committedSize = 0;
@@ -290,9 +312,8 @@ public final class PageStore {
     }
     chunk = new byte[CHUNK];
     if (onDisk(index)) {
-      byte[] stored = actor.get(SqliteKeys.chunk(file, index));
+      byte[] stored = committedChunk(index);
       if (stored != null) {
-        checkChunkLength(index, stored);
         int valid = (int) Math.min(stored.length, Math.min(committedSize, size) - index * CHUNK);
         if (valid > 0) {
           System.arraycopy(stored, 0, chunk, 0, valid);
@@ -303,30 +324,48 @@ public final class PageStore {
     return chunk;
   }
 
+  /** A committed chunk (cached or read), or null for a hole. The array is shared: do not modify it. */
+  private byte[] committedChunk(long index) {
+    byte[] v = clean.get(index);
+    if (v == null) {
+      v = actor.get(SqliteKeys.chunk(file, index));
+      if (v != null) {
+        checkChunkLength(index, v);
+        clean.put(index, v);
+      }
+    }
+    return v;
+  }
+
   private Map<Long, byte[]> loadCommitted(List<Long> indices) {
     Map<Long, byte[]> out = new TreeMap<>();
-    if (indices.isEmpty()) {
-      return out;
-    }
-    if (indices.size() == 1) {
-      long i = indices.getFirst();
-      byte[] v = actor.get(SqliteKeys.chunk(file, i));
-      if (v != null) {
-        checkChunkLength(i, v);
-        out.put(i, v);
-      }
-      return out;
-    }
-    List<byte[]> keys = new ArrayList<>(indices.size());
+    List<Long> missing = new ArrayList<>();
     for (long i : indices) {
-      keys.add(SqliteKeys.chunk(file, i));
-    }
-    List<byte[]> values = actor.multiGet(keys);
-    for (int k = 0; k < indices.size(); k++) {
-      byte[] v = values.get(k);
+      byte[] v = clean.get(i);
       if (v != null) {
-        checkChunkLength(indices.get(k), v);
-        out.put(indices.get(k), v);
+        out.put(i, v);
+      } else {
+        missing.add(i);
+      }
+    }
+    if (missing.size() == 1) {
+      byte[] v = committedChunk(missing.getFirst());
+      if (v != null) {
+        out.put(missing.getFirst(), v);
+      }
+    } else if (!missing.isEmpty()) {
+      List<byte[]> keys = new ArrayList<>(missing.size());
+      for (long i : missing) {
+        keys.add(SqliteKeys.chunk(file, i));
+      }
+      List<byte[]> values = actor.multiGet(keys);
+      for (int k = 0; k < missing.size(); k++) {
+        byte[] v = values.get(k);
+        if (v != null) {
+          checkChunkLength(missing.get(k), v);
+          clean.put(missing.get(k), v);
+          out.put(missing.get(k), v);
+        }
       }
     }
     return out;

@@ -23,12 +23,11 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(
     name = "check",
     mixinStandardHelpOptions = true,
-    description = {
-      "Verifies, for every actor (or one): every key decodes; the recorded storage count equals a scan;",
-      "no legacy-layout keys are left (else: run keyspace migrate); and every invariant of the managers'",
-      "inspectors. Prints each problem naming the actor and key and exits 1; prints a summary and exits 0",
-      "when everything holds."
-    })
+    description =
+        "Verifies, for every actor (or one): every key decodes; the recorded storage count equals a scan; "
+            + "no legacy-layout keys are left (else: run keyspace migrate); and every invariant of the managers' "
+            + "inspectors. Prints each problem naming the actor and key and exits 1; prints a summary and exits 0 "
+            + "when everything holds.")
 final class CheckCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 

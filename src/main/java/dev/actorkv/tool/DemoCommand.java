@@ -17,11 +17,10 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(
     name = "demo",
     mixinStandardHelpOptions = true,
-    description = {
-      "Writes a sample actor (\"" + DemoCommand.ACTOR + "\") that uses every namespace through the library",
-      "(persisted state, connections, inspector token, user KV, then each manager's demo), and prints its",
-      "tree as 'dump' does. Creates the store when DB is new; running it again rewrites the same actor."
-    })
+    description =
+        "Writes a sample actor (\"" + DemoCommand.ACTOR + "\") that uses every namespace through the library "
+            + "(persisted state, connections, inspector token, user KV, then each manager's demo), and prints its "
+            + "tree as 'dump' does. Creates the store when DB is new; running it again rewrites the actor from scratch.")
 final class DemoCommand implements Callable<Integer> {
   static final String ACTOR = "demo-actor";
 
@@ -35,6 +34,9 @@ final class DemoCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     try (ActorStore store = StoreAccess.openOrCreate(db)) {
       ActorKeyspace actor = store.actor(ACTOR);
+      // A fresh sample each run: the managers append (queue messages, spans), so rewriting in place
+      // would grow the actor on every run.
+      actor.deleteAll();
       writeStoreDemo(actor);
       for (NamespaceInspector inspector : Inspectors.all()) {
         inspector.writeDemo(actor);

@@ -24,11 +24,10 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(
     name = "dump",
     mixinStandardHelpOptions = true,
-    description = {
-      "Shows each actor's keyspace as a tree in the shape of the master layout, with the number of keys",
-      "and the bytes (key + value) under every node; only nodes holding keys are drawn, and keys that do",
-      "not decode are listed under 'undecodable'. Reads one consistent snapshot of the store."
-    })
+    description =
+        "Shows each actor's keyspace as a tree in the shape of the master layout, with the number of keys "
+            + "and the bytes (key + value) under every node; only nodes holding keys are drawn, and keys that do "
+            + "not decode are listed under 'undecodable'. Reads one consistent snapshot of the store.")
 final class DumpCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 

@@ -26,10 +26,9 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(
     name = "export",
     mixinStandardHelpOptions = true,
-    description = {
-      "Writes one actor's entries, in key order, as JSON lines {\"key\":\"<hex>\",\"value\":\"<hex>\"}",
-      "(logical keys; nothing of any other actor), read from one consistent snapshot. 'import' is the inverse."
-    })
+    description =
+        "Writes one actor's entries, in key order, as JSON lines {\"key\":\"<hex>\",\"value\":\"<hex>\"} "
+            + "(logical keys; nothing of any other actor), read from one consistent snapshot. 'import' is the inverse.")
 final class ExportCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 

@@ -38,13 +38,12 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(
     name = "import",
     mixinStandardHelpOptions = true,
-    description = {
-      "Reads JSON lines {\"key\":\"<hex>\",\"value\":\"<hex>\"} (as written by 'export') and writes them to",
-      "the actor in ONE atomic write. Refuses, writing nothing and naming the line: malformed lines, keys",
-      "that 'key describe' rejects (legacy-layout keys are accepted as legacy), duplicate keys, and keys,",
-      "values or a total over the store's limits. An actor that already has data is refused unless",
-      "--replace is given, which deletes all its keys in the same atomic write. Blank lines are ignored."
-    })
+    description =
+        "Reads JSON lines {\"key\":\"<hex>\",\"value\":\"<hex>\"} (as written by 'export') and writes them to "
+            + "the actor in ONE atomic write. Refuses, writing nothing and naming the line: malformed lines, keys "
+            + "that 'key describe' rejects (legacy-layout keys are accepted as legacy), duplicate keys, and keys, "
+            + "values or a total over the store's limits. An actor that already has data is refused unless "
+            + "--replace is given, which deletes all its keys in the same atomic write. Blank lines are ignored.")
 final class ImportCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 

@@ -12,6 +12,8 @@ final class Inspectors {
     // Each manager registers its inspector here, one line each.
     all.add(new QueueInspector());
     all.add(new WorkflowInspector());
+    all.add(new TracesInspector());
+    all.add(new SqliteInspector());
     return List.copyOf(all);
   }
 }

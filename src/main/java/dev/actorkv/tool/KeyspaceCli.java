@@ -34,6 +34,7 @@ public final class KeyspaceCli implements Runnable {
     cl.addSubcommand(new ImportCommand());
     cl.addSubcommand(new CheckCommand());
     cl.addSubcommand(new MigrateCommand());
+    cl.addSubcommand(new SqlCommand());
     cl.setExecutionExceptionHandler(new Errors.Handler());
     cl.setParameterExceptionHandler(new Errors.ParameterHandler());
     return cl;

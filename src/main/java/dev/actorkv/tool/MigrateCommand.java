@@ -1,6 +1,5 @@
 package dev.actorkv.tool;
 
-import com.google.common.io.BaseEncoding;
 import dev.actorkv.keyspace.Namespace;
 import dev.actorkv.migrate.ConflictPolicy;
 import dev.actorkv.migrate.LegacyChange;
@@ -8,14 +7,10 @@ import dev.actorkv.migrate.MigrationCounts;
 import dev.actorkv.migrate.MigrationException;
 import dev.actorkv.migrate.MigrationListener;
 import dev.actorkv.migrate.MigrationOptions;
-import dev.actorkv.migrate.MigrationResult;
 import dev.actorkv.migrate.Migrator;
 import dev.actorkv.migrate.NamespaceCounts;
 import dev.actorkv.store.ActorStore;
-import dev.actorkv.store.IncompatibleStoreException;
-import dev.actorkv.store.StoreOptions;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -38,8 +33,6 @@ import picocli.CommandLine.Parameters;
 @Command(name = "migrate", mixinStandardHelpOptions = true,
     description = "Move legacy-layout (pre-v1) data to layout v1, in atomic batches that resume after a crash.")
 final class MigrateCommand implements Callable<Integer> {
-  private static final BaseEncoding HEX = BaseEncoding.base16().lowerCase();
-
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
@@ -64,28 +57,17 @@ final class MigrateCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    MigrationOptions options = options(err);
-    if (!Files.isDirectory(db) || !Files.exists(db.resolve("CURRENT"))) {
-      throw new Errors.UserError("no store at " + db);
-    }
-    Migrator migrator = new Migrator(options);
+    MigrationOptions options = options();
     int failed = 0;
     Map<String, MigrationCounts> perActor = new LinkedHashMap<>();
-    try (ActorStore store = openExisting()) {
+    try (ActorStore store = StoreAccess.openExisting(db)) {
       List<String> ids = actor != null ? List.of(actor) : store.actorIds();
+      if (actor != null) {
+        StoreAccess.checkActorId(store, actor);
+      }
       for (String id : ids) {
         try {
-          MigrationCounts counts;
-          if (dryRun) {
-            counts = migrator.plan(store.actor(id), change -> out.println(changeJson(id, change)));
-          } else {
-            MigrationResult r = migrator.migrate(store.actor(id));
-            counts = r.counts();
-            if (!r.alreadyV1() && System.console() != null) {
-              err.println();
-            }
-          }
-          perActor.put(id, counts);
+          perActor.put(id, dryRun ? plan(store, id, out) : migrate(store, id, options, err));
         } catch (MigrationException e) {
           failed++;
           err.println("keyspace: " + e.getMessage());
@@ -98,31 +80,25 @@ final class MigrateCommand implements Callable<Integer> {
     return failed == 0 ? 0 : Errors.FAILED;
   }
 
-  private MigrationOptions options(PrintWriter err) {
-    MigrationOptions options;
-    try {
-      options = MigrationOptions.defaults().withBatchSize(batchSize);
-      if (prefer != null) {
-        options = options.withConflictPolicy(ConflictPolicy.preferring(prefer));
-      }
-    } catch (IllegalArgumentException e) {
-      throw new Errors.UserError(e.getMessage());
-    }
-    if (System.console() != null && !dryRun) {
-      MigrationListener progress = (id, batch, soFar) -> {
-        err.print("\rmigrating actor " + Json.quote(id) + ": batch " + batch + ", "
-            + soFar.total().legacyKeys() + " legacy keys done");
-        err.flush();
-      };
-      options = options.withListener(progress);
-    }
-    return options;
+  private MigrationCounts plan(ActorStore store, String id, PrintWriter out) {
+    return new Migrator(options()).plan(store.actor(id), change -> out.println(changeJson(id, change)));
   }
 
-  private ActorStore openExisting() {
+  private static MigrationCounts migrate(ActorStore store, String id, MigrationOptions options, PrintWriter err) {
+    Progress progress = Progress.onTerminal(err, "migrating actor " + Json.quote(id));
+    MigrationListener listener = (actorId, batch, soFar) -> progress.advanceTo(soFar.total().legacyKeys());
     try {
-      return ActorStore.open(db, StoreOptions.defaults().withCreateIfMissing(false));
-    } catch (IncompatibleStoreException e) {
+      return new Migrator(options.withListener(listener)).migrate(store.actor(id)).counts();
+    } finally {
+      progress.done();
+    }
+  }
+
+  private MigrationOptions options() {
+    try {
+      MigrationOptions options = MigrationOptions.defaults().withBatchSize(batchSize);
+      return prefer == null ? options : options.withConflictPolicy(ConflictPolicy.preferring(prefer));
+    } catch (IllegalArgumentException e) {
       throw new Errors.UserError(e.getMessage());
     }
   }
@@ -131,8 +107,8 @@ final class MigrateCommand implements Callable<Integer> {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("actor", actorId);
     m.put("action", c.action().label());
-    m.put("key", HEX.encode(c.legacyKey()));
-    m.put("to", c.v1Key() == null ? null : HEX.encode(c.v1Key()));
+    m.put("key", StoreAccess.hex(c.legacyKey()));
+    m.put("to", c.v1Key() == null ? null : StoreAccess.hex(c.v1Key()));
     m.put("describe", c.legacy().toJsonMap());
     m.put("value_bytes", c.valueBytes());
     return Json.write(m);
@@ -177,6 +153,7 @@ final class MigrateCommand implements Callable<Integer> {
     if (c.conflicts() > 0) {
       parts.add(c.conflicts() + " conflicts (need --prefer legacy|v1)");
     }
-    return String.join(", ", parts) + " (" + c.legacyKeys() + " legacy keys, " + c.legacyBytes() + " bytes)";
+    return String.join(", ", parts) + " (" + c.legacyKeys() + (c.legacyKeys() == 1 ? " legacy key, " : " legacy keys, ")
+        + c.legacyBytes() + " bytes)";
   }
 }

@@ -28,7 +28,19 @@ final class Progress {
   /** One more item done. */
   void step() {
     count++;
-    if (enabled && (count & 0x3ff) == 0) {
+    if ((count & 0x3ff) == 0) {
+      maybeDraw();
+    }
+  }
+
+  /** {@code total} items done so far, for runs that report progress in batches. */
+  void advanceTo(long total) {
+    count = total;
+    maybeDraw();
+  }
+
+  private void maybeDraw() {
+    if (enabled) {
       long now = System.nanoTime();
       if (now - lastDraw >= INTERVAL_NANOS) {
         lastDraw = now;

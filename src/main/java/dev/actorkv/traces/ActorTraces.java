@@ -479,16 +479,23 @@ public final class ActorTraces implements AutoCloseable {
       int written = 0;
       try {
         for (PendingChunk c : chunks) {
-          if (c.id < 0) {
-            c.id = allocateId(c.bucket);
-          } else if (c.attempted) {
-            // A failed commit wrote nothing; still, never overwrite: check what the key holds.
+          if (c.id >= 0 && c.attempted) {
+            // A failed commit wrote nothing, so the chunk keeps its id; still, never overwrite: check
+            // what the key holds (the chunk itself if the failure came after the write).
             byte[] existing = actor.get(TracesKeys.chunk(c.bucket, c.id));
             if (existing != null) {
               if (Arrays.equals(existing, c.value)) {
                 done.add(c);
                 continue;
               }
+              c.id = -1;
+            }
+          }
+          if (c.id < 0) {
+            c.id = allocateId(c.bucket);
+            // A point read per new chunk keeps "never overwrite" true even if another writer (a second
+            // manager on the same actor, against the documented rule) took ids of this bucket.
+            while (actor.get(TracesKeys.chunk(c.bucket, c.id)) != null) {
               c.id = allocateId(c.bucket);
             }
           }
@@ -625,10 +632,10 @@ public final class ActorTraces implements AutoCloseable {
     chunksRead.addAndGet(read);
     List<StoredSpan> hits = new ArrayList<>();
     for (Folder.State s : folder.spans.values()) {
-      if (s.base == null) {
+      if (!s.hasBase()) {
         continue;
       }
-      Span span = s.base.build();
+      Span span = s.build();
       long start = span.getStartTimeUnixNano();
       long end = span.getEndTimeUnixNano();
       if (Long.compareUnsigned(start, endNanos) < 0 && (end == 0 || Long.compareUnsigned(end, startNanos) >= 0)) {
@@ -651,10 +658,32 @@ public final class ActorTraces implements AutoCloseable {
 
   /** Folds records in key order into span states: a whole-span record replaces, incremental ones apply. */
   private static final class Folder {
+    /** A span's folded state: an immutable base, turned into a builder only when an incremental record applies. */
     static final class State {
-      Span.Builder base;
+      Span span;
+      Span.Builder builder;
       Resource resource;
       InstrumentationScope scope;
+
+      boolean hasBase() {
+        return span != null || builder != null;
+      }
+
+      long endTime() {
+        return builder != null ? builder.getEndTimeUnixNano() : span.getEndTimeUnixNano();
+      }
+
+      Span.Builder mutable() {
+        if (builder == null) {
+          builder = span.toBuilder();
+          span = null;
+        }
+        return builder;
+      }
+
+      Span build() {
+        return builder != null ? builder.build() : span;
+      }
     }
 
     final LinkedHashMap<SpanKey, State> spans = new LinkedHashMap<>();
@@ -671,13 +700,13 @@ public final class ActorTraces implements AutoCloseable {
           case SNAPSHOT -> replaceUnlessEnded(s, ChunkCodec.stored(chunk, r, r.getSnapshot()));
           case END -> replace(s, ChunkCodec.stored(chunk, r, r.getEnd()));
           case UPDATE -> {
-            if (s.base != null) {
-              SpanStates.apply(s.base, r.getUpdate());
+            if (s.hasBase()) {
+              SpanStates.apply(s.mutable(), r.getUpdate());
             }
           }
           case EVENT -> {
-            if (s.base != null) {
-              SpanStates.apply(s.base, r.getEvent());
+            if (s.hasBase()) {
+              SpanStates.apply(s.mutable(), r.getEvent());
             }
           }
           case BODY_NOT_SET -> throw new IllegalStateException("validated record without body");
@@ -686,13 +715,14 @@ public final class ActorTraces implements AutoCloseable {
     }
 
     private static void replaceUnlessEnded(State s, StoredSpan span) {
-      if (s.base == null || s.base.getEndTimeUnixNano() == 0) {
+      if (!s.hasBase() || s.endTime() == 0) {
         replace(s, span);
       }
     }
 
     private static void replace(State s, StoredSpan span) {
-      s.base = span.span().toBuilder();
+      s.span = span.span();
+      s.builder = null;
       s.resource = span.resource();
       s.scope = span.scope();
     }

@@ -16,7 +16,6 @@ import io.opentelemetry.proto.resource.v1.Resource;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.TracesData;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -102,9 +101,7 @@ public final class Otlp {
 
   private static void convertIds(JsonNode node, boolean toHex) {
     if (node instanceof ObjectNode o) {
-      Iterator<Map.Entry<String, JsonNode>> fields = o.fields();
-      while (fields.hasNext()) {
-        Map.Entry<String, JsonNode> f = fields.next();
+      for (Map.Entry<String, JsonNode> f : o.properties()) {
         if (ID_FIELDS.contains(f.getKey()) && f.getValue().isTextual()) {
           String v = f.getValue().asText();
           f.setValue(o.textNode(toHex ? HEX.encode(BaseEncoding.base64().decode(v)) : base64OfHex(f.getKey(), v)));

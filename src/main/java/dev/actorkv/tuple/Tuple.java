@@ -20,16 +20,33 @@ import java.util.UUID;
  * byte order of the packed forms.
  */
 public final class Tuple implements Comparable<Tuple> {
-  private static final Tuple EMPTY = new Tuple(List.of());
-  private final List<Object> elements;
+  private static final Object[] NONE = new Object[0];
+  private static final Tuple EMPTY = new Tuple(NONE);
+  // Normalized elements, never mutated after construction and never handed out. A plain array keeps
+  // construction and decoding to one allocation besides the elements themselves.
+  private final Object[] elements;
+  // Levels of nested tuples below this one (0 when no element is a tuple); bounded so that every tuple
+  // that can be built can also be decoded.
+  private final int nesting;
   private int hash;
 
-  private Tuple(List<Object> elements) {
+  private Tuple(Object[] elements) {
     this.elements = elements;
+    int n = 0;
+    for (Object e : elements) {
+      if (e instanceof Tuple t && t.nesting + 1 > n) {
+        n = t.nesting + 1;
+      }
+    }
+    if (n >= TupleCodec.MAX_DEPTH) {
+      throw new IllegalArgumentException("tuples nested more than " + (TupleCodec.MAX_DEPTH - 1) + " levels deep");
+    }
+    this.nesting = n;
   }
 
-  static Tuple ofTrusted(List<Object> elements) {
-    return elements.isEmpty() ? EMPTY : new Tuple(Collections.unmodifiableList(elements));
+  /** Wraps an array of normalized elements that nobody else holds. */
+  static Tuple ofTrusted(Object[] elements) {
+    return elements.length == 0 ? EMPTY : new Tuple(elements);
   }
 
   public static Tuple empty() {
@@ -38,17 +55,18 @@ public final class Tuple implements Comparable<Tuple> {
 
   /** A tuple of the given elements, normalized (see class comment). */
   public static Tuple of(Object... elements) {
-    List<Object> out = new ArrayList<>(elements.length);
-    for (Object e : elements) {
-      out.add(TupleCodec.normalize(e));
+    Object[] out = new Object[elements.length];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = TupleCodec.normalize(elements[i]);
     }
     return ofTrusted(out);
   }
 
   public static Tuple fromList(List<?> elements) {
-    List<Object> out = new ArrayList<>(elements.size());
+    Object[] out = new Object[elements.size()];
+    int i = 0;
     for (Object e : elements) {
-      out.add(TupleCodec.normalize(e));
+      out[i++] = TupleCodec.normalize(e);
     }
     return ofTrusted(out);
   }
@@ -87,35 +105,35 @@ public final class Tuple implements Comparable<Tuple> {
     return TupleCodec.packedSize(elements);
   }
 
-  List<Object> elementsUnsafe() {
+  Object[] elementsUnsafe() {
     return elements;
   }
 
   public int size() {
-    return elements.size();
+    return elements.length;
   }
 
   public boolean isEmpty() {
-    return elements.isEmpty();
+    return elements.length == 0;
   }
 
   /** The element at {@code i}; byte arrays are returned as copies. */
   public Object get(int i) {
-    Object e = elements.get(i);
+    Object e = elements[i];
     return e instanceof byte[] b ? b.clone() : e;
   }
 
   /** The elements, byte arrays copied. */
   public List<Object> items() {
-    List<Object> out = new ArrayList<>(elements.size());
-    for (int i = 0; i < elements.size(); i++) {
+    List<Object> out = new ArrayList<>(elements.length);
+    for (int i = 0; i < elements.length; i++) {
       out.add(get(i));
     }
     return Collections.unmodifiableList(out);
   }
 
   public long getLong(int i) {
-    Object e = elements.get(i);
+    Object e = elements[i];
     if (e instanceof Long l) {
       return l;
     }
@@ -123,7 +141,7 @@ public final class Tuple implements Comparable<Tuple> {
   }
 
   public BigInteger getBigInteger(int i) {
-    return switch (elements.get(i)) {
+    return switch (elements[i]) {
       case Long l -> BigInteger.valueOf(l);
       case BigInteger b -> b;
       case Object o -> throw new ClassCastException("element " + i + " is " + typeName(o) + ", not an integer");
@@ -132,37 +150,37 @@ public final class Tuple implements Comparable<Tuple> {
   }
 
   public String getString(int i) {
-    if (elements.get(i) instanceof String s) {
+    if (elements[i] instanceof String s) {
       return s;
     }
-    throw new ClassCastException("element " + i + " is " + typeName(elements.get(i)) + ", not a string");
+    throw new ClassCastException("element " + i + " is " + typeName(elements[i]) + ", not a string");
   }
 
   public byte[] getBytes(int i) {
-    if (elements.get(i) instanceof byte[] b) {
+    if (elements[i] instanceof byte[] b) {
       return b.clone();
     }
-    throw new ClassCastException("element " + i + " is " + typeName(elements.get(i)) + ", not bytes");
+    throw new ClassCastException("element " + i + " is " + typeName(elements[i]) + ", not bytes");
   }
 
   public Tuple getNested(int i) {
-    if (elements.get(i) instanceof Tuple t) {
+    if (elements[i] instanceof Tuple t) {
       return t;
     }
-    throw new ClassCastException("element " + i + " is " + typeName(elements.get(i)) + ", not a tuple");
+    throw new ClassCastException("element " + i + " is " + typeName(elements[i]) + ", not a tuple");
   }
 
   /** A tuple with {@code e} appended. */
   public Tuple add(Object e) {
-    List<Object> out = new ArrayList<>(elements.size() + 1);
-    out.addAll(elements);
-    out.add(TupleCodec.normalize(e));
+    Object[] out = Arrays.copyOf(elements, elements.length + 1);
+    out[elements.length] = TupleCodec.normalize(e);
     return ofTrusted(out);
   }
 
   /** A tuple of the elements {@code [from, to)}. */
   public Tuple subTuple(int from, int to) {
-    return ofTrusted(new ArrayList<>(elements.subList(from, to)));
+    java.util.Objects.checkFromToIndex(from, to, elements.length);
+    return ofTrusted(Arrays.copyOfRange(elements, from, to));
   }
 
   static String typeName(Object e) {
@@ -171,7 +189,7 @@ public final class Tuple implements Comparable<Tuple> {
 
   @Override
   public int compareTo(Tuple o) {
-    return TupleOrder.compareLists(elements, o.elements);
+    return TupleOrder.compareArrays(elements, o.elements);
   }
 
   @Override
@@ -179,11 +197,11 @@ public final class Tuple implements Comparable<Tuple> {
     if (this == o) {
       return true;
     }
-    if (!(o instanceof Tuple t) || t.elements.size() != elements.size()) {
+    if (!(o instanceof Tuple t) || t.elements.length != elements.length) {
       return false;
     }
-    for (int i = 0; i < elements.size(); i++) {
-      if (!elementEquals(elements.get(i), t.elements.get(i))) {
+    for (int i = 0; i < elements.length; i++) {
+      if (!elementEquals(elements[i], t.elements[i])) {
         return false;
       }
     }
@@ -227,11 +245,11 @@ public final class Tuple implements Comparable<Tuple> {
   @Override
   public String toString() {
     StringBuilder sb = new StringBuilder("(");
-    for (int i = 0; i < elements.size(); i++) {
+    for (int i = 0; i < elements.length; i++) {
       if (i > 0) {
         sb.append(", ");
       }
-      Object e = elements.get(i);
+      Object e = elements[i];
       switch (e) {
         case null -> sb.append("null");
         case byte[] b -> sb.append("b'").append(com.google.common.io.BaseEncoding.base16().lowerCase().encode(b)).append("'");

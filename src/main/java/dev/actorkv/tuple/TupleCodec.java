@@ -1,8 +1,8 @@
 package dev.actorkv.tuple;
 
 import java.math.BigInteger;
-import java.util.ArrayList;
-import java.util.List;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.UUID;
 
 /**
@@ -38,20 +38,13 @@ final class TupleCodec {
 
   // ---------------------------------------------------------------- encoding
 
-  static byte[] pack(List<Object> elements) {
-    int size = 0;
-    for (Object e : elements) {
-      size += size(e, false);
-    }
-    byte[] out = new byte[size];
-    int pos = 0;
-    for (Object e : elements) {
-      pos = write(e, out, pos, false);
-    }
+  static byte[] pack(Object[] elements) {
+    byte[] out = new byte[packedSize(elements)];
+    writeAll(elements, out, 0);
     return out;
   }
 
-  static int packedSize(List<Object> elements) {
+  static int packedSize(Object[] elements) {
     int size = 0;
     for (Object e : elements) {
       size += size(e, false);
@@ -59,26 +52,36 @@ final class TupleCodec {
     return size;
   }
 
-  static int writeAll(List<Object> elements, byte[] out, int pos) {
+  static int writeAll(Object[] elements, byte[] out, int pos) {
     for (Object e : elements) {
       pos = write(e, out, pos, false);
     }
     return pos;
   }
 
+  // instanceof chains ordered by how common each type is in keys (integers, then strings): cheaper on
+  // the hot path than a pattern switch.
   private static int size(Object e, boolean nested) {
-    return switch (e) {
-      case null -> nested ? 2 : 1;
-      case byte[] b -> 2 + b.length + countZeros(b);
-      case String s -> 2 + utf8EscapedLength(s);
-      case Tuple t -> {
-        int n = 2;
-        for (Object c : t.elementsUnsafe()) {
-          n += size(c, true);
-        }
-        yield n;
+    if (e instanceof Long l) {
+      return 1 + longBytes(l);
+    }
+    if (e instanceof String s) {
+      return 2 + utf8EscapedLength(s);
+    }
+    if (e instanceof Tuple t) {
+      int n = 2;
+      for (Object c : t.elementsUnsafe()) {
+        n += size(c, true);
       }
-      case Long l -> 1 + longBytes(l);
+      return n;
+    }
+    if (e == null) {
+      return nested ? 2 : 1;
+    }
+    if (e instanceof byte[] b) {
+      return 2 + b.length + countZeros(b);
+    }
+    return switch (e) {
       case BigInteger bi -> bigSize(bi);
       case Float f -> 5;
       case Double d -> 9;
@@ -90,36 +93,42 @@ final class TupleCodec {
   }
 
   private static int write(Object e, byte[] out, int pos, boolean nested) {
-    switch (e) {
-      case null -> {
-        out[pos++] = NULL;
-        if (nested) {
+    if (e instanceof Long l) {
+      return writeLong(l, out, pos);
+    }
+    if (e instanceof String s) {
+      out[pos++] = STRING;
+      pos = writeUtf8Escaped(s, out, pos);
+      out[pos++] = 0;
+      return pos;
+    }
+    if (e instanceof Tuple t) {
+      out[pos++] = NESTED;
+      for (Object c : t.elementsUnsafe()) {
+        pos = write(c, out, pos, true);
+      }
+      out[pos++] = 0;
+      return pos;
+    }
+    if (e == null) {
+      out[pos++] = NULL;
+      if (nested) {
+        out[pos++] = (byte) ESCAPE;
+      }
+      return pos;
+    }
+    if (e instanceof byte[] b) {
+      out[pos++] = BYTES;
+      for (byte x : b) {
+        out[pos++] = x;
+        if (x == 0) {
           out[pos++] = (byte) ESCAPE;
         }
       }
-      case byte[] b -> {
-        out[pos++] = BYTES;
-        for (byte x : b) {
-          out[pos++] = x;
-          if (x == 0) {
-            out[pos++] = (byte) ESCAPE;
-          }
-        }
-        out[pos++] = 0;
-      }
-      case String s -> {
-        out[pos++] = STRING;
-        pos = writeUtf8Escaped(s, out, pos);
-        out[pos++] = 0;
-      }
-      case Tuple t -> {
-        out[pos++] = NESTED;
-        for (Object c : t.elementsUnsafe()) {
-          pos = write(c, out, pos, true);
-        }
-        out[pos++] = 0;
-      }
-      case Long l -> pos = writeLong(l, out, pos);
+      out[pos++] = 0;
+      return pos;
+    }
+    switch (e) {
       case BigInteger bi -> pos = writeBig(bi, out, pos);
       case Float f -> {
         out[pos++] = FLOAT;
@@ -302,13 +311,9 @@ final class TupleCodec {
   // ---------------------------------------------------------------- decoding
 
   /** Decodes b[from, to) as a complete top-level tuple. */
-  static List<Object> unpack(byte[] b, int from, int to) {
+  static Object[] unpack(byte[] b, int from, int to) {
     Decoder d = new Decoder(b, from, to);
-    List<Object> out = new ArrayList<>();
-    while (d.pos < to) {
-      out.add(d.element(false, 0));
-    }
-    return out;
+    return d.elements(false, 0, from);
   }
 
   private static final class Decoder {
@@ -335,6 +340,32 @@ final class TupleCodec {
       }
     }
 
+    /**
+     * Elements up to the end of the input (top level) or through the 00 that closes a nested tuple
+     * opened at {@code start}, into an exactly sized array.
+     */
+    Object[] elements(boolean nested, int depth, int start) {
+      Object[] items = new Object[4];
+      int n = 0;
+      while (true) {
+        if (pos >= end) {
+          if (nested) {
+            throw error(start, "unterminated nested tuple");
+          }
+          break;
+        }
+        if (nested && b[pos] == 0 && (pos + 1 >= end || (b[pos + 1] & 0xff) != ESCAPE)) {
+          pos++;
+          break;
+        }
+        if (n == items.length) {
+          items = Arrays.copyOf(items, n * 2);
+        }
+        items[n++] = element(nested, depth);
+      }
+      return n == items.length ? items : Arrays.copyOf(items, n);
+    }
+
     Object element(boolean nested, int depth) {
       int start = pos;
       int code = b[pos++] & 0xff;
@@ -354,23 +385,13 @@ final class TupleCodec {
           return escapedBytes(start);
         }
         case STRING -> {
-          return utf8(start, escapedBytes(start));
+          return string(start);
         }
         case NESTED -> {
           if (depth + 1 >= MAX_DEPTH) {
             throw error(start, "nested tuples deeper than " + MAX_DEPTH);
           }
-          List<Object> items = new ArrayList<>();
-          while (true) {
-            if (pos >= end) {
-              throw error(start, "unterminated nested tuple");
-            }
-            if (b[pos] == 0 && (pos + 1 >= end || (b[pos + 1] & 0xff) != ESCAPE)) {
-              pos++;
-              return Tuple.ofTrusted(items);
-            }
-            items.add(element(true, depth + 1));
-          }
+          return Tuple.ofTrusted(elements(true, depth + 1, start));
         }
         case POS_BIG -> {
           need(start, 1, "integer length");
@@ -422,6 +443,41 @@ final class TupleCodec {
           throw error(start, String.format("unknown type code 0x%02x", code));
         }
       }
+    }
+
+    /**
+     * A string after its type code. Without escaped NULs the text is decoded in place: ASCII straight
+     * into a compact string, anything else validated as strict UTF-8 first.
+     */
+    private String string(int start) {
+      int p = pos;
+      boolean ascii = true;
+      while (p < end) {
+        byte x = b[p];
+        if (x == 0) {
+          break;
+        }
+        if (x < 0) {
+          ascii = false;
+        }
+        p++;
+      }
+      if (p >= end) {
+        throw error(start, "unterminated byte or text string");
+      }
+      if (p + 1 < end && (b[p + 1] & 0xff) == ESCAPE) {
+        return utf8(start, escapedBytes(start));
+      }
+      int from = pos;
+      pos = p + 1;
+      if (ascii) {
+        return new String(b, from, p - from, StandardCharsets.ISO_8859_1);
+      }
+      int bad = Utf8.firstInvalid(b, from, p);
+      if (bad >= 0) {
+        throw error(start, "invalid UTF-8 in string at byte " + (bad - from) + " of its content");
+      }
+      return new String(b, from, p - from, StandardCharsets.UTF_8);
     }
 
     private long readLong(int n) {
@@ -508,6 +564,11 @@ final class TupleCodec {
         }
         p++;
       }
+      if (zeros == 0) {
+        byte[] out = Arrays.copyOfRange(b, pos, p);
+        pos = p + 1;
+        return out;
+      }
       byte[] out = new byte[p - pos - zeros];
       int o = 0;
       for (int i = pos; i < p; i++) {
@@ -525,12 +586,15 @@ final class TupleCodec {
       if (bad >= 0) {
         throw error(start, "invalid UTF-8 in string at byte " + bad + " of its content");
       }
-      return new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+      return new String(bytes, StandardCharsets.UTF_8);
     }
   }
 
   /** Normalizes a user-supplied element to the canonical Java type the codec and equality use. */
   static Object normalize(Object e) {
+    if (e instanceof Long) {
+      return e;
+    }
     return switch (e) {
       case null -> null;
       case Long l -> l;
@@ -552,7 +616,7 @@ final class TupleCodec {
         yield s;
       }
       case Tuple t -> t;
-      case List<?> l -> Tuple.fromList(l);
+      case java.util.List<?> l -> Tuple.fromList(l);
       case Float f -> f;
       case Double d -> d;
       case Boolean b -> b;

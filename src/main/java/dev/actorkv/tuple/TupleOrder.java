@@ -3,7 +3,6 @@ package dev.actorkv.tuple;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.List;
 import java.util.UUID;
 
 /**
@@ -14,15 +13,15 @@ import java.util.UUID;
 final class TupleOrder {
   private TupleOrder() {}
 
-  static int compareLists(List<Object> a, List<Object> b) {
-    int n = Math.min(a.size(), b.size());
+  static int compareArrays(Object[] a, Object[] b) {
+    int n = Math.min(a.length, b.length);
     for (int i = 0; i < n; i++) {
-      int c = compare(a.get(i), b.get(i));
+      int c = compare(a[i], b[i]);
       if (c != 0) {
         return c;
       }
     }
-    return Integer.compare(a.size(), b.size());
+    return Integer.compare(a.length, b.length);
   }
 
   private static int rank(Object e) {

@@ -43,6 +43,8 @@ import java.util.concurrent.TimeoutException;
 public final class WorkflowContext {
   private final Run run;
   private final WorkflowLocation scope;
+  /** The enclosing context (null at the root): a cancelled branch cancels everything inside it. */
+  private final WorkflowContext parent;
   private final Set<String> usedNames = new HashSet<>();
   private int nextOrdinal;
   /** Set when this context's branch lost a race: every further operation unwinds. */
@@ -50,8 +52,13 @@ public final class WorkflowContext {
   private Suspension suspended;
 
   WorkflowContext(Run run, WorkflowLocation scope) {
+    this(run, scope, null);
+  }
+
+  private WorkflowContext(Run run, WorkflowLocation scope, WorkflowContext parent) {
     this.run = run;
     this.scope = scope;
+    this.parent = parent;
   }
 
   /** The instant source of the engine, for code that needs "now" consistently with sleeps. */
@@ -114,6 +121,15 @@ public final class WorkflowContext {
         throw suspend(new Suspension.Wake(Instant.ofEpochMilli(md.getRetryAtMs()), false, Set.of()));
       }
       int attempt = md.getAttempts() + 1;
+      if (attempt > retry.maxAttempts()) {
+        // The last allowed attempt started but never finished (the process ended during it).
+        String error = "attempt " + md.getAttempts() + " was interrupted (the process ended) and no attempts are left";
+        entry = entry.toBuilder().setStep(StepEntry.newBuilder().setError(error)).build();
+        run.history().putEntry(at.location(), entry);
+        run.history().putMetadata(entry.getId(),
+            md.toBuilder().setStatus(EntryStatus.ENTRY_FAILED).setLastError(error).setCompletedAtMs(now.toEpochMilli()).build());
+        throw new StepFailedException(name, md.getAttempts(), new RecordedFailure(error));
+      }
       md = md.toBuilder().setStatus(EntryStatus.ENTRY_RUNNING).setAttempts(attempt).setLastAttemptAtMs(now.toEpochMilli()).build();
       run.history().putMetadata(entry.getId(), md);
       // Durable before the body's side effects: the attempt is counted even if the process dies now.
@@ -162,6 +178,10 @@ public final class WorkflowContext {
       task.cancel(true);
       worker.join(Duration.ofSeconds(1));
       throw new StepTimeoutException(name, timeout);
+    } catch (InterruptedException e) {
+      // The run is being cancelled (a lost race): stop the attempt too.
+      task.cancel(true);
+      throw e;
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
       if (cause instanceof Exception ex) {
@@ -233,8 +253,7 @@ public final class WorkflowContext {
     long iteration = le.getIteration();
     S state = stateCodec.decode(le.getState().toByteArray());
     while (true) {
-      WorkflowContext iterationCtx = new WorkflowContext(run, scope.loop(loopIndex, iteration));
-      iterationCtx.cancelled = cancelled;
+      WorkflowContext iterationCtx = new WorkflowContext(run, scope.loop(loopIndex, iteration), this);
       LoopResult<S, R> r;
       try {
         r = body.iterate(iterationCtx, state);
@@ -430,8 +449,7 @@ public final class WorkflowContext {
     long[] order = {0};
     boolean[] settled = {false};
     for (Branch<T> b : branches) {
-      WorkflowContext ctx = new WorkflowContext(run, at.location().name(run.history().nameIndex(b.name())));
-      ctx.cancelled = cancelled;
+      WorkflowContext ctx = new WorkflowContext(run, at.location().name(run.history().nameIndex(b.name())), this);
       Outcome<T> o = new Outcome<>(b);
       outcomes.add(o);
       contexts.add(ctx);
@@ -450,7 +468,7 @@ public final class WorkflowContext {
           if (ctx.suspended != null) {
             o.kind = Outcome.Kind.SUSPENDED;
             o.wake = ctx.suspended.wake;
-          } else if (ctx.cancelled && run.fatal() == null) {
+          } else if (ctx.cancelledBranch() && run.fatal() == null) {
             o.kind = Outcome.Kind.CANCELLED;
           } else {
             o.kind = Outcome.Kind.FAILED;
@@ -623,7 +641,7 @@ public final class WorkflowContext {
   }
 
   void checkCancelled() {
-    if (cancelled) {
+    if (cancelledBranch()) {
       throw new Cancellation("branch lost its race");
     }
     if (run.history().isCancelled()) {
@@ -631,8 +649,14 @@ public final class WorkflowContext {
     }
   }
 
+  /** Whether this context or an enclosing one lost a race. */
   boolean cancelledBranch() {
-    return cancelled;
+    for (WorkflowContext c = this; c != null; c = c.parent) {
+      if (c.cancelled) {
+        return true;
+      }
+    }
+    return false;
   }
 
   Run run() {

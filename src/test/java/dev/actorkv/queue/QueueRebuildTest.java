@@ -154,6 +154,7 @@ class QueueRebuildTest {
     assertEquals("05010200", audit.malformedKeys().getFirst().keyHex());
     try (ActorQueue q = ActorQueue.open(actor)) {
       assertEquals(4, q.size());
+      assertEquals(List.of(2L, 3L, 4L, 5L), q.list(0, 10).messages().stream().map(Message::id).toList());
       assertEquals(2, q.receive(List.of(), 1, Duration.ZERO).getFirst().id());
     }
   }

@@ -492,6 +492,40 @@ class ActorTracesTest {
   }
 
   @Test
+  void aSecondWriterOnTheSameActorNeverOverwritesTheFirst() {
+    try (ActorStore store = ActorStore.open(dir)) {
+      ActorKeyspace actor = store.actor("a");
+      try (ActorTraces earlier = ActorTraces.open(actor, MANUAL)) {
+        earlier.record(RESOURCE, SCOPE, TestSpans.completed(0, T0, T0 + 1));
+      }
+      Map<String, byte[]> seen = new HashMap<>();
+      try (ActorTraces first = ActorTraces.open(actor, MANUAL);
+          ActorTraces second = ActorTraces.open(actor, MANUAL)) {
+        // Both recovered "next id 1" at open.
+        first.record(RESOURCE, SCOPE, TestSpans.completed(1, T0, T0 + 1));
+        second.record(RESOURCE, SCOPE, TestSpans.completed(2, T0, T0 + 1));
+        first.flush();
+        chunks(actor).forEach(kv -> seen.put(SpanKey.HEX.encode(kv.key()), kv.value()));
+        second.flush();
+        chunks(actor).forEach(kv -> seen.putIfAbsent(SpanKey.HEX.encode(kv.key()), kv.value()));
+        first.record(RESOURCE, SCOPE, TestSpans.completed(3, T0, T0 + 1));
+        first.flush();
+      }
+      List<KeyValue> all = chunks(actor);
+      assertEquals(4, all.size());
+      for (KeyValue kv : all) {
+        byte[] before = seen.get(SpanKey.HEX.encode(kv.key()));
+        if (before != null) {
+          assertArrayEquals(before, kv.value());
+        }
+      }
+      try (ActorTraces traces = ActorTraces.open(actor, MANUAL)) {
+        assertEquals(4, traces.read(T0, T0 + HOUR, 10).spans().size());
+      }
+    }
+  }
+
+  @Test
   void chunkLargerThanTheStoreValueLimitIsRefusedAtOpen() {
     try (ActorStore store = ActorStore.open(dir)) {
       assertThrows(IllegalArgumentException.class,

@@ -61,6 +61,10 @@ class HostileInputTest {
       t = Tuple.of(t);
     }
     assertTrue(Tuple.fromBytes(t.pack()).equals(t));
+    Tuple deepest = t;
+    // One level more cannot be decoded, so it cannot be built either.
+    assertThrows(IllegalArgumentException.class, () -> Tuple.of(deepest));
+    assertThrows(IllegalArgumentException.class, () -> Tuple.empty().add(deepest));
   }
 
   @Test

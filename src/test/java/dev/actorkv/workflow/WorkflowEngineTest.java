@@ -423,6 +423,41 @@ class WorkflowEngineTest {
   }
 
   @Test
+  void losingBranchStopsInsideItsNestedLoop() {
+    AtomicInteger ticks = new AtomicInteger();
+    Workflow<String, String> wf = Workflow.of(String.class, String.class, (ctx, in) -> ctx.race("r", List.of(
+        Branch.of("spinner", String.class, c -> c.loop("spin", LoopOptions.DEFAULT, 0, WorkflowCodecs.of(Integer.class),
+            WorkflowCodecs.utf8(), (cc, i) -> {
+              cc.step("tick", Integer.class, () -> {
+                Thread.sleep(2);
+                return ticks.incrementAndGet();
+              });
+              return LoopResult.next(i + 1);
+            })),
+        Branch.of("winner", String.class, c -> {
+          c.step("wait-for-spinner", Integer.class, () -> {
+            while (ticks.get() < 5) {
+              Thread.sleep(1);
+            }
+            return 0;
+          });
+          return "won";
+        }))));
+    WorkflowEngine e = reopen();
+    assertEquals(new WorkflowOutcome.Completed<>("won"), e.run(wf, ""));
+    int after = ticks.get();
+    // The spinner's history went with it: only the race entry and the winner's step are left.
+    assertEquals(2, e.history().entryCount());
+    assertEquals(after, ticks.get());
+  }
+
+  @Test
+  void statusOfAnActorThatNeverRanIsNew() {
+    assertEquals(WorkflowState.NEW, WorkflowEngine.status(actor).state());
+    assertTrue(reopen().nextWakeUp().isEmpty());
+  }
+
+  @Test
   void loopCommitsStateAndTrimsHistory() {
     LoopOptions lo = new LoopOptions(5, 3);
     AtomicInteger bodies = new AtomicInteger();
@@ -470,7 +505,9 @@ class WorkflowEngineTest {
     WorkflowEngine e = reopen();
     Workflow<Integer, Integer> wf = Workflow.of(Integer.class, Integer.class, (ctx, n) ->
         ctx.loop("big", lo, 0, WorkflowCodecs.of(Integer.class), WorkflowCodecs.of(Integer.class), (c, i) -> {
-          c.step("s", Integer.class, () -> i);
+          // One entry per iteration; a sleep that is already over records it without a flush of its own,
+          // so the test writes once per commit (every N iterations) instead of once per iteration.
+          c.sleepUntil("s", Instant.EPOCH);
           // Entries under this loop (its iterations), excluding the loop entry itself.
           maxSeen[0] = Math.max(maxSeen[0], e.history().entryCount() - 1);
           return i + 1 >= n ? LoopResult.done(i + 1) : LoopResult.next(i + 1);

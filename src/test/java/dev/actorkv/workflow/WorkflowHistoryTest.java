@@ -236,6 +236,24 @@ class WorkflowHistoryTest {
     }
   }
 
+  @Test
+  void attemptCutShortByAnEndedProcessCountsAgainstMaxAttempts() {
+    AtomicInteger runs = new AtomicInteger();
+    Workflow<String, String> wf = Workflow.of(String.class, String.class, (ctx, in) -> {
+      String once = ctx.step("once", RetryPolicy.NONE, WorkflowCodecs.utf8(), () -> "r" + runs.incrementAndGet());
+      ctx.step("next", String.class, () -> "n");
+      return once;
+    });
+    WorkflowEngine first = WorkflowEngine.open(actor);
+    // The attempt of "once" is written, its body runs, then the write of its result fails: as if the
+    // process died after the side effect.
+    faults.failWriteAfter(1);
+    assertThrows(FailingFaults.InjectedFault.class, () -> first.run(wf, ""));
+    WorkflowOutcome<String> out = WorkflowEngine.open(actor).run(wf, "");
+    assertTrue(out instanceof WorkflowOutcome.Failed<String> f && f.error().message().contains("no attempts are left"), out.toString());
+    assertEquals(1, runs.get(), "the body never runs more often than the policy allows");
+  }
+
   // ------------------------------------------------------------------ model-based
 
   /** Random operations against the history and a model of memory and disk; checked after every step. */
