@@ -53,6 +53,27 @@ public final class Tuple implements Comparable<Tuple> {
     return EMPTY;
   }
 
+  // Fixed-arity forms (as Guava's ImmutableList.of) build the element array once, without the copy that
+  // a caller-owned varargs array needs.
+
+  public static Tuple of(Object e1) {
+    return new Tuple(new Object[] {TupleCodec.normalize(e1)});
+  }
+
+  public static Tuple of(Object e1, Object e2) {
+    return new Tuple(new Object[] {TupleCodec.normalize(e1), TupleCodec.normalize(e2)});
+  }
+
+  public static Tuple of(Object e1, Object e2, Object e3) {
+    return new Tuple(new Object[] {TupleCodec.normalize(e1), TupleCodec.normalize(e2), TupleCodec.normalize(e3)});
+  }
+
+  public static Tuple of(Object e1, Object e2, Object e3, Object e4) {
+    return new Tuple(new Object[] {
+      TupleCodec.normalize(e1), TupleCodec.normalize(e2), TupleCodec.normalize(e3), TupleCodec.normalize(e4)
+    });
+  }
+
   /** A tuple of the given elements, normalized (see class comment). */
   public static Tuple of(Object... elements) {
     Object[] out = new Object[elements.length];

@@ -80,7 +80,7 @@ class KeyspacePropertiesTest {
    * Every single-byte change, truncation and extension of a valid key is rejected with a
    * KeyFormatException or is itself a valid key that encodes back to exactly its bytes.
    */
-  @Property(tries = 40)
+  @Property(tries = 30)
   void mutationsAreRejectedOrCanonical(@ForAll("keys") BuiltKey k) {
     byte[] key = k.key();
     for (int i = 0; i < key.length; i++) {

@@ -23,7 +23,7 @@ class TuplePropertiesTest {
     return TupleArbitraries.tuples();
   }
 
-  @Property(tries = 2000)
+  @Property(tries = 1000)
   void packThenUnpackIsTheIdentity(@ForAll("tuples") Tuple t) {
     byte[] packed = t.pack();
     assertEquals(t.packedSize(), packed.length);
@@ -45,7 +45,7 @@ class TuplePropertiesTest {
     assertEquals(t, Tuple.fromBytes(key, prefix.length));
   }
 
-  @Property(tries = 3000)
+  @Property(tries = 1500)
   void byteOrderEqualsTupleOrder(@ForAll("tuples") Tuple a, @ForAll("tuples") Tuple b) {
     int byBytes = Integer.signum(Arrays.compareUnsigned(a.pack(), b.pack()));
     assertEquals(byBytes, Integer.signum(a.compareTo(b)), () -> a + " vs " + b);
@@ -69,7 +69,7 @@ class TuplePropertiesTest {
    * TupleFormatException whose offset lies inside the input, or decode to a tuple that packs back to
    * exactly those bytes.
    */
-  @Property(tries = 3000)
+  @Property(tries = 2000)
   void anyBytesDecodeCanonicallyOrAreRejected(@ForAll("noise") byte[] input) {
     checkCanonicalOrRejected(input);
   }
@@ -91,7 +91,7 @@ class TuplePropertiesTest {
   }
 
   /** Every single-byte change, truncation and extension of a valid encoding is rejected or canonical. */
-  @Property(tries = 300)
+  @Property(tries = 200)
   void mutationsOfValidEncodingsDecodeCanonicallyOrAreRejected(@ForAll("tuples") Tuple t, @ForAll byte value) {
     byte[] packed = t.pack();
     for (int i = 0; i < packed.length; i++) {
