@@ -1,6 +1,7 @@
 package dev.actorkv.sqlite;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_DOUBLE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
@@ -342,15 +343,13 @@ final class KvVfs implements AutoCloseable {
         return SqliteCodes.CANTOPEN;
       }
       MemorySegment out = zOut.reinterpret(nOut);
-      MemorySegment.copy(path, 0, out, JAVA_BYTE_LAYOUT, 0, path.length);
-      out.set(JAVA_BYTE_LAYOUT, path.length, (byte) 0);
+      MemorySegment.copy(path, 0, out, JAVA_BYTE, 0, path.length);
+      out.set(JAVA_BYTE, path.length, (byte) 0);
       return SqliteCodes.OK;
     } catch (Throwable t) {
       return fail(t, SqliteCodes.CANTOPEN);
     }
   }
-
-  private static final java.lang.foreign.ValueLayout.OfByte JAVA_BYTE_LAYOUT = java.lang.foreign.ValueLayout.JAVA_BYTE;
 
   MemorySegment xDlOpen(MemorySegment pVfs, MemorySegment zFilename) {
     return MemorySegment.NULL; // loadable extensions are not supported
@@ -364,8 +363,8 @@ final class KvVfs implements AutoCloseable {
       }
       MemorySegment out = zErrMsg.reinterpret(nByte);
       int n = Math.min(msg.length, nByte - 1);
-      MemorySegment.copy(msg, 0, out, JAVA_BYTE_LAYOUT, 0, n);
-      out.set(JAVA_BYTE_LAYOUT, n, (byte) 0);
+      MemorySegment.copy(msg, 0, out, JAVA_BYTE, 0, n);
+      out.set(JAVA_BYTE, n, (byte) 0);
     } catch (Throwable t) {
       lastError = t;
     }
@@ -381,7 +380,7 @@ final class KvVfs implements AutoCloseable {
     try {
       byte[] bytes = new byte[nByte];
       random.nextBytes(bytes);
-      MemorySegment.copy(bytes, 0, zOut.reinterpret(nByte), JAVA_BYTE_LAYOUT, 0, nByte);
+      MemorySegment.copy(bytes, 0, zOut.reinterpret(nByte), JAVA_BYTE, 0, nByte);
       return nByte;
     } catch (Throwable t) {
       lastError = t;
@@ -424,8 +423,8 @@ final class KvVfs implements AutoCloseable {
         byte[] msg = String.valueOf(lastError.getMessage()).getBytes(StandardCharsets.UTF_8);
         MemorySegment out = zOut.reinterpret(nByte);
         int n = Math.min(msg.length, nByte - 1);
-        MemorySegment.copy(msg, 0, out, JAVA_BYTE_LAYOUT, 0, n);
-        out.set(JAVA_BYTE_LAYOUT, n, (byte) 0);
+        MemorySegment.copy(msg, 0, out, JAVA_BYTE, 0, n);
+        out.set(JAVA_BYTE, n, (byte) 0);
       }
       return 0;
     } catch (Throwable t) {
@@ -457,7 +456,7 @@ final class KvVfs implements AutoCloseable {
       OpenFile f = file(pFile);
       byte[] b = scratch(amt);
       int n = f.store != null ? f.store.read(offset, b, 0, amt) : f.memory.read(offset, b, 0, amt);
-      MemorySegment.copy(b, 0, buf.reinterpret(amt), JAVA_BYTE_LAYOUT, 0, amt);
+      MemorySegment.copy(b, 0, buf.reinterpret(amt), JAVA_BYTE, 0, amt);
       return n < amt ? SqliteCodes.IOERR_SHORT_READ : SqliteCodes.OK;
     } catch (Throwable t) {
       return fail(t, SqliteCodes.IOERR_READ);
@@ -469,7 +468,7 @@ final class KvVfs implements AutoCloseable {
     try {
       f = file(pFile);
       byte[] b = scratch(amt);
-      MemorySegment.copy(buf.reinterpret(amt), JAVA_BYTE_LAYOUT, 0, b, 0, amt);
+      MemorySegment.copy(buf.reinterpret(amt), JAVA_BYTE, 0, b, 0, amt);
       if (f.store == null) {
         f.memory.write(offset, b, 0, amt);
         return SqliteCodes.OK;
@@ -596,8 +595,8 @@ final class KvVfs implements AutoCloseable {
         return SqliteCodes.ERROR;
       }
       if (!m.equals(MemorySegment.NULL)) {
-        MemorySegment.copy(bytes, 0, m, JAVA_BYTE_LAYOUT, 0, bytes.length);
-        m.set(JAVA_BYTE_LAYOUT, bytes.length, (byte) 0);
+        MemorySegment.copy(bytes, 0, m, JAVA_BYTE, 0, bytes.length);
+        m.set(JAVA_BYTE, bytes.length, (byte) 0);
         args.setAtIndex(ADDRESS, 0, m);
       }
       return SqliteCodes.ERROR;

@@ -68,6 +68,22 @@ public final class PageStore {
     return new PageStore(actor, file);
   }
 
+  /**
+   * Writes the size record when it is missing or does not decode (the size was rebuilt from the chunks).
+   * Returns whether it wrote. Staged changes must be committed or discarded first.
+   */
+  public boolean repairSizeRecord() {
+    if (metaValid) {
+      return false;
+    }
+    if (hasStagedChanges()) {
+      throw new IllegalStateException("commit or discard the staged changes before repairing the size record");
+    }
+    actor.commit(actor.batch().put(metaKey, new FileMeta(committedSize).encode()));
+    metaValid = true;
+    return true;
+  }
+
   /** Drops staged changes and reads the committed size again. */
   public void reload() {
     clean.clear();

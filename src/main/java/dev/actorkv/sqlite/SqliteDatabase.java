@@ -102,6 +102,8 @@ public final class SqliteDatabase implements AutoCloseable {
     try {
       vfs = new KvVfs(actor);
       vfs.register();
+      // A missing or corrupt size record was rebuilt from the chunks; store it before SQLite reads.
+      vfs.mainStore().repairSizeRecord();
       boolean fresh = vfs.mainStore().size() == 0;
       d = new SqliteDatabase(openHandle(KvVfs.DB_NAME, vfs.name(), vfs), vfs, actor, options);
       // Exclusive locking keeps the page cache valid between transactions (one handle per actor);
@@ -269,9 +271,10 @@ public final class SqliteDatabase implements AutoCloseable {
     });
   }
 
+  /** The statement starting at {@code byteOffset} of the script, shortened, for error messages. */
   private static String excerpt(String script, long byteOffset) {
-    String s = new String(script.getBytes(StandardCharsets.UTF_8), (int) byteOffset,
-        (int) Math.min(80, script.getBytes(StandardCharsets.UTF_8).length - byteOffset), StandardCharsets.UTF_8).strip();
+    byte[] utf8 = script.getBytes(StandardCharsets.UTF_8);
+    String s = new String(utf8, (int) byteOffset, (int) Math.min(80, utf8.length - byteOffset), StandardCharsets.UTF_8).strip();
     return s.length() > 60 ? s.substring(0, 60) + "..." : s;
   }
 

@@ -208,8 +208,9 @@ class PageStoreTest {
       assertNull(PageStore.storedMeta(actor, SqliteFile.MAIN));
       PageStore rebuilt = PageStore.open(actor, SqliteFile.MAIN);
       assertEquals(3 * 4096 + 123, rebuilt.size());
-      rebuilt.commit(); // writes the rebuilt record back
+      assertTrue(rebuilt.repairSizeRecord()); // writes the rebuilt record back
       assertEquals(new FileMeta(3 * 4096 + 123), PageStore.storedMeta(actor, SqliteFile.MAIN));
+      assertTrue(!rebuilt.repairSizeRecord());
 
       actor.put(metaKey, new byte[] {2, 0, 1, 0, 0, 0, 0, 0, 0, 0}); // unknown version
       assertEquals(3 * 4096 + 123, PageStore.open(actor, SqliteFile.MAIN).size());

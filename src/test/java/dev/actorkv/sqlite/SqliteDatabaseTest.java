@@ -147,6 +147,30 @@ class SqliteDatabaseTest {
     }
   }
 
+  @Test
+  void openRebuildsAndStoresAMissingOrCorruptSizeRecord() {
+    try (ActorStore store = ActorStore.open(dir)) {
+      ActorKeyspace actor = store.actor("a");
+      try (SqliteDatabase db = SqliteDatabase.open(actor)) {
+        db.execute("CREATE TABLE t (x)");
+        db.execute("INSERT INTO t VALUES (1), (2)");
+      }
+      byte[] metaKey = SqliteKeys.fileMeta(SqliteFile.MAIN);
+      byte[] meta = actor.get(metaKey);
+      for (byte[] broken : new byte[][] {null, {1, 0, 0}}) {
+        if (broken == null) {
+          actor.delete(metaKey);
+        } else {
+          actor.put(metaKey, broken);
+        }
+        try (SqliteDatabase db = SqliteDatabase.open(actor)) {
+          assertArrayEquals(meta, actor.get(metaKey));
+          assertEquals(List.of(1L, 2L), ints(db.query("SELECT x FROM t ORDER BY x")));
+        }
+      }
+    }
+  }
+
   static List<Long> ints(QueryResult r) {
     List<Long> out = new ArrayList<>();
     for (Row row : r.rows()) {
