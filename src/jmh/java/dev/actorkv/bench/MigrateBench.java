@@ -41,7 +41,7 @@ import org.openjdk.jmh.annotations.TearDown;
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 public class MigrateBench {
-  @Param({"10000", "40000", "160000"})
+  @Param({"2000", "8000", "32000"})
   int keys;
 
   private Path dir;

@@ -10,6 +10,7 @@ import dev.actorkv.migrate.MigrationOptions;
 import dev.actorkv.migrate.Migrator;
 import dev.actorkv.migrate.NamespaceCounts;
 import dev.actorkv.store.ActorStore;
+import dev.actorkv.store.LimitExceededException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,7 +29,8 @@ import picocli.CommandLine.Parameters;
  * actor of the store. A dry run writes nothing and prints one JSON line per legacy key saying what would
  * happen to it, then the summary. A real run shows progress on stderr when it is a terminal and ends
  * with counts per actor and namespace. An actor that stops (conflict, undecodable legacy key) is named
- * on stderr and the others go on; the exit code is then 1.
+ * on stderr and the others go on; the exit code is then 1. The same holds for an actor whose v1 keys
+ * (one to two bytes longer than legacy keys) would exceed its storage limit.
  */
 @Command(name = "migrate", mixinStandardHelpOptions = true,
     description = "Move legacy-layout (pre-v1) data to layout v1, in atomic batches that resume after a crash.")
@@ -71,6 +73,12 @@ final class MigrateCommand implements Callable<Integer> {
         } catch (MigrationException e) {
           failed++;
           err.println("keyspace: " + e.getMessage());
+          err.flush();
+        } catch (LimitExceededException e) {
+          // v1 keys are longer than legacy ones: an actor near its storage quota cannot grow into them.
+          failed++;
+          err.println("keyspace: migration of actor " + Json.quote(id) + " stopped: " + e.getMessage()
+              + "; raise the actor's storage limit or free space, then run the migration again");
           err.flush();
         }
       }

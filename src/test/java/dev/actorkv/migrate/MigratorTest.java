@@ -352,6 +352,28 @@ class MigratorTest {
   }
 
   @Test
+  void storageLimitIsCheckedBeforeABatchIsWritten() throws Exception {
+    Path d = dir.resolve("limited");
+    long used;
+    try (ActorStore store = ActorStore.open(d)) {
+      ActorKeyspace a = store.actor("a");
+      for (int i = 1; i <= 4; i++) {
+        a.put(LegacyKeys.queueMessage(i), new byte[] {(byte) i});
+      }
+      used = a.storageBytes();
+    }
+    // v1 queue message keys are two bytes longer: the first batch (2 keys) grows storage by 4 bytes.
+    Map<String, String> before = RawStore.dump(d);
+    StoreOptions tight = StoreOptions.defaults().withLimits(dev.actorkv.store.Limits.DEFAULTS.withMaxStorageBytes(used + 3));
+    try (ActorStore store = ActorStore.open(d, tight)) {
+      var e = assertThrows(dev.actorkv.store.LimitExceededException.class, () -> migrator(2).migrate(store.actor("a")));
+      assertEquals(used + 4, e.value());
+      assertEquals(used, store.actor("a").storageBytes());
+    }
+    assertEquals(before, RawStore.dump(d));
+  }
+
+  @Test
   void optionsRejectBadBatchSizes() {
     assertThrows(IllegalArgumentException.class, () -> MigrationOptions.defaults().withBatchSize(0));
     assertThrows(IllegalArgumentException.class, () -> MigrationOptions.defaults().withBatchSize(MigrationOptions.MAX_BATCH_SIZE + 1));
