@@ -135,6 +135,11 @@ final class ReliabilityReport {
       md.append("| ").append(r.target()).append(" | ").append(r.seed()).append(" | ").append(r.inputs()).append(" | ")
           .append(r.accepted()).append(" | ").append(r.rejected()).append(" | ").append(r.violations().size()).append(" |\n");
     }
+    for (FuzzCampaign.Result r : fuzz) {
+      if (r.accepted() == 0 && r.inputs() > 0) {
+        notes.add("No " + r.target() + " input was accepted: only the rejection side (typed error, nothing changed) was exercised.");
+      }
+    }
     if (!notes.isEmpty()) {
       md.append("\n## Notes\n\n");
       notes.forEach(n -> md.append("- ").append(n).append('\n'));
