@@ -20,7 +20,11 @@ final class CliFuzzCampaign {
 
   static FuzzCampaign.Result run(String mode, Path scratch, long seed, long count, Duration timeout)
       throws IOException, InterruptedException {
-    String name = mode.equals("argv") ? "CLI arguments" : "import files";
+    String name = switch (mode) {
+      case "argv" -> "CLI arguments";
+      case "import" -> "import files";
+      default -> "CLI arguments and import files";
+    };
     Path work = Files.createDirectories(scratch.resolve("cli-" + mode + "-" + seed));
     Path out = scratch.resolve("cli-" + mode + "-" + seed + ".out");
     List<Violation> violations = new ArrayList<>();

@@ -19,7 +19,9 @@ import java.util.SplittableRandom;
 /**
  * Child-JVM main fuzzing the {@code keyspace} tool in-process: {@code MODE SEED COUNT}, run in a scratch
  * working directory (random arguments may name relative paths, which must land there). MODE {@code argv}
- * runs random command lines; MODE {@code import} runs {@code import --in FILE} on hostile files. Prints
+ * runs random command lines; MODE {@code import} runs {@code import --in FILE} on hostile files; MODE
+ * {@code both} runs COUNT command lines then COUNT/8 import files. Import runs end with one control: the
+ * valid export must import exactly. Prints
  * one {@code V<TAB>index<TAB>input<TAB>problem} line per violation and a final
  * {@code DONE<TAB>runs<TAB>exit0<TAB>exitNonZero}.
  */
@@ -44,12 +46,20 @@ public final class CliFuzzWorkload {
     Path base = work.resolve("base.jsonl");
     expectZero(ToolRunner.run("", "export", demo.toString(), "--actor", "demo-actor", "--out", base.toString()), "export");
     long[] exits = new long[2];
-    if (mode.equals("argv")) {
-      fuzzArgv(work, demo, base, seed, count, exits);
-    } else {
-      fuzzImport(work, base, seed, count, exits);
+    long runs = count;
+    switch (mode) {
+      case "argv" -> fuzzArgv(work, demo, base, seed, count, exits);
+      case "import" -> fuzzImport(work, base, seed, count, exits);
+      default -> { // both, sharing one JVM start and one demo store (the quick variant)
+        fuzzArgv(work, demo, base, seed, count, exits);
+        fuzzImport(work, base, seed, count / 8, exits);
+        runs = count + count / 8;
+      }
     }
-    System.out.println("DONE\t" + count + "\t" + exits[0] + "\t" + exits[1]);
+    if (!mode.equals("argv")) {
+      runs++; // the valid control import
+    }
+    System.out.println("DONE\t" + runs + "\t" + exits[0] + "\t" + exits[1]);
     System.out.flush();
   }
 
@@ -153,6 +163,7 @@ public final class CliFuzzWorkload {
     samples.add("{\"key\":\"0501020000000000000001\",\"value\":\"\",\"extra\":1}\n".getBytes(StandardCharsets.UTF_8));
     HostileInputs inputs = new HostileInputs(seed, samples);
     Path in = work.resolve("in.jsonl");
+    ActorStore.open(db).close(); // import needs an existing store; without one every file would fail the same way
     List<KeyValue> before = image(db, actor);
     for (long i = 0; i < count; i++) {
       byte[] file = inputs.next();
@@ -174,6 +185,15 @@ public final class CliFuzzWorkload {
         System.out.println("V\t" + i + "\t" + (file.length > 200 ? HEX.encode(file, 0, 200) + "..." : HEX.encode(file)) + "\t" + problem.replace('\n', ' '));
       }
       before = after;
+    }
+    // Controls after the hostile files: the valid export must import, and exactly as written.
+    Files.write(in, baseBytes);
+    ToolRunner.Result res = guarded("", new String[] {"import", db.toString(), "--actor", actor, "--in", in.toString(), "--replace"});
+    exits[res.exitCode() == 0 ? 0 : 1]++;
+    String problem = res.exitCode() != 0 ? "the valid export did not import: " + firstLine(res.err())
+        : !asMap(image(db, actor)).equals(parse(baseBytes)) ? "the valid export imported differently" : null;
+    if (problem != null) {
+      System.out.println("V\t" + count + "\tbase.jsonl\t" + problem);
     }
   }
 

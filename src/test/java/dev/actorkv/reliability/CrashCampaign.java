@@ -130,6 +130,8 @@ final class CrashCampaign {
         } catch (IllegalArgumentException e) {
           return "actor " + id + ": key does not decode: " + e.getMessage();
         }
+      }
+      for (KeyValue kv : CrashOps.kvEntries(image)) {
         String bad = CrashOps.checkValue(id, kv.key(), kv.value());
         if (bad != null) {
           return "actor " + id + ": " + bad;

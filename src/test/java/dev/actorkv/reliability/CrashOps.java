@@ -6,6 +6,7 @@ import dev.actorkv.keyspace.KeyRange;
 import dev.actorkv.store.ActorBatch;
 import dev.actorkv.store.ActorKeyspace;
 import dev.actorkv.store.ActorStore;
+import dev.actorkv.store.KeyValue;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -16,7 +17,8 @@ import java.util.zip.CRC32;
 /**
  * The crash workload's operations: operation {@code i} of a run with seed {@code s} is a pure function of
  * {@code (s, i)}, so the parent test recomputes exactly what the killed child did. Each operation is one
- * logical, atomic change of one actor (one commit). Every value written is self-checking: it carries the
+ * logical, atomic change of one actor (one commit): store-level batches of state, connections and user
+ * KV, or durable-queue enqueues and receives. Every value written is self-checking: it carries the
  * operation index and a CRC-32 over actor, key, index and payload, so a torn or misplaced value is
  * detectable even without the model.
  */
@@ -36,11 +38,24 @@ final class CrashOps {
   /** Deletes every key of the actor (its own atomic write). */
   record DeleteActor() implements Mutation {}
 
-  /** Operation {@code index}: changes of one actor, committed atomically. */
-  record Op(long index, String actorId, String kind, List<Mutation> mutations) {
+  /** Operation {@code index} of the workload, on one actor; each is one atomic change. */
+  sealed interface Op permits KvOp, Enqueue, Receive {
+    long index();
+
+    String actorId();
+
+    String kind();
+  }
+
+  /** Store-level changes of one actor, committed as one batch (or a whole-actor delete). */
+  record KvOp(long index, String actorId, String kind, List<Mutation> mutations) implements Op {
+    boolean deletesActor() {
+      return mutations.size() == 1 && mutations.getFirst() instanceof DeleteActor;
+    }
+
     void apply(ActorStore store) {
       ActorKeyspace actor = store.actor(actorId);
-      if (mutations.size() == 1 && mutations.getFirst() instanceof DeleteActor) {
+      if (deletesActor()) {
         actor.deleteAll();
         return;
       }
@@ -55,6 +70,24 @@ final class CrashOps {
       }
       actor.commit(b);
     }
+
+    public String kind() {
+      return kind;
+    }
+  }
+
+  /** Enqueues messages (bodies in order) on the actor's durable queue with one enqueueAll. */
+  record Enqueue(long index, String actorId, List<String> bodies) implements Op {
+    public String kind() {
+      return "queue enqueue";
+    }
+  }
+
+  /** Receives (removes) up to {@code count} messages of any name from the actor's queue. */
+  record Receive(long index, String actorId, int count) implements Op {
+    public String kind() {
+      return "queue receive";
+    }
   }
 
   private CrashOps() {}
@@ -64,6 +97,17 @@ final class CrashOps {
     String actor = ACTORS.get(r.nextInt(ACTORS.size()));
     List<Mutation> ms = new ArrayList<>();
     int kind = r.nextInt(100);
+    if (kind < 18) {
+      List<String> bodies = new ArrayList<>();
+      for (int i = 0, n = 1 + r.nextInt(3); i < n; i++) {
+        bodies.add("op" + index + "-" + i);
+      }
+      return new Enqueue(index, actor, List.copyOf(bodies));
+    }
+    if (kind < 30) {
+      return new Receive(index, actor, 1 + r.nextInt(3));
+    }
+    kind = r.nextInt(100);
     String name;
     if (kind < 45) {
       name = "user kv batch";
@@ -106,7 +150,12 @@ final class CrashOps {
       name = "delete actor";
       ms.add(new DeleteActor());
     }
-    return new Op(index, actor, name, List.copyOf(ms));
+    return new KvOp(index, actor, name, List.copyOf(ms));
+  }
+
+  /** The image's entries written by store-level operations (namespaces 01-04; the queue has its own check). */
+  static List<KeyValue> kvEntries(DiskImage image) {
+    return image.entries().stream().filter(kv -> (kv.key()[0] & 0xff) < 0x05).toList();
   }
 
   static byte[] userKey(int i) {

@@ -7,9 +7,9 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Quick variant of the fuzz campaigns: 5000 hostile inputs per decoder, fixed seeds. */
+/** Quick variant of the fuzz campaigns: 3000 hostile inputs per decoder, fixed seeds. */
 class FuzzQuickTest {
-  private static final int INPUTS = 5_000;
+  private static final int INPUTS = 3_000;
 
   private static void fuzz(FuzzTarget target, long seed) throws InterruptedException {
     FuzzCampaign.Result r = new FuzzCampaign(target, seed, INPUTS, Duration.ofSeconds(2)).run();

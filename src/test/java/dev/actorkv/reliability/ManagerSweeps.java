@@ -2,6 +2,13 @@ package dev.actorkv.reliability;
 
 import com.google.protobuf.ByteString;
 import dev.actorkv.keyspace.QueueKeys;
+import dev.actorkv.keyspace.WorkflowField;
+import dev.actorkv.keyspace.WorkflowLocation;
+import dev.actorkv.workflow.WorkflowHistory;
+import dev.actorkv.workflow.proto.EntryMetadata;
+import dev.actorkv.workflow.proto.EntryStatus;
+import dev.actorkv.workflow.proto.HistoryEntry;
+import dev.actorkv.workflow.proto.StepEntry;
 import dev.actorkv.queue.ActorQueue;
 import dev.actorkv.queue.Message;
 import dev.actorkv.queue.NewMessage;
@@ -24,7 +31,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Fault sweeps of the managers' operations: queue enqueue / receive / complete / delete / open with a
- * rebuild, traces flush, SQLite commits. Memory is what the manager's API shows; disk is the actor's full
+ * rebuild, workflow history flush, traces flush, SQLite commits. Memory is what the manager's API shows; disk is the actor's full
  * image.
  */
 final class ManagerSweeps {
@@ -101,6 +108,28 @@ final class ManagerSweeps {
         public void close() {
           t.close();
         }
+      };
+    });
+    sweep(out, "workflow history flush", a -> {
+      WorkflowHistory h = WorkflowHistory.load(a);
+      for (int i = 0; i < 3; i++) {
+        long name = h.nameIndex("step-" + i);
+        WorkflowLocation loc = new WorkflowLocation(List.of(new WorkflowLocation.Name(name)));
+        h.putEntry(loc, HistoryEntry.newBuilder().setId("e" + i).setOrdinal(i)
+            .setStep(StepEntry.newBuilder().setHasOutput(true).setOutput(ByteString.copyFromUtf8("out-" + i))).build());
+        h.putMetadata("e" + i, EntryMetadata.newBuilder().setStatus(EntryStatus.ENTRY_COMPLETED).build());
+      }
+      h.setField(WorkflowField.INPUT, body(7));
+      return new Manager() {
+        public void run() {
+          h.flush();
+        }
+
+        public Object memory() {
+          return List.of(h.isDirty(), h.entryCount(), h.names(), h.state());
+        }
+
+        public void close() {}
       };
     });
     sweep(out, "sqlite insert", a -> sqlite(a, db -> db.execute("INSERT INTO t(v) VALUES (?)", "x".repeat(5000))));

@@ -57,7 +57,19 @@ public final class ChildJvm implements AutoCloseable {
 
     private static Path create() {
       try {
-        return java.nio.file.Files.createTempDirectory("actorkv-child-jni-");
+        Path dir = java.nio.file.Files.createTempDirectory("actorkv-child-jni-");
+        // Removed when the test JVM exits normally (the children are gone by then).
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+          try (var files = java.nio.file.Files.list(dir)) {
+            for (Path f : files.toList()) {
+              java.nio.file.Files.deleteIfExists(f);
+            }
+            java.nio.file.Files.deleteIfExists(dir);
+          } catch (IOException ignored) {
+            // Best effort: a leftover temp directory is harmless.
+          }
+        }));
+        return dir;
       } catch (IOException e) {
         throw new java.io.UncheckedIOException(e);
       }
