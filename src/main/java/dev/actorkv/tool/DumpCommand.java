@@ -47,13 +47,7 @@ final class DumpCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     try (ActorStore store = StoreAccess.openExisting(db); ActorStore.StoreSnapshot snapshot = store.snapshot()) {
-      List<String> actors;
-      if (actor != null) {
-        StoreAccess.checkActorId(store, actor);
-        actors = List.of(actor);
-      } else {
-        actors = snapshot.actorIds();
-      }
+      List<String> actors = StoreAccess.selectActors(store, actor, snapshot::actorIds);
       ValueJson decoder = values ? new ValueJson(Inspectors.all()) : null;
       Progress progress = Progress.onTerminal(spec.commandLine().getErr(), "dump");
       for (String id : actors) {

@@ -7,6 +7,8 @@ import dev.actorkv.store.StoreException;
 import dev.actorkv.store.StoreOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Supplier;
 
 /** How store commands open the DB directory and spell bytes. */
 final class StoreAccess {
@@ -66,6 +68,18 @@ final class StoreAccess {
     } catch (IllegalArgumentException e) {
       throw new Errors.UserError("bad actor id " + Json.quote(actorId) + ": " + e.getMessage());
     }
+  }
+
+  /**
+   * The actors a command visits: the one given with --actor (checked like {@link #checkActorId}), or,
+   * when {@code actorId} is null, those {@code everyActor} lists.
+   */
+  static List<String> selectActors(ActorStore store, String actorId, Supplier<List<String>> everyActor) {
+    if (actorId == null) {
+      return everyActor.get();
+    }
+    checkActorId(store, actorId);
+    return List.of(actorId);
   }
 
   static String hex(byte[] bytes) {
