@@ -158,10 +158,11 @@ class TupleAndKeyCommandsTest {
 
   @Test
   void missingSubcommandIsAUsageError() {
-    for (String group : List.of("tuple", "key")) {
-      CliRun r = CliRun.run(group);
+    for (List<String> group : List.of(List.of("tuple", "pack or unpack"), List.of("key", "describe or encode"))) {
+      CliRun r = CliRun.run(group.get(0));
       assertEquals(2, r.exit());
       assertTrue(r.err().contains("missing subcommand"), r.err());
+      assertTrue(r.err().contains("missing subcommand: " + group.get(1) + "\n"), r.err());
     }
   }
 
