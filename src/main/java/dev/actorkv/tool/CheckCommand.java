@@ -89,11 +89,11 @@ final class CheckCommand implements Callable<Integer> {
           KeyDescription d = KeyDescriber.describe(kv.key());
           if (d.isLegacy()) {
             if (legacy++ == 0) {
-              firstLegacy = StoreAccess.hex(kv.key());
+              firstLegacy = Hex.encode(kv.key());
             }
           }
         } catch (KeyFormatException e) {
-          report.problem(id, "key " + StoreAccess.hex(kv.key()) + " does not decode: " + e.getMessage());
+          report.problem(id, "key " + Hex.encode(kv.key()) + " does not decode: " + e.getMessage());
         }
       }
     }

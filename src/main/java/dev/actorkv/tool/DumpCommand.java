@@ -84,7 +84,7 @@ final class DumpCommand implements Callable<Integer> {
         if (jsonOut != null) {
           Map<String, Object> line = new LinkedHashMap<>();
           line.put("actor", actorId);
-          line.put("key", StoreAccess.hex(kv.key()));
+          line.put("key", Hex.encode(kv.key()));
           line.put("describe", d != null ? d.toJsonMap() : Map.of("error", problem));
           line.put("value_bytes", kv.value().length);
           if (decoder != null) {
@@ -92,11 +92,11 @@ final class DumpCommand implements Callable<Integer> {
           }
           jsonOut.println(Json.write(line));
         }
-        String listed = decoder == null ? null : StoreAccess.hex(kv.key()) + " = " + Json.write(value);
+        String listed = decoder == null ? null : Hex.encode(kv.key()) + " = " + Json.write(value);
         if (d != null) {
           tree.add(LayoutTree.pathOf(d), bytes, listed);
         } else {
-          tree.addUndecodable(bytes, StoreAccess.hex(kv.key()) + ": " + problem + (decoder == null ? "" : " = " + Json.write(value)));
+          tree.addUndecodable(bytes, Hex.encode(kv.key()) + ": " + problem + (decoder == null ? "" : " = " + Json.write(value)));
         }
         progress.step();
       }

@@ -112,8 +112,8 @@ final class MigrateCommand implements Callable<Integer> {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("actor", actorId);
     m.put("action", c.action().label());
-    m.put("key", StoreAccess.hex(c.legacyKey()));
-    m.put("to", c.v1Key() == null ? null : StoreAccess.hex(c.v1Key()));
+    m.put("key", Hex.encode(c.legacyKey()));
+    m.put("to", c.v1Key() == null ? null : Hex.encode(c.v1Key()));
     m.put("describe", c.legacy().toJsonMap());
     m.put("value_bytes", c.valueBytes());
     return Json.write(m);

@@ -10,9 +10,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Supplier;
 
-/** How store commands open the DB directory and spell bytes. */
+/** How store commands open the DB directory, choose actors and read hex input. */
 final class StoreAccess {
-  private static final BaseEncoding HEX = BaseEncoding.base16().lowerCase();
 
   private StoreAccess() {}
 
@@ -82,15 +81,11 @@ final class StoreAccess {
     return List.of(actorId);
   }
 
-  static String hex(byte[] bytes) {
-    return HEX.encode(bytes);
-  }
-
   /** Decodes hex (either case); throws IllegalArgumentException naming what is wrong. */
   static byte[] unhex(String hex) {
     if (hex.length() % 2 != 0) {
       throw new IllegalArgumentException("odd number of hex digits");
     }
-    return HEX.decode(hex.toLowerCase(java.util.Locale.ROOT));
+    return BaseEncoding.base16().lowerCase().decode(hex.toLowerCase(java.util.Locale.ROOT));
   }
 }

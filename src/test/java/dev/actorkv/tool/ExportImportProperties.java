@@ -79,6 +79,6 @@ class ExportImportProperties {
         Combinators.combine(Arbitraries.of(SqliteFile.values()), Arbitraries.longs().between(0, 0xffff_ffffL)).as(SqliteKeys::chunk),
         Arbitraries.longs().between(1, 1000).map(LegacyKeys::queueMessage));
     return Combinators.combine(key, value).as(KeyValue::new).list().ofMaxSize(30)
-        .uniqueElements(kv -> StoreAccess.hex(kv.key()));
+        .uniqueElements(kv -> Hex.encode(kv.key()));
   }
 }

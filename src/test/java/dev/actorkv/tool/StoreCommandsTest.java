@@ -301,10 +301,10 @@ class StoreCommandsTest {
     for (String id : List.of("a", "a\0", "ab", "")) {
       CliRun r = run("export", db().toString(), "--actor", id);
       assertEquals(7, r.lines().size());
-      assertTrue(r.out().contains(StoreAccess.hex(b("state of " + id))), id);
+      assertTrue(r.out().contains(Hex.encode(b("state of " + id))), id);
       for (String other : List.of("a", "a\0", "ab", "")) {
         if (!other.equals(id)) {
-          assertFalse(r.out().contains(StoreAccess.hex(b("state of " + other)) + "\""), id + " leaks " + other);
+          assertFalse(r.out().contains(Hex.encode(b("state of " + other)) + "\""), id + " leaks " + other);
         }
       }
     }
