@@ -19,6 +19,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * An actor's SQLite database: the system libsqlite3 running on the actor's keyspace through
@@ -194,25 +195,23 @@ public final class SqliteDatabase implements AutoCloseable {
 
   /** Runs one statement with {@code params}; returns the number of rows it changed. */
   public long execute(String sql, Object... params) {
-    return locked(() -> {
-      if (options.statementCacheSize() == 0) {
-        try (Statement s = prepareOne(sql)) {
-          return s.execute(params);
-        }
-      }
-      return cached(sql).execute(params);
-    });
+    return withStatement(sql, s -> s.execute(params));
   }
 
   /** Runs one query with {@code params} and returns its rows. */
   public QueryResult query(String sql, Object... params) {
+    return withStatement(sql, s -> s.query(params));
+  }
+
+  /** Runs {@code use} on {@code sql}'s cached statement, or on a one-shot one when the cache is off. */
+  private <T> T withStatement(String sql, Function<Statement, T> use) {
     return locked(() -> {
       if (options.statementCacheSize() == 0) {
         try (Statement s = prepareOne(sql)) {
-          return s.query(params);
+          return use.apply(s);
         }
       }
-      return cached(sql).query(params);
+      return use.apply(cached(sql));
     });
   }
 

@@ -44,13 +44,7 @@ final class CheckCommand implements Callable<Integer> {
     List<NamespaceInspector> inspectors = Inspectors.all();
     int actors = 0;
     try (ActorStore store = StoreAccess.openExisting(db)) {
-      List<String> ids;
-      if (actor != null) {
-        StoreAccess.checkActorId(store, actor);
-        ids = List.of(actor);
-      } else {
-        ids = listActors(store, report);
-      }
+      List<String> ids = StoreAccess.selectActors(store, actor, () -> listActors(store, report));
       Progress progress = Progress.onTerminal(spec.commandLine().getErr(), "check");
       for (String id : ids) {
         checkActor(store.actor(id), inspectors, report, progress);
@@ -95,11 +89,11 @@ final class CheckCommand implements Callable<Integer> {
           KeyDescription d = KeyDescriber.describe(kv.key());
           if (d.isLegacy()) {
             if (legacy++ == 0) {
-              firstLegacy = StoreAccess.hex(kv.key());
+              firstLegacy = Hex.encode(kv.key());
             }
           }
         } catch (KeyFormatException e) {
-          report.problem(id, "key " + StoreAccess.hex(kv.key()) + " does not decode: " + e.getMessage());
+          report.problem(id, "key " + Hex.encode(kv.key()) + " does not decode: " + e.getMessage());
         }
       }
     }

@@ -47,13 +47,7 @@ final class DumpCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     try (ActorStore store = StoreAccess.openExisting(db); ActorStore.StoreSnapshot snapshot = store.snapshot()) {
-      List<String> actors;
-      if (actor != null) {
-        StoreAccess.checkActorId(store, actor);
-        actors = List.of(actor);
-      } else {
-        actors = snapshot.actorIds();
-      }
+      List<String> actors = StoreAccess.selectActors(store, actor, snapshot::actorIds);
       ValueJson decoder = values ? new ValueJson(Inspectors.all()) : null;
       Progress progress = Progress.onTerminal(spec.commandLine().getErr(), "dump");
       for (String id : actors) {
@@ -90,7 +84,7 @@ final class DumpCommand implements Callable<Integer> {
         if (jsonOut != null) {
           Map<String, Object> line = new LinkedHashMap<>();
           line.put("actor", actorId);
-          line.put("key", StoreAccess.hex(kv.key()));
+          line.put("key", Hex.encode(kv.key()));
           line.put("describe", d != null ? d.toJsonMap() : Map.of("error", problem));
           line.put("value_bytes", kv.value().length);
           if (decoder != null) {
@@ -98,11 +92,11 @@ final class DumpCommand implements Callable<Integer> {
           }
           jsonOut.println(Json.write(line));
         }
-        String listed = decoder == null ? null : StoreAccess.hex(kv.key()) + " = " + Json.write(value);
+        String listed = decoder == null ? null : Hex.encode(kv.key()) + " = " + Json.write(value);
         if (d != null) {
           tree.add(LayoutTree.pathOf(d), bytes, listed);
         } else {
-          tree.addUndecodable(bytes, StoreAccess.hex(kv.key()) + ": " + problem + (decoder == null ? "" : " = " + Json.write(value)));
+          tree.addUndecodable(bytes, Hex.encode(kv.key()) + ": " + problem + (decoder == null ? "" : " = " + Json.write(value)));
         }
         progress.step();
       }

@@ -86,8 +86,8 @@ final class ExportCommand implements Callable<Integer> {
       Map<String, String> line = new LinkedHashMap<>();
       while (it.hasNext()) {
         KeyValue kv = it.next();
-        line.put("key", StoreAccess.hex(kv.key()));
-        line.put("value", StoreAccess.hex(kv.value()));
+        line.put("key", Hex.encode(kv.key()));
+        line.put("value", Hex.encode(kv.value()));
         out.println(Json.write(line));
         progress.step();
       }

@@ -148,11 +148,11 @@ final class ImportCommand implements Callable<Integer> {
       try {
         KeyDescriber.describe(key);
       } catch (KeyFormatException e) {
-        throw bad(lineNo, "key " + StoreAccess.hex(key) + " is not a valid key: " + e.getMessage());
+        throw bad(lineNo, "key " + Hex.encode(key) + " is not a valid key: " + e.getMessage());
       }
-      Long earlier = seen.putIfAbsent(StoreAccess.hex(key), lineNo);
+      Long earlier = seen.putIfAbsent(Hex.encode(key), lineNo);
       if (earlier != null) {
-        throw bad(lineNo, "duplicate key " + StoreAccess.hex(key) + " (first on line " + earlier + ")");
+        throw bad(lineNo, "duplicate key " + Hex.encode(key) + " (first on line " + earlier + ")");
       }
       if (key.length > limits.maxKeyBytes()) {
         throw bad(lineNo, new LimitExceededException(LimitExceededException.Limit.KEY_SIZE, key.length, limits.maxKeyBytes()).getMessage());

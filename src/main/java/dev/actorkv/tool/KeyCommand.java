@@ -3,7 +3,6 @@ package dev.actorkv.tool;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.actorkv.keyspace.KeyDescriber;
 import java.util.Map;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -13,15 +12,7 @@ import picocli.CommandLine.Parameters;
     mixinStandardHelpOptions = true,
     description = "Describe logical keys as JSON objects and encode such objects back to keys.",
     subcommands = {KeyCommand.Describe.class, KeyCommand.Encode.class})
-final class KeyCommand implements Runnable {
-  @CommandLine.Spec
-  CommandLine.Model.CommandSpec spec;
-
-  @Override
-  public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand: describe or encode");
-  }
-
+final class KeyCommand extends CommandGroup {
   @Command(
       name = "describe",
       mixinStandardHelpOptions = true,

@@ -63,13 +63,10 @@ final class MigrateCommand implements Callable<Integer> {
     int failed = 0;
     Map<String, MigrationCounts> perActor = new LinkedHashMap<>();
     try (ActorStore store = StoreAccess.openExisting(db)) {
-      List<String> ids = actor != null ? List.of(actor) : store.actorIds();
-      if (actor != null) {
-        StoreAccess.checkActorId(store, actor);
-      }
+      List<String> ids = StoreAccess.selectActors(store, actor, store::actorIds);
       for (String id : ids) {
         try {
-          perActor.put(id, dryRun ? plan(store, id, out) : migrate(store, id, options, err));
+          perActor.put(id, dryRun ? plan(store, id, options, out) : migrate(store, id, options, err));
         } catch (MigrationException e) {
           failed++;
           err.println("keyspace: " + e.getMessage());
@@ -88,8 +85,8 @@ final class MigrateCommand implements Callable<Integer> {
     return failed == 0 ? 0 : Errors.FAILED;
   }
 
-  private MigrationCounts plan(ActorStore store, String id, PrintWriter out) {
-    return new Migrator(options()).plan(store.actor(id), change -> out.println(changeJson(id, change)));
+  private static MigrationCounts plan(ActorStore store, String id, MigrationOptions options, PrintWriter out) {
+    return new Migrator(options).plan(store.actor(id), change -> out.println(changeJson(id, change)));
   }
 
   private static MigrationCounts migrate(ActorStore store, String id, MigrationOptions options, PrintWriter err) {
@@ -115,8 +112,8 @@ final class MigrateCommand implements Callable<Integer> {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("actor", actorId);
     m.put("action", c.action().label());
-    m.put("key", StoreAccess.hex(c.legacyKey()));
-    m.put("to", c.v1Key() == null ? null : StoreAccess.hex(c.v1Key()));
+    m.put("key", Hex.encode(c.legacyKey()));
+    m.put("to", c.v1Key() == null ? null : Hex.encode(c.v1Key()));
     m.put("describe", c.legacy().toJsonMap());
     m.put("value_bytes", c.valueBytes());
     return Json.write(m);

@@ -1,6 +1,5 @@
 package dev.actorkv.tool;
 
-import com.google.common.io.BaseEncoding;
 import dev.actorkv.keyspace.KeyDescription;
 import dev.actorkv.keyspace.Namespace;
 import dev.actorkv.queue.ActorQueue;
@@ -44,7 +43,7 @@ final class QueueInspector implements NamespaceInspector {
         if (text != null) {
           out.put("body", text);
         } else {
-          out.put("body_hex", BaseEncoding.base16().lowerCase().encode(m.body()));
+          out.put("body_hex", Hex.encode(m.body()));
         }
         out.put("created_at", Instant.ofEpochMilli(m.createdAtMillis()).toString());
         out.put("attempts", Integer.toUnsignedLong(m.attempts()));

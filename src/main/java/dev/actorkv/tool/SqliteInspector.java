@@ -37,7 +37,7 @@ final class SqliteInspector implements NamespaceInspector {
       case KeyDescription.SqliteChunk k -> {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("length", value.length);
-        out.put("head", StoreAccess.hex(Arrays.copyOf(value, Math.min(HEAD_BYTES, value.length))));
+        out.put("head", Hex.encode(Arrays.copyOf(value, Math.min(HEAD_BYTES, value.length))));
         if (k.file() == SqliteFile.MAIN && k.chunkIndex() == 0) {
           Map<String, Object> header = SqliteHeader.describe(value);
           if (header != null) {

@@ -7,10 +7,11 @@ import dev.actorkv.store.StoreException;
 import dev.actorkv.store.StoreOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Supplier;
 
-/** How store commands open the DB directory and spell bytes. */
+/** How store commands open the DB directory, choose actors and read hex input. */
 final class StoreAccess {
-  private static final BaseEncoding HEX = BaseEncoding.base16().lowerCase();
 
   private StoreAccess() {}
 
@@ -68,8 +69,16 @@ final class StoreAccess {
     }
   }
 
-  static String hex(byte[] bytes) {
-    return HEX.encode(bytes);
+  /**
+   * The actors a command visits: the one given with --actor (checked like {@link #checkActorId}), or,
+   * when {@code actorId} is null, those {@code everyActor} lists.
+   */
+  static List<String> selectActors(ActorStore store, String actorId, Supplier<List<String>> everyActor) {
+    if (actorId == null) {
+      return everyActor.get();
+    }
+    checkActorId(store, actorId);
+    return List.of(actorId);
   }
 
   /** Decodes hex (either case); throws IllegalArgumentException naming what is wrong. */
@@ -77,6 +86,6 @@ final class StoreAccess {
     if (hex.length() % 2 != 0) {
       throw new IllegalArgumentException("odd number of hex digits");
     }
-    return HEX.decode(hex.toLowerCase(java.util.Locale.ROOT));
+    return BaseEncoding.base16().lowerCase().decode(hex.toLowerCase(java.util.Locale.ROOT));
   }
 }

@@ -1,7 +1,6 @@
 package dev.actorkv.tool;
 
 import dev.actorkv.tuple.Tuple;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -11,15 +10,7 @@ import picocli.CommandLine.Parameters;
     mixinStandardHelpOptions = true,
     description = "Pack and unpack FoundationDB tuples (JSON notation of KEYSPACE.md section 6).",
     subcommands = {TupleCommand.Pack.class, TupleCommand.Unpack.class})
-final class TupleCommand implements Runnable {
-  @CommandLine.Spec
-  CommandLine.Model.CommandSpec spec;
-
-  @Override
-  public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand: pack or unpack");
-  }
-
+final class TupleCommand extends CommandGroup {
   @Command(
       name = "pack",
       mixinStandardHelpOptions = true,

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.google.common.io.BaseEncoding;
 import dev.actorkv.tuple.Tuple;
 import dev.actorkv.tuple.Versionstamp;
 import java.math.BigDecimal;
@@ -44,7 +43,6 @@ public final class TupleJson {
   private static final JsonNodeFactory NODES = JsonNodeFactory.withExactBigDecimals(true);
   private static final ObjectReader READER =
       Json.MAPPER.reader().with(StreamReadFeature.STRICT_DUPLICATE_DETECTION);
-  private static final BaseEncoding HEX = BaseEncoding.base16().lowerCase();
   private static final Pattern DECIMAL = Pattern.compile("-?(0|[1-9][0-9]*)");
   private static final BigInteger MAX_SAFE = BigInteger.ONE.shiftLeft(53).subtract(BigInteger.ONE);
   /** JavaScript prints doubles from 1e21 up in exponent form. */
@@ -277,7 +275,7 @@ public final class TupleJson {
       case Long l -> integerJson(BigInteger.valueOf(l));
       case BigInteger b -> integerJson(b);
       case Tuple t -> toJson(t);
-      case byte[] b -> NODES.objectNode().put("bytes", HEX.encode(b));
+      case byte[] b -> NODES.objectNode().put("bytes", Hex.encode(b));
       case Float f -> {
         ObjectNode o = NODES.objectNode();
         if (f.isNaN() || f.isInfinite() || Float.floatToRawIntBits(f) == Integer.MIN_VALUE) {

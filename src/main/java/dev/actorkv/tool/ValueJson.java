@@ -48,7 +48,7 @@ final class ValueJson {
   /** {@code {"hex":…}} plus {@code "utf8"} when the bytes are valid, printable UTF-8. */
   static Map<String, Object> raw(byte[] value) {
     Map<String, Object> m = new LinkedHashMap<>();
-    m.put("hex", StoreAccess.hex(value));
+    m.put("hex", Hex.encode(value));
     if (Utf8.firstInvalid(value, 0, value.length) < 0) {
       String s = new String(value, StandardCharsets.UTF_8);
       if (printable(s)) {

@@ -52,6 +52,23 @@ class SqliteDatabaseTest {
   }
 
   @Test
+  void executesAndQueriesWithTheStatementCacheOff() {
+    SqliteOptions uncached = SqliteOptions.defaults().withStatementCacheSize(0);
+    try (ActorStore store = ActorStore.open(dir); SqliteDatabase db = SqliteDatabase.open(store.actor("a"), uncached)) {
+      db.execute("CREATE TABLE t (x INTEGER)");
+      assertEquals(1, db.execute("INSERT INTO t VALUES (?)", 1));
+      assertEquals(1, db.execute("INSERT INTO t VALUES (?)", 2));
+      assertEquals(2, db.execute("UPDATE t SET x = x * ?", 10));
+      QueryResult r = db.query("SELECT x FROM t WHERE x > ? ORDER BY x", 0);
+      assertEquals(2, r.size());
+      assertEquals(10, r.row(0).getLong(0));
+      assertEquals(20, r.row(1).getLong(0));
+      assertThrows(RuntimeException.class, () -> db.query("SELECT nope FROM t"));
+      assertEquals(1, db.query("SELECT count(*) FROM t WHERE x = ?", 20).row(0).getLong(0));
+    }
+  }
+
+  @Test
   void transactionsCommitAndRollBack() {
     try (ActorStore store = ActorStore.open(dir); SqliteDatabase db = SqliteDatabase.open(store.actor("a"))) {
       db.execute("CREATE TABLE t (x INTEGER PRIMARY KEY)");

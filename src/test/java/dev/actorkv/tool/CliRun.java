@@ -9,7 +9,7 @@ import java.util.List;
 import picocli.CommandLine;
 
 /** Runs the keyspace tool in-process with the given standard input, capturing out, err and the exit code. */
-record CliRun(int exitCode, String out, String err) {
+record CliRun(int exit, String out, String err) {
   private static final Object STDIN_LOCK = new Object();
 
   static CliRun withStdin(String stdin, String... args) {
@@ -35,7 +35,9 @@ record CliRun(int exitCode, String out, String err) {
     return withStdin("", args);
   }
 
-  List<String> outLines() {
-    return out.isEmpty() ? List.of() : List.of(out.split("\n", -1)).subList(0, out.split("\n", -1).length - 1);
+  /** The newline-terminated lines of standard output (an unterminated last line is not one). */
+  List<String> lines() {
+    List<String> parts = List.of(out.split("\n", -1));
+    return parts.subList(0, parts.size() - 1);
   }
 }

@@ -42,8 +42,8 @@ class ExportImportProperties {
       }
       ActorStore.open(dst).close();
       Path file = tmp.resolve("export.jsonl");
-      assertEquals(0, StoreCommandsTest.run("export", src.toString(), "--actor", actor, "--out", file.toString()).exit());
-      StoreCommandsTest.Run imp = StoreCommandsTest.run("import", dst.toString(), "--actor", actor, "--in", file.toString());
+      assertEquals(0, CliRun.run("export", src.toString(), "--actor", actor, "--out", file.toString()).exit());
+      CliRun imp = CliRun.run("import", dst.toString(), "--actor", actor, "--in", file.toString());
       assertEquals(0, imp.exit(), imp.err());
       try (ActorStore a = ActorStore.open(src); ActorStore b = ActorStore.open(dst)) {
         assertEquals(a.actor(actor).scan(KeyRange.all(), Integer.MAX_VALUE), b.actor(actor).scan(KeyRange.all(), Integer.MAX_VALUE));
@@ -79,6 +79,6 @@ class ExportImportProperties {
         Combinators.combine(Arbitraries.of(SqliteFile.values()), Arbitraries.longs().between(0, 0xffff_ffffL)).as(SqliteKeys::chunk),
         Arbitraries.longs().between(1, 1000).map(LegacyKeys::queueMessage));
     return Combinators.combine(key, value).as(KeyValue::new).list().ofMaxSize(30)
-        .uniqueElements(kv -> StoreAccess.hex(kv.key()));
+        .uniqueElements(kv -> Hex.encode(kv.key()));
   }
 }

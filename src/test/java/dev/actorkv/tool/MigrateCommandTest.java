@@ -1,5 +1,6 @@
 package dev.actorkv.tool;
 
+import static dev.actorkv.tool.CliRun.run;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -11,8 +12,6 @@ import dev.actorkv.keyspace.QueueKeys;
 import dev.actorkv.migrate.LegacyFixture;
 import dev.actorkv.migrate.RawStore;
 import dev.actorkv.store.ActorStore;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -20,22 +19,9 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class MigrateCommandTest {
   @TempDir Path dir;
-
-  record Run(int exit, String out, String err) {}
-
-  private static Run run(String... args) {
-    CommandLine cl = KeyspaceCli.commandLine();
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    cl.setOut(new PrintWriter(out, true));
-    cl.setErr(new PrintWriter(err, true));
-    int exit = cl.execute(args);
-    return new Run(exit, out.toString(), err.toString());
-  }
 
   private Path storeWithTwoLegacyActors(TreeMap<byte[], byte[]> legacy) {
     Path db = dir.resolve("db");
@@ -52,7 +38,7 @@ class MigrateCommandTest {
     TreeMap<byte[], byte[]> legacy = LegacyFixture.legacyContents(1, 3);
     Path db = storeWithTwoLegacyActors(legacy);
     Map<String, String> before = RawStore.dump(db);
-    Run r = run("migrate", db.toString(), "--dry-run", "--actor", "a");
+    CliRun r = run("migrate", db.toString(), "--dry-run", "--actor", "a");
     assertEquals(0, r.exit(), r.err());
     assertEquals(before, RawStore.dump(db));
     List<String> lines = r.out().lines().toList();
@@ -75,7 +61,7 @@ class MigrateCommandTest {
   void realRunMigratesEveryActorAndEndsWithCountsPerNamespace() throws Exception {
     TreeMap<byte[], byte[]> legacy = LegacyFixture.legacyContents(2, 3);
     Path db = storeWithTwoLegacyActors(legacy);
-    Run r = run("migrate", db.toString(), "--batch-size", "4");
+    CliRun r = run("migrate", db.toString(), "--batch-size", "4");
     assertEquals(0, r.exit(), r.err());
     long queue = legacy.keySet().stream().filter(k -> k[0] == 0x05 || k[0] == 0x06).count();
     assertTrue(r.out().contains("actor \"a\" queue: " + queue + " moved, 0 dropped"), r.out());
@@ -92,7 +78,7 @@ class MigrateCommandTest {
       }
     }
     Map<String, String> after = RawStore.dump(db);
-    Run again = run("migrate", db.toString());
+    CliRun again = run("migrate", db.toString());
     assertEquals(0, again.exit());
     assertTrue(again.out().contains("migrated: 0 of 3 actors had legacy keys; total 0 moved"), again.out());
     assertEquals(after, RawStore.dump(db), "a second run writes nothing");
@@ -116,7 +102,7 @@ class MigrateCommandTest {
       store.actor("a").put(QueueKeys.message(1), new byte[] {2});
       store.actor("b").put(LegacyKeys.queueMessage(1), new byte[] {1});
     }
-    Run r = run("migrate", db.toString());
+    CliRun r = run("migrate", db.toString());
     assertEquals(1, r.exit());
     assertTrue(r.err().contains("migration of actor \"a\" stopped: 1 key exists in both layouts"), r.err());
     assertTrue(r.err().contains("050000000000000001 -> 0501020000000000000001"), r.err());
@@ -125,11 +111,11 @@ class MigrateCommandTest {
       assertEquals(1, store.actor("b").layoutVersion());
       assertEquals(0, store.actor("a").layoutVersion());
     }
-    Run dry = run("migrate", db.toString(), "--dry-run");
+    CliRun dry = run("migrate", db.toString(), "--dry-run");
     assertTrue(dry.out().contains("\"action\":\"conflict\""), dry.out());
     assertTrue(dry.out().contains("1 conflicts (need --prefer legacy|v1)"), dry.out());
 
-    Run resolved = run("migrate", db.toString(), "--prefer", "legacy");
+    CliRun resolved = run("migrate", db.toString(), "--prefer", "legacy");
     assertEquals(0, resolved.exit(), resolved.err());
     assertTrue(resolved.out().contains("1 conflicts resolved keeping legacy"), resolved.out());
     try (ActorStore store = ActorStore.open(db)) {
@@ -140,7 +126,7 @@ class MigrateCommandTest {
   @Test
   void badArgumentsExitTwoWithAMessage() {
     Path db = storeWithTwoLegacyActors(LegacyFixture.legacyContents(4, 1));
-    Run r = run("migrate", db.toString(), "--batch-size", "0");
+    CliRun r = run("migrate", db.toString(), "--batch-size", "0");
     assertEquals(2, r.exit());
     assertTrue(r.err().contains("batch size must be in [1, 100000], got 0"), r.err());
     r = run("migrate", db.toString(), "--prefer", "both");

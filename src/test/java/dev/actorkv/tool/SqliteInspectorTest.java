@@ -123,23 +123,23 @@ class SqliteInspectorTest {
     try (ActorStore store = ActorStore.open(db)) {
       store.actor("a");
     }
-    StoreCommandsTest.Run create = StoreCommandsTest.run("sql", db.toString(), "--actor", "a",
+    CliRun create = CliRun.run("sql", db.toString(), "--actor", "a",
         "CREATE TABLE t (a, b); INSERT INTO t VALUES (1, 'x'), (2.5, NULL), (NULL, 'y|z');");
     assertEquals(0, create.exit(), create.err());
     assertEquals("", create.out());
-    StoreCommandsTest.Run select = StoreCommandsTest.run("sql", db.toString(), "--actor", "a", "SELECT a, b FROM t ORDER BY rowid");
+    CliRun select = CliRun.run("sql", db.toString(), "--actor", "a", "SELECT a, b FROM t ORDER BY rowid");
     assertEquals(List.of("1|x", "2.5|", "|y|z"), select.lines());
-    StoreCommandsTest.Run stdin = StoreCommandsTest.runWithStdin("SELECT count(*) FROM t;\nSELECT 'a', 3 * 4;\n", "sql", db.toString(), "--actor", "a");
+    CliRun stdin = CliRun.withStdin("SELECT count(*) FROM t;\nSELECT 'a', 3 * 4;\n", "sql", db.toString(), "--actor", "a");
     assertEquals(List.of("3", "a|12"), stdin.lines());
-    StoreCommandsTest.Run other = StoreCommandsTest.run("sql", db.toString(), "--actor", "b", "SELECT count(*) FROM sqlite_master");
+    CliRun other = CliRun.run("sql", db.toString(), "--actor", "b", "SELECT count(*) FROM sqlite_master");
     assertEquals(List.of("0"), other.lines());
 
-    StoreCommandsTest.Run bad = StoreCommandsTest.run("sql", db.toString(), "--actor", "a", "SELECT 1; SELEC 2");
+    CliRun bad = CliRun.run("sql", db.toString(), "--actor", "a", "SELECT 1; SELEC 2");
     assertEquals(2, bad.exit());
     assertEquals(List.of("1"), bad.lines());
     assertTrue(bad.err().startsWith("keyspace: SQL error: near \"SELEC\": syntax error"), bad.err());
 
-    StoreCommandsTest.Run missing = StoreCommandsTest.run("sql", dir.resolve("nope").toString(), "--actor", "a", "SELECT 1");
+    CliRun missing = CliRun.run("sql", dir.resolve("nope").toString(), "--actor", "a", "SELECT 1");
     assertEquals(2, missing.exit());
   }
 }

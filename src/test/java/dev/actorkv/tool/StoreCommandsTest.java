@@ -1,5 +1,6 @@
 package dev.actorkv.tool;
 
+import static dev.actorkv.tool.CliRun.run;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -17,10 +18,6 @@ import dev.actorkv.store.ActorStore;
 import dev.actorkv.store.KeyValue;
 import dev.actorkv.store.Limits;
 import dev.actorkv.store.StoreOptions;
-import java.io.ByteArrayInputStream;
-import java.io.InputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,34 +31,6 @@ import org.rocksdb.RocksDB;
 /** The store commands run in-process through {@link KeyspaceCli#commandLine()}, output captured. */
 class StoreCommandsTest {
   @TempDir Path tmp;
-
-  record Run(int exit, String out, String err) {
-    List<String> lines() {
-      return out.isEmpty() ? List.of() : List.of(out.split("\n"));
-    }
-  }
-
-  static Run run(String... args) {
-    return runWithStdin(null, args);
-  }
-
-  static synchronized Run runWithStdin(String stdin, String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    var cl = KeyspaceCli.commandLine();
-    cl.setOut(new PrintWriter(out, true));
-    cl.setErr(new PrintWriter(err, true));
-    InputStream saved = System.in;
-    if (stdin != null) {
-      System.setIn(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
-    }
-    try {
-      int code = cl.execute(args);
-      return new Run(code, out.toString(), err.toString());
-    } finally {
-      System.setIn(saved);
-    }
-  }
 
   static byte[] b(String s) {
     return s.getBytes(StandardCharsets.UTF_8);
@@ -92,11 +61,11 @@ class StoreCommandsTest {
   void exportThenImportIntoAFreshStoreIsByteIdentical() throws Exception {
     populate();
     Path file = tmp.resolve("a.jsonl");
-    Run export = run("export", db().toString(), "--actor", "a", "--out", file.toString());
+    CliRun export = run("export", db().toString(), "--actor", "a", "--out", file.toString());
     assertEquals(0, export.exit(), export.err());
     List<String> lines = Files.readAllLines(file);
     assertEquals(7, lines.size());
-    Run stdout = run("export", db().toString(), "--actor", "a");
+    CliRun stdout = run("export", db().toString(), "--actor", "a");
     assertEquals(String.join("\n", lines) + "\n", stdout.out(), "--out and stdout agree");
     for (String l : lines) {
       JsonNode n = Json.MAPPER.readTree(l);
@@ -105,7 +74,7 @@ class StoreCommandsTest {
 
     Path fresh = tmp.resolve("fresh");
     ActorStore.open(fresh).close();
-    Run imp = run("import", fresh.toString(), "--actor", "a", "--in", file.toString());
+    CliRun imp = run("import", fresh.toString(), "--actor", "a", "--in", file.toString());
     assertEquals(0, imp.exit(), imp.err());
     try (ActorStore src = ActorStore.open(db()); ActorStore dst = ActorStore.open(fresh)) {
       List<KeyValue> want = src.actor("a").scan(KeyRange.all(), Integer.MAX_VALUE);
@@ -115,11 +84,11 @@ class StoreCommandsTest {
       assertEquals(List.of("a"), dst.actorIds(), "nothing of another actor");
       assertEquals(0, dst.actor("a").layoutVersion(), "legacy key imported as legacy");
     }
-    Run again = run("export", fresh.toString(), "--actor", "a");
+    CliRun again = run("export", fresh.toString(), "--actor", "a");
     assertEquals(stdout.out(), again.out());
 
     // Through stdin, into the NUL-extended neighbour's id.
-    Run viaStdin = runWithStdin(stdout.out(), "import", fresh.toString(), "--actor", "a\0");
+    CliRun viaStdin = CliRun.withStdin(stdout.out(), "import", fresh.toString(), "--actor", "a\0");
     assertEquals(0, viaStdin.exit(), viaStdin.err());
     assertEquals(stdout.out(), run("export", fresh.toString(), "--actor", "a\0").out());
   }
@@ -143,7 +112,7 @@ class StoreCommandsTest {
     for (String[] c : bad) {
       Path in = tmp.resolve("in.jsonl");
       Files.writeString(in, good1 + "\n" + good2 + "\n" + c[0] + "\n" + "{\"key\":\"0463\",\"value\":\"00\"}\n");
-      Run r = run("import", db().toString(), "--actor", "x", "--in", in.toString());
+      CliRun r = run("import", db().toString(), "--actor", "x", "--in", in.toString());
       assertEquals(2, r.exit(), c[0]);
       assertTrue(r.err().contains("line 3: ") && r.err().contains(c[1]), c[0] + " -> " + r.err());
       assertFalse(r.err().contains("\tat "), "no stack trace");
@@ -159,22 +128,22 @@ class StoreCommandsTest {
     populate();
     Path in = tmp.resolve("in.jsonl");
     Files.writeString(in, "{\"key\":\"0461\",\"value\":\"" + "00".repeat(128 * 1024 + 1) + "\"}\n");
-    Run tooBig = run("import", db().toString(), "--actor", "new", "--in", in.toString());
+    CliRun tooBig = run("import", db().toString(), "--actor", "new", "--in", in.toString());
     assertEquals(2, tooBig.exit());
     assertTrue(tooBig.err().contains("line 1: value size limit exceeded: 131073 bytes > maximum 131072 bytes"), tooBig.err());
 
     Files.writeString(in, "{\"key\":\"0461\",\"value\":\"00\"}\n");
-    Run existing = run("import", db().toString(), "--actor", "a", "--in", in.toString());
+    CliRun existing = run("import", db().toString(), "--actor", "a", "--in", in.toString());
     assertEquals(2, existing.exit());
     assertTrue(existing.err().contains("already has data"), existing.err());
-    Run replace = run("import", db().toString(), "--actor", "a", "--in", in.toString(), "--replace");
+    CliRun replace = run("import", db().toString(), "--actor", "a", "--in", in.toString(), "--replace");
     assertEquals(0, replace.exit(), replace.err());
     try (ActorStore store = ActorStore.open(db())) {
       assertEquals(List.of(new KeyValue(new byte[] {4, 0x61}, new byte[] {0})), store.actor("a").scan(KeyRange.all(), 10));
       assertEquals(3, store.actor("a").storageBytes());
       assertEquals(7, store.actor("a\0").scan(KeyRange.all(), 10).size(), "neighbour untouched");
     }
-    Run missing = run("import", db().toString(), "--actor", "a", "--in", tmp.resolve("nope").toString());
+    CliRun missing = run("import", db().toString(), "--actor", "a", "--in", tmp.resolve("nope").toString());
     assertEquals(2, missing.exit());
     assertTrue(missing.err().contains("no such file"), missing.err());
   }
@@ -187,7 +156,7 @@ class StoreCommandsTest {
     // the total: 2 entries of 2-byte keys and 128 KiB values are fine, the quota is 10 GiB.
     Path in = tmp.resolve("in.jsonl");
     Files.writeString(in, "{\"key\":\"0461\",\"value\":\"00\"}\n{\"key\":\"" + "04" + "00".repeat(2048) + "\",\"value\":\"\"}\n");
-    Run r = run("import", small.toString(), "--actor", "q", "--in", in.toString());
+    CliRun r = run("import", small.toString(), "--actor", "q", "--in", in.toString());
     assertEquals(2, r.exit());
     assertTrue(r.err().contains("line 2: logical key size limit exceeded: 2049 bytes > maximum 2048 bytes"), r.err());
   }
@@ -195,7 +164,7 @@ class StoreCommandsTest {
   @Test
   void dumpJsonHasOneLinePerKeyInTheContractShape() throws Exception {
     populate();
-    Run r = run("dump", db().toString(), "--json");
+    CliRun r = run("dump", db().toString(), "--json");
     assertEquals(0, r.exit(), r.err());
     List<String> lines = r.lines();
     assertEquals(4 * 7, lines.size());
@@ -208,7 +177,7 @@ class StoreCommandsTest {
     JsonNode legacy = Json.MAPPER.readTree(lines.stream().filter(l -> l.contains("\"key\":\"050000000000000007\"")).findFirst().orElseThrow());
     assertEquals(0, legacy.get("describe").get("version").intValue());
 
-    Run one = run("dump", db().toString(), "--json", "--actor", "a\0", "--values");
+    CliRun one = run("dump", db().toString(), "--json", "--actor", "a\0", "--values");
     assertEquals(7, one.lines().size());
     for (String l : one.lines()) {
       JsonNode n = Json.MAPPER.readTree(l);
@@ -220,7 +189,7 @@ class StoreCommandsTest {
     JsonNode user = Json.MAPPER.readTree(one.lines().stream().filter(l -> l.contains("user_kv")).findFirst().orElseThrow());
     assertEquals("00ff01", user.get("value").get("hex").textValue());
     assertFalse(user.get("value").has("utf8"), "binary value has no text");
-    Run text = run("dump", db().toString(), "--actor", "ab", "--values");
+    CliRun text = run("dump", db().toString(), "--actor", "ab", "--values");
     assertTrue(text.out().contains("01 = {\"hex\":\"7374617465206f66206162\",\"utf8\":\"state of ab\"}"), text.out());
   }
 
@@ -232,7 +201,7 @@ class StoreCommandsTest {
       byte[] prefix = dev.actorkv.tuple.Tuple.of("ab").pack();
       raw.put(concat(prefix, new byte[] {5, 9, 9}), new byte[] {1, 2});
     }
-    Run r = run("dump", db().toString(), "--actor", "ab");
+    CliRun r = run("dump", db().toString(), "--actor", "ab");
     assertEquals(0, r.exit(), r.err());
     String expected = String.join("\n",
         "actor pack(actor_id) \"ab\"  8 keys, 4169 bytes",
@@ -252,7 +221,7 @@ class StoreCommandsTest {
         "└── undecodable  1 key, 5 bytes",
         "    └── 050909: unknown queue storage version byte 0x09") + "\n";
     assertEquals(expected, r.out());
-    Run all = run("dump", db().toString());
+    CliRun all = run("dump", db().toString());
     assertEquals(4, all.lines().stream().filter(l -> l.startsWith("actor pack(actor_id) ")).count());
   }
 
@@ -262,7 +231,7 @@ class StoreCommandsTest {
       store.actor("a").put(ActorKeys.persistedData(), b("x"));
       store.actor("b").put(ActorKeys.userKv(b("k")), b("y"));
     }
-    Run clean = run("check", db().toString());
+    CliRun clean = run("check", db().toString());
     assertEquals(0, clean.exit(), clean.out() + clean.err());
     assertEquals(List.of("ok: 2 actors, 2 keys checked"), clean.lines());
 
@@ -271,14 +240,14 @@ class StoreCommandsTest {
     try (Options o = new Options(); RocksDB raw = RocksDB.open(o, db().toString())) {
       raw.put(concat(prefixB, new byte[] {0x0a}), new byte[] {1}); // undecodable, and not counted
     }
-    Run dirty = run("check", db().toString());
+    CliRun dirty = run("check", db().toString());
     assertEquals(1, dirty.exit(), dirty.out());
     String out = dirty.out();
     assertTrue(out.contains("actor \"b\": key 0a does not decode: unknown namespace byte 0x0a"), out);
     assertTrue(out.contains("actor \"b\": recorded storage count 3 bytes does not match a scan: 5 bytes"), out);
     assertTrue(out.contains("actor \"a\": 1 key is in the legacy layout (first: 050000000000000007): run keyspace migrate"), out);
     assertTrue(out.contains("actor \"a\\u0000\": 1 key is in the legacy layout"), out);
-    Run onlyAb = run("check", db().toString(), "--actor", "b");
+    CliRun onlyAb = run("check", db().toString(), "--actor", "b");
     assertEquals(1, onlyAb.exit());
     assertEquals(3, onlyAb.lines().size(), onlyAb.out());
     assertTrue(onlyAb.lines().get(2).startsWith("2 problems in 1 actor"), onlyAb.out());
@@ -287,17 +256,17 @@ class StoreCommandsTest {
   @Test
   void demoWritesTheSampleActorAndCanRunTwice() {
     Path demo = tmp.resolve("demo");
-    Run first = run("demo", demo.toString());
+    CliRun first = run("demo", demo.toString());
     assertEquals(0, first.exit(), first.err());
     assertTrue(first.out().startsWith("actor pack(actor_id) \"demo-actor\"  "), first.out());
     assertTrue(first.out().contains("├── connection [02] + utf8(conn_id)  2 keys, "), first.out());
     assertTrue(first.out().contains("inspector_token [03]  1 key"), first.out());
     assertTrue(first.out().contains("user_kv [04] + user_key  3 keys"), first.out());
-    Run second = run("demo", demo.toString());
+    CliRun second = run("demo", demo.toString());
     assertEquals(0, second.exit(), second.err());
     assertEquals(first.out(), second.out());
     assertEquals(0, run("check", demo.toString()).exit());
-    Run dump = run("dump", demo.toString());
+    CliRun dump = run("dump", demo.toString());
     assertEquals(first.out(), dump.out());
   }
 
@@ -312,7 +281,7 @@ class StoreCommandsTest {
         new String[] {"export", tmp.toString(), "--actor", "a"},
         new String[] {"export", "x"},
         new String[] {"dump"})) {
-      Run r = run(args);
+      CliRun r = run(args);
       assertEquals(2, r.exit(), String.join(" ", args) + ": " + r.err());
       assertTrue(r.err().startsWith("keyspace: "), r.err());
       assertFalse(r.err().contains("\tat "), r.err());
@@ -322,7 +291,7 @@ class StoreCommandsTest {
     Files.writeString(file, "x");
     assertEquals(2, run("demo", file.toString()).exit());
     populate();
-    Run badOut = run("export", db().toString(), "--actor", "a", "--out", tmp.resolve("no/such/dir/f").toString());
+    CliRun badOut = run("export", db().toString(), "--actor", "a", "--out", tmp.resolve("no/such/dir/f").toString());
     assertEquals(2, badOut.exit(), badOut.err());
   }
 
@@ -330,12 +299,12 @@ class StoreCommandsTest {
   void exportOfAnActorPrintsNothingOfItsNeighbours() {
     populate();
     for (String id : List.of("a", "a\0", "ab", "")) {
-      Run r = run("export", db().toString(), "--actor", id);
+      CliRun r = run("export", db().toString(), "--actor", id);
       assertEquals(7, r.lines().size());
-      assertTrue(r.out().contains(StoreAccess.hex(b("state of " + id))), id);
+      assertTrue(r.out().contains(Hex.encode(b("state of " + id))), id);
       for (String other : List.of("a", "a\0", "ab", "")) {
         if (!other.equals(id)) {
-          assertFalse(r.out().contains(StoreAccess.hex(b("state of " + other)) + "\""), id + " leaks " + other);
+          assertFalse(r.out().contains(Hex.encode(b("state of " + other)) + "\""), id + " leaks " + other);
         }
       }
     }
@@ -346,7 +315,7 @@ class StoreCommandsTest {
   void aStoreInUseIsReportedAsSuch() {
     populate();
     try (ActorStore open = ActorStore.open(db())) {
-      Run r = run("dump", db().toString());
+      CliRun r = run("dump", db().toString());
       assertEquals(1, r.exit(), r.err());
       assertTrue(r.err().startsWith("keyspace: store at " + db() + " is in use by another process"), r.err());
     }

@@ -12,6 +12,6 @@ public final class ToolRunner {
 
   public static Result run(String stdin, String... args) {
     CliRun r = CliRun.withStdin(stdin, args);
-    return new Result(r.exitCode(), r.out(), r.err());
+    return new Result(r.exit(), r.out(), r.err());
   }
 }

@@ -19,7 +19,7 @@ class TupleAndKeyCommandsTest {
   @Test
   void tuplePackPrintsLowercaseHex() {
     CliRun r = CliRun.run("tuple", "pack", "[1, \"a\", null, {\"bytes\":\"FF00\"}]");
-    assertEquals(0, r.exitCode(), r.err());
+    assertEquals(0, r.exit(), r.err());
     assertEquals("15010261000001ff00ff00\n", r.out());
     assertEquals("", r.err());
   }
@@ -27,7 +27,7 @@ class TupleAndKeyCommandsTest {
   @Test
   void tupleUnpackPrintsJsonNotation() {
     CliRun r = CliRun.run("tuple", "unpack", "0500FF0002C3A900");
-    assertEquals(0, r.exitCode(), r.err());
+    assertEquals(0, r.exit(), r.err());
     assertEquals("[[null],\"é\"]\n", r.out());
   }
 
@@ -47,7 +47,7 @@ class TupleAndKeyCommandsTest {
     };
     for (String[] args : bad) {
       CliRun r = CliRun.run(args);
-      assertEquals(2, r.exitCode(), () -> String.join(" ", args) + ": " + r.err());
+      assertEquals(2, r.exit(), () -> String.join(" ", args) + ": " + r.err());
       assertEquals("", r.out(), String.join(" ", args));
       assertTrue(r.err().startsWith("keyspace: "), r.err());
       assertEquals(1, r.err().lines().count(), r.err());
@@ -58,10 +58,10 @@ class TupleAndKeyCommandsTest {
   @Test
   void keyDescribeAndEncodeAreInverse() {
     CliRun d = CliRun.run("key", "describe", "07011501186b01ea301569");
-    assertEquals(0, d.exitCode(), d.err());
+    assertEquals(0, d.exit(), d.err());
     assertEquals("{\"namespace\":\"traces\",\"version\":1,\"kind\":\"chunk\",\"bucket_start_sec\":1795287600,\"chunk_id\":105}\n", d.out());
     CliRun e = CliRun.run("key", "encode", d.out().strip());
-    assertEquals(0, e.exitCode(), e.err());
+    assertEquals(0, e.exit(), e.err());
     assertEquals("07011501186b01ea301569\n", e.out());
   }
 
@@ -69,8 +69,8 @@ class TupleAndKeyCommandsTest {
   void batchModeHandlesEveryLineAndReportsBadOnesInline() {
     String in = "[1]\n[1.5]\n\n[\"x\"]\r\n[[null]]";
     CliRun r = CliRun.withStdin(in, "tuple", "pack");
-    assertEquals(0, r.exitCode(), r.err());
-    List<String> lines = r.outLines();
+    assertEquals(0, r.exit(), r.err());
+    List<String> lines = r.lines();
     assertEquals(5, lines.size(), r.out());
     assertEquals("1501", lines.get(0));
     JsonNode error = readJson(lines.get(1));
@@ -86,19 +86,19 @@ class TupleAndKeyCommandsTest {
   void batchModeOfEveryCommand() {
     CliRun unpack = CliRun.withStdin("1501\n13\n0200\n", "tuple", "unpack");
     assertEquals(List.of("[1]", "{\"error\":\"invalid tuple at offset 0: truncated integer: needs 1 more bytes, 0 left\"}", "[\"\"]"),
-        unpack.outLines());
+        unpack.lines());
     CliRun describe = CliRun.withStdin("0501020000000000000001\nff\n0501020000000000000002\n", "key", "describe");
-    assertEquals(3, describe.outLines().size());
-    assertEquals(1, readJson(describe.outLines().get(0)).get("id").asInt());
-    assertTrue(readJson(describe.outLines().get(1)).has("error"));
-    assertEquals(2, readJson(describe.outLines().get(2)).get("id").asInt());
+    assertEquals(3, describe.lines().size());
+    assertEquals(1, readJson(describe.lines().get(0)).get("id").asInt());
+    assertTrue(readJson(describe.lines().get(1)).has("error"));
+    assertEquals(2, readJson(describe.lines().get(2)).get("id").asInt());
     CliRun encode = CliRun.withStdin("{\"namespace\":\"persisted_data\"}\n{\"namespace\":\"sqlite\",\"version\":1,\"kind\":\"chunk\",\"file\":\"wal\",\"chunk_index\":36}\n{}\n",
         "key", "encode");
-    assertEquals("01", encode.outLines().get(0));
-    assertEquals("0801010200000024", encode.outLines().get(1));
-    assertTrue(readJson(encode.outLines().get(2)).has("error"));
+    assertEquals("01", encode.lines().get(0));
+    assertEquals("0801010200000024", encode.lines().get(1));
+    assertTrue(readJson(encode.lines().get(2)).has("error"));
     for (CliRun r : List.of(unpack, describe, encode)) {
-      assertEquals(0, r.exitCode());
+      assertEquals(0, r.exit());
       assertNoStackTrace(r);
     }
   }
@@ -115,12 +115,12 @@ class TupleAndKeyCommandsTest {
       expectedHex.add(v.get("hex").textValue());
     }
     CliRun pack = CliRun.withStdin(tuples.toString(), "tuple", "pack");
-    assertEquals(expectedHex, pack.outLines());
+    assertEquals(expectedHex, pack.lines());
     CliRun unpack = CliRun.withStdin(hexes.toString(), "tuple", "unpack");
-    assertEquals(vectors.size(), unpack.outLines().size());
+    assertEquals(vectors.size(), unpack.lines().size());
     for (int i = 0; i < vectors.size(); i++) {
       JsonNode expected = vectors.get(i).get("tuple");
-      JsonNode actual = readJson(unpack.outLines().get(i));
+      JsonNode actual = readJson(unpack.lines().get(i));
       assertTrue(expected.equals(VectorsTest.NUMERIC, actual), "expected " + expected + ", got " + actual);
     }
   }
@@ -131,10 +131,10 @@ class TupleAndKeyCommandsTest {
     StringBuilder in = new StringBuilder();
     vectors.forEach(v -> in.append(v.get("hex").textValue()).append('\n'));
     CliRun r = CliRun.withStdin(in.toString(), "key", "describe");
-    assertEquals(vectors.size(), r.outLines().size());
+    assertEquals(vectors.size(), r.lines().size());
     for (int i = 0; i < vectors.size(); i++) {
       JsonNode expect = vectors.get(i).get("expect");
-      JsonNode actual = readJson(r.outLines().get(i));
+      JsonNode actual = readJson(r.lines().get(i));
       if (expect.has("error")) {
         assertTrue(actual.has("error") && actual.size() == 1, actual.toString());
       } else {
@@ -149,7 +149,7 @@ class TupleAndKeyCommandsTest {
         new String[] {"tuple", "unpack", "--help"}, new String[] {"key", "--help"},
         new String[] {"key", "describe", "--help"}, new String[] {"key", "encode", "--help"})) {
       CliRun r = CliRun.run(args);
-      assertEquals(0, r.exitCode(), String.join(" ", args));
+      assertEquals(0, r.exit(), String.join(" ", args));
       assertTrue(r.out().startsWith("Usage: keyspace " + args[0]), r.out());
     }
     CliRun top = CliRun.run("--help");
@@ -158,10 +158,11 @@ class TupleAndKeyCommandsTest {
 
   @Test
   void missingSubcommandIsAUsageError() {
-    for (String group : List.of("tuple", "key")) {
-      CliRun r = CliRun.run(group);
-      assertEquals(2, r.exitCode());
+    for (List<String> group : List.of(List.of("tuple", "pack or unpack"), List.of("key", "describe or encode"))) {
+      CliRun r = CliRun.run(group.get(0));
+      assertEquals(2, r.exit());
       assertTrue(r.err().contains("missing subcommand"), r.err());
+      assertTrue(r.err().contains("missing subcommand: " + group.get(1) + "\n"), r.err());
     }
   }
 
