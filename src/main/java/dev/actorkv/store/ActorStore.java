@@ -13,6 +13,10 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.StampedLock;
+import org.rocksdb.BlockBasedTableConfig;
+import org.rocksdb.BloomFilter;
+import org.rocksdb.Holder;
+import org.rocksdb.LRUCache;
 import org.rocksdb.Options;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
@@ -50,6 +54,8 @@ public final class ActorStore implements AutoCloseable {
   private final Path directory;
   private final StoreOptions options;
   private final Options dbOptions;
+  /** Native table objects the options point to: released after the database. */
+  private final TableResources tables;
   private final RocksDB db;
   private final WriteOptions writeOptions;
   private final ConcurrentHashMap<String, ActorKeyspace> actors = new ConcurrentHashMap<>();
@@ -70,10 +76,11 @@ public final class ActorStore implements AutoCloseable {
     void releaseNative();
   }
 
-  private ActorStore(Path directory, StoreOptions options, Options dbOptions, RocksDB db) {
+  private ActorStore(Path directory, StoreOptions options, Options dbOptions, TableResources tables, RocksDB db) {
     this.directory = directory;
     this.options = options;
     this.dbOptions = dbOptions;
+    this.tables = tables;
     this.db = db;
     this.writeOptions = new WriteOptions()
         .setSync(options.durability() == Durability.SYNC)
@@ -94,16 +101,18 @@ public final class ActorStore implements AutoCloseable {
     if (!exists && !options.createIfMissing()) {
       throw new IncompatibleStoreException("no store at " + directory);
     }
-    Options dbOptions = new Options().setCreateIfMissing(options.createIfMissing());
+    TableResources tables = new TableResources();
+    Options dbOptions = new Options().setCreateIfMissing(options.createIfMissing()).setTableFormatConfig(tables.config());
     RocksDB db;
     try {
       Files.createDirectories(directory);
       db = RocksDB.open(dbOptions, directory.toString());
     } catch (RocksDBException | java.io.IOException e) {
       dbOptions.close();
+      tables.close();
       throw new StoreException("cannot open store at " + directory + ": " + e.getMessage(), e);
     }
-    ActorStore store = new ActorStore(directory, options, dbOptions, db);
+    ActorStore store = new ActorStore(directory, options, dbOptions, tables, db);
     try {
       store.checkFormat();
     } catch (RuntimeException e) {
@@ -248,6 +257,15 @@ public final class ActorStore implements AutoCloseable {
   int rawValueLength(byte[] physicalKey) {
     enter();
     try {
+      // Most written keys are new: the memtable and the bloom filters prove that without reading a
+      // block, and a value already in memory comes back from the same call.
+      Holder<byte[]> inMemory = new Holder<>();
+      if (!db.keyMayExist(physicalKey, inMemory)) {
+        return -1;
+      }
+      if (inMemory.getValue() != null) {
+        return inMemory.getValue().length;
+      }
       int n = db.get(physicalKey, NO_VALUE);
       return n == RocksDB.NOT_FOUND ? -1 : n;
     } catch (RocksDBException e) {
@@ -376,6 +394,7 @@ public final class ActorStore implements AutoCloseable {
       writeOptions.close();
       db.close();
       dbOptions.close();
+      tables.close();
     } finally {
       closing.unlock();
     }
@@ -471,6 +490,35 @@ public final class ActorStore implements AutoCloseable {
         store.db.releaseSnapshot(snapshot);
         snapshot.close();
       }
+    }
+  }
+
+  /**
+   * Table settings for the store's access pattern, point reads of keys that mostly do not exist (every
+   * put reads the old value's length for exact storage accounting): whole-key bloom filters on every
+   * level (so not {@code optimizeFiltersForHits}, which drops the last level's filters) and an LRU
+   * block cache that holds index and filter blocks too.
+   */
+  private static final class TableResources implements AutoCloseable {
+    private static final long BLOCK_CACHE_BYTES = 32L << 20;
+    private static final double BLOOM_BITS_PER_KEY = 10;
+
+    private final LRUCache cache = new LRUCache(BLOCK_CACHE_BYTES);
+    private final BloomFilter filter = new BloomFilter(BLOOM_BITS_PER_KEY);
+
+    BlockBasedTableConfig config() {
+      return new BlockBasedTableConfig()
+          .setBlockCache(cache)
+          .setFilterPolicy(filter)
+          .setWholeKeyFiltering(true)
+          .setCacheIndexAndFilterBlocks(true)
+          .setPinL0FilterAndIndexBlocksInCache(true);
+    }
+
+    @Override
+    public void close() {
+      filter.close();
+      cache.close();
     }
   }
 }

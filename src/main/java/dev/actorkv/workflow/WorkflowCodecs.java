@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.MessageLite;
 import com.google.protobuf.Parser;
@@ -111,11 +113,14 @@ public final class WorkflowCodecs {
   }
 
   private static <T> WorkflowCodec<T> json(JavaType type) {
+    // Built once per codec (immutable, thread-safe): writerFor/readerFor per value cost more than the value.
+    ObjectWriter writer = JSON.writerFor(type);
+    ObjectReader reader = JSON.readerFor(type);
     return new WorkflowCodec<>() {
       @Override
       public byte[] encode(T value) {
         try {
-          return JSON.writerFor(type).writeValueAsBytes(value);
+          return writer.writeValueAsBytes(value);
         } catch (IOException e) {
           throw new WorkflowCodecException("cannot encode " + type + " as JSON: " + e.getMessage(), e);
         }
@@ -124,7 +129,7 @@ public final class WorkflowCodecs {
       @Override
       public T decode(byte[] bytes) {
         try {
-          return JSON.readerFor(type).readValue(bytes);
+          return reader.readValue(bytes);
         } catch (IOException e) {
           throw new WorkflowCodecException("recorded value is not JSON of " + type + ": " + e.getMessage(), e);
         }

@@ -417,7 +417,11 @@ public final class WorkflowHistory {
         deleteMetadata(e.value().getId());
         scopeSizes.computeIfPresent(e.location().parent(), (k, v) -> v == 1 ? null : v - 1);
       }
-      dirtyEntries.removeAll(List.copyOf(doomed.keySet()));
+      // One by one through the set's comparator: removeAll(List) may compare with List.contains, which
+      // is array identity, and the map keeps the first key instance while the set may hold a later one.
+      for (byte[] k : doomed.keySet()) {
+        dirtyEntries.remove(k);
+      }
       doomed.clear();
       pendingRangeDeletes.add(range);
     } finally {

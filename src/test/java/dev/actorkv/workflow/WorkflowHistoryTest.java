@@ -90,6 +90,22 @@ class WorkflowHistoryTest {
   }
 
   @Test
+  void deletingARewrittenEntryDropsItsDirtyMark() {
+    // The entry map keeps the first key array of a location; a rewrite marks a new, equal array dirty.
+    // The subtree delete must drop that mark by value, or the next flush finds a dirty key with no entry.
+    WorkflowHistory h = WorkflowHistory.load(actor);
+    WorkflowLocation l = WorkflowLocation.root().name(h.nameIndex("s"));
+    h.putEntry(l, step("e1", 0, "v1"));
+    h.putMetadata("e1", done());
+    h.flush();
+    h.putEntry(l, step("e1", 0, "v2"));
+    h.deleteSubtree(l);
+    h.flush();
+    assertFalse(h.isDirty());
+    assertTrue(WorkflowHistory.load(actor).entry(l).isEmpty());
+  }
+
+  @Test
   void failedFlushKeepsDirtyMarksAndRetryLosesNothing() {
     WorkflowHistory h = WorkflowHistory.load(actor);
     WorkflowLocation l = WorkflowLocation.root().name(h.nameIndex("s"));
