@@ -40,7 +40,10 @@ import java.util.function.BiConsumer;
  * changes; the in-memory index changes only after the commit succeeded, so a failed write leaves memory
  * and disk as they were. The index (id to name and lease state, plus per-name sets of deliverable ids) is
  * loaded by one prefix scan at {@link #open}; after that no operation scans or decodes more than the
- * messages it returns, so cost per operation is O(log n) in the queue depth.
+ * messages it returns, so cost per operation is O(log n) in the queue depth. The bodies of messages this
+ * instance wrote or read are kept in memory (up to {@link #BODY_CACHE_BYTES} in all), so receiving them
+ * costs no point read and no decode: the queue trusts what it committed itself. Messages found at open,
+ * and those beyond the cache budget, are read and strictly decoded when received.
  *
  * <p>Two receive modes: {@link #receive} removes the messages it returns (at most once);
  * {@link #receiveCompletable} leases them: they stay in the queue, invisible to other receivers, until
@@ -52,8 +55,27 @@ import java.util.function.BiConsumer;
  * each believe they own the queue.
  */
 public final class ActorQueue implements AutoCloseable {
-  /** In-memory state of one decodable message. */
-  private record Slot(String name, long createdAtMillis, int attempts, long leaseExpiresAtMillis, boolean expectsResponse) {}
+  /**
+   * In-memory state of one decodable message: exactly what its stored value holds. {@code body} is the
+   * body when cached (so receive needs neither a point read nor a decode), null when it did not fit the
+   * cache budget and must be read from the store. Never handed out: {@link Message} copies it.
+   */
+  private record Slot(
+      String name, long createdAtMillis, int attempts, long leaseExpiresAtMillis, boolean expectsResponse, byte[] body) {
+    Slot withLease(int attempts, long leaseExpiresAtMillis, byte[] body) {
+      return new Slot(name, createdAtMillis, attempts, leaseExpiresAtMillis, expectsResponse, body);
+    }
+
+    QueueCodec.StoredMessage stored() {
+      return new QueueCodec.StoredMessage(name, body, createdAtMillis, attempts, leaseExpiresAtMillis, expectsResponse);
+    }
+  }
+
+  /**
+   * Most body bytes kept in memory across all slots. The queue holds at most max size × max message
+   * bytes (64 MiB with the defaults); bodies beyond this budget are read from the store on receive.
+   */
+  static final long BODY_CACHE_BYTES = 16L << 20;
 
   private record Lease(long expiresAtMillis, long id) {}
 
@@ -80,6 +102,8 @@ public final class ActorQueue implements AutoCloseable {
   private final Map<Long, CompletableFuture<byte[]>> responseWaiters = new HashMap<>();
   private long nextId;
   private long size;
+  /** Sum of the cached {@link Slot#body} lengths; at most {@link #BODY_CACHE_BYTES}. */
+  private long cachedBodyBytes;
   private boolean closed;
 
   private ActorQueue(ActorKeyspace keyspace, QueueOptions options, QueueAudit audit) {
@@ -89,7 +113,8 @@ public final class ActorQueue implements AutoCloseable {
     this.recoveredProblems = List.copyOf(audit.problems());
     long now = clock.millis();
     audit.messages().forEach((id, m) -> {
-      Slot s = new Slot(m.name(), m.createdAtMillis(), m.attempts(), m.leaseExpiresAtMillis(), m.expectsResponse());
+      // Bodies found at open are not cached: their first receive reads and strictly decodes them.
+      Slot s = new Slot(m.name(), m.createdAtMillis(), m.attempts(), m.leaseExpiresAtMillis(), m.expectsResponse(), null);
       slots.put(id, s);
       if (s.leaseExpiresAtMillis() > now) {
         leases.add(new Lease(s.leaseExpiresAtMillis(), id));
@@ -175,6 +200,7 @@ public final class ActorQueue implements AutoCloseable {
     ActorBatch batch = keyspace.batch();
     List<Message> out = new ArrayList<>(messages.size());
     long id = first;
+    byte[][] bodies = new byte[messages.size()][];
     for (NewMessage m : messages) {
       QueueCodec.StoredMessage stored = new QueueCodec.StoredMessage(m.name(), m.body(), now, 0, 0, expectsResponse);
       byte[] value = QueueCodec.encode(stored);
@@ -182,6 +208,7 @@ public final class ActorQueue implements AutoCloseable {
         throw new MessageTooLargeException(value.length, options.maxMessageBytes());
       }
       batch.put(QueueKeys.message(id), value);
+      bodies[(int) (id - first)] = stored.body();
       out.add(toMessage(id, stored));
       id++;
     }
@@ -189,7 +216,7 @@ public final class ActorQueue implements AutoCloseable {
     keyspace.commit(batch);
     id = first;
     for (NewMessage m : messages) {
-      slots.put(id, new Slot(m.name(), now, 0, 0, expectsResponse));
+      slots.put(id, new Slot(m.name(), now, 0, 0, expectsResponse, cacheable(bodies[(int) (id - first)])));
       makeReady(id, m.name());
       id++;
     }
@@ -356,11 +383,6 @@ public final class ActorQueue implements AutoCloseable {
     for (long id : ids) {
       keys.add(QueueKeys.message(id));
     }
-    // Point gets: for the few keys of one receive they are cheaper than a JNI multi-get.
-    List<byte[]> values = new ArrayList<>(keys.size());
-    for (byte[] key : keys) {
-      values.add(keyspace.get(key));
-    }
     ActorBatch batch = keyspace.batch();
     Map<Long, String> newlyCorrupt = new TreeMap<>(ID_ORDER);
     List<Message> out = new ArrayList<>(ids.size());
@@ -368,13 +390,12 @@ public final class ActorQueue implements AutoCloseable {
     long leaseEnd = now + options.leaseDuration().toMillis();
     for (int i = 0; i < ids.size(); i++) {
       long id = ids.get(i);
-      byte[] raw = values.get(i);
       QueueCodec.StoredMessage m;
       try {
-        if (raw == null) {
+        m = storedMessage(id, keys.get(i));
+        if (m == null) {
           throw new QueueValueException("queue message value vanished from the store");
         }
-        m = QueueCodec.decodeMessage(raw);
       } catch (QueueValueException e) {
         newlyCorrupt.put(id, e.getMessage());
         continue;
@@ -400,6 +421,7 @@ public final class ActorQueue implements AutoCloseable {
     // Committed: apply to memory.
     newlyCorrupt.forEach((id, problem) -> {
       Slot s = slots.remove(id);
+      uncache(s);
       unready(id, s.name());
       corrupt.put(id, problem);
     });
@@ -409,10 +431,13 @@ public final class ActorQueue implements AutoCloseable {
       unready(id, s.name());
       if (lease) {
         QueueCodec.StoredMessage d = taken.get(i);
-        slots.put(id, new Slot(s.name(), s.createdAtMillis(), d.attempts(), d.leaseExpiresAtMillis(), s.expectsResponse()));
+        // A body read from the store (not cached before) is cached now if it fits.
+        byte[] body = s.body() != null ? s.body() : cacheable(d.body());
+        slots.put(id, s.withLease(d.attempts(), d.leaseExpiresAtMillis(), body));
         leases.add(new Lease(d.leaseExpiresAtMillis(), id));
       } else {
         slots.remove(id);
+        uncache(s);
         failWaiter(id, "consumed by a non-completable receive");
       }
     }
@@ -514,17 +539,16 @@ public final class ActorQueue implements AutoCloseable {
         throw new LeaseLostException(id, delivered.attempt(), s.attempts());
       }
       byte[] key = QueueKeys.message(id);
-      byte[] raw = keyspace.get(key);
-      if (raw == null) {
+      QueueCodec.StoredMessage m = storedMessage(id, key);
+      if (m == null) {
         throw new NoSuchMessageException(id);
       }
-      QueueCodec.StoredMessage m = QueueCodec.decodeMessage(raw);
       // A lease that ends now is an expired lease: the stored form of "deliverable, attempts kept".
       QueueCodec.StoredMessage released =
           new QueueCodec.StoredMessage(m.name(), m.body(), m.createdAtMillis(), m.attempts(), now, m.expectsResponse());
       keyspace.commit(keyspace.batch().put(key, QueueCodec.encode(released)));
       leases.remove(new Lease(s.leaseExpiresAtMillis(), id));
-      slots.put(id, new Slot(s.name(), s.createdAtMillis(), s.attempts(), now, s.expectsResponse()));
+      slots.put(id, s.withLease(s.attempts(), now, s.body()));
       makeReady(id, s.name());
       changed.signalAll();
     } finally {
@@ -549,6 +573,7 @@ public final class ActorQueue implements AutoCloseable {
         .delete(QueueKeys.message(id))
         .put(QueueKeys.metadata(), QueueCodec.encode(new QueueCodec.Metadata(nextId, size - 1))));
     slots.remove(id);
+    uncache(s);
     unready(id, s.name());
     leases.remove(new Lease(s.leaseExpiresAtMillis(), id));
     size--;
@@ -584,6 +609,7 @@ public final class ActorQueue implements AutoCloseable {
       for (long id : present) {
         Slot s = slots.remove(id);
         if (s != null) {
+          uncache(s);
           unready(id, s.name());
           leases.remove(new Lease(s.leaseExpiresAtMillis(), id));
           failWaiter(id, "deleted");
@@ -702,6 +728,37 @@ public final class ActorQueue implements AutoCloseable {
     }
   }
 
+  /**
+   * The stored value of message {@code id}: from its slot when the body is cached (the slot mirrors
+   * what this queue last committed for it), else one point read and a strict decode.
+   *
+   * @return null when the value is missing from the store
+   * @throws QueueValueException when the stored value does not decode
+   */
+  private QueueCodec.StoredMessage storedMessage(long id, byte[] key) {
+    Slot s = slots.get(id);
+    if (s.body() != null) {
+      return s.stored();
+    }
+    byte[] raw = keyspace.get(key);
+    return raw == null ? null : QueueCodec.decodeMessage(raw);
+  }
+
+  /** {@code body} when it fits the cache budget (and counts it), else null. Call only for a new slot. */
+  private byte[] cacheable(byte[] body) {
+    if (cachedBodyBytes + body.length > BODY_CACHE_BYTES) {
+      return null;
+    }
+    cachedBodyBytes += body.length;
+    return body;
+  }
+
+  private void uncache(Slot s) {
+    if (s.body() != null) {
+      cachedBodyBytes -= s.body().length;
+    }
+  }
+
   private void makeReady(long id, String name) {
     ready.add(id);
     readyByName.computeIfAbsent(name, n -> new TreeSet<>(ID_ORDER)).add(id);
@@ -735,6 +792,16 @@ public final class ActorQueue implements AutoCloseable {
       return timeout.toNanos();
     } catch (ArithmeticException e) {
       return Long.MAX_VALUE;
+    }
+  }
+
+  /** Body bytes cached in memory now (for tests of the cache budget). */
+  long cachedBodyBytes() {
+    lock.lock();
+    try {
+      return cachedBodyBytes;
+    } finally {
+      lock.unlock();
     }
   }
 

@@ -1,10 +1,11 @@
 package dev.actorkv.queue;
 
-import com.google.protobuf.ByteString;
+import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.UnknownFieldSet;
 import dev.actorkv.queue.proto.QueueMessageValue;
 import dev.actorkv.queue.proto.QueueMetadataValue;
+import java.io.IOException;
 import java.util.Arrays;
 
 /**
@@ -45,7 +46,29 @@ public final class QueueCodec {
   private QueueCodec() {}
 
   public static byte[] encode(Metadata m) {
-    return QueueMetadataValue.newBuilder().setNextId(m.nextId()).setSize(m.size()).build().toByteArray();
+    // Hand-written canonical proto3 encoding (fields in number order, defaults omitted): byte-identical
+    // to the generated builder's output (QueueCodecTest checks) without a builder per operation.
+    int size = 0;
+    if (m.nextId() != 0) {
+      size += CodedOutputStream.computeUInt64Size(1, m.nextId());
+    }
+    if (m.size() != 0) {
+      size += CodedOutputStream.computeUInt64Size(2, m.size());
+    }
+    byte[] out = new byte[size];
+    CodedOutputStream cos = CodedOutputStream.newInstance(out);
+    try {
+      if (m.nextId() != 0) {
+        cos.writeUInt64(1, m.nextId());
+      }
+      if (m.size() != 0) {
+        cos.writeUInt64(2, m.size());
+      }
+      cos.checkNoSpaceLeft();
+    } catch (IOException e) {
+      throw new IllegalStateException("queue metadata size computed wrong", e);
+    }
+    return out;
   }
 
   public static Metadata decodeMetadata(byte[] value) {
@@ -66,15 +89,55 @@ public final class QueueCodec {
   }
 
   public static byte[] encode(StoredMessage m) {
-    return QueueMessageValue.newBuilder()
-        .setName(m.name())
-        .setBody(ByteString.copyFrom(m.body()))
-        .setCreatedAtMillis(m.createdAtMillis())
-        .setAttempts(m.attempts())
-        .setLeaseExpiresAtMillis(m.leaseExpiresAtMillis())
-        .setExpectsResponse(m.expectsResponse())
-        .build()
-        .toByteArray();
+    // Same canonical form as the generated QueueMessageValue builder, without copying the body into a
+    // ByteString and a builder (this runs on every enqueue and completable receive).
+    String name = m.name();
+    byte[] body = m.body();
+    int size = 0;
+    if (!name.isEmpty()) {
+      size += CodedOutputStream.computeStringSize(1, name);
+    }
+    if (body.length != 0) {
+      size += CodedOutputStream.computeByteArraySize(2, body);
+    }
+    if (m.createdAtMillis() != 0) {
+      size += CodedOutputStream.computeInt64Size(3, m.createdAtMillis());
+    }
+    if (m.attempts() != 0) {
+      size += CodedOutputStream.computeUInt32Size(4, m.attempts());
+    }
+    if (m.leaseExpiresAtMillis() != 0) {
+      size += CodedOutputStream.computeInt64Size(5, m.leaseExpiresAtMillis());
+    }
+    if (m.expectsResponse()) {
+      size += CodedOutputStream.computeBoolSize(6, true);
+    }
+    byte[] out = new byte[size];
+    CodedOutputStream cos = CodedOutputStream.newInstance(out);
+    try {
+      if (!name.isEmpty()) {
+        cos.writeString(1, name);
+      }
+      if (body.length != 0) {
+        cos.writeByteArray(2, body);
+      }
+      if (m.createdAtMillis() != 0) {
+        cos.writeInt64(3, m.createdAtMillis());
+      }
+      if (m.attempts() != 0) {
+        cos.writeUInt32(4, m.attempts());
+      }
+      if (m.leaseExpiresAtMillis() != 0) {
+        cos.writeInt64(5, m.leaseExpiresAtMillis());
+      }
+      if (m.expectsResponse()) {
+        cos.writeBool(6, true);
+      }
+      cos.checkNoSpaceLeft();
+    } catch (IOException e) {
+      throw new IllegalStateException("queue message size computed wrong", e);
+    }
+    return out;
   }
 
   public static StoredMessage decodeMessage(byte[] value) {

@@ -221,6 +221,47 @@ class ActorQueueTest {
   }
 
   @Test
+  void bodiesBeyondTheCacheBudgetAreReadFromTheStore() throws Exception {
+    ActorQueue q = queue();
+    int bodyBytes = 60_000;
+    int n = (int) (ActorQueue.BODY_CACHE_BYTES / bodyBytes) + 5;
+    List<Message> enqueued = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      byte[] body = new byte[bodyBytes];
+      java.util.Arrays.fill(body, (byte) i);
+      enqueued.add(q.enqueue("big", body));
+    }
+    assertTrue(q.cachedBodyBytes() <= ActorQueue.BODY_CACHE_BYTES);
+    assertEquals((n - 5) * (long) bodyBytes, q.cachedBodyBytes());
+    // The last message did not fit the cache: its receive reads the store, so damage on disk shows.
+    long lastId = enqueued.getLast().id();
+    actor.commit(actor.batch().put(QueueKeys.message(lastId), new byte[] {(byte) 0xff}));
+    List<Message> got = q.receiveCompletable(List.of(), n, Duration.ZERO);
+    assertEquals(n - 1, got.size());
+    for (int i = 0; i < n - 1; i++) {
+      assertArrayEquals(enqueued.get(i).body(), got.get(i).body(), "message " + i);
+      assertEquals(1, got.get(i).attempt());
+    }
+    assertEquals(List.of(lastId), q.corruptMessages().stream().map(CorruptMessage::id).toList());
+    // Redelivery after expiry and release serve the same bodies, cached or read.
+    clock.advance(LEASE.plusMillis(1));
+    List<Message> again = q.receiveCompletable(List.of(), n, Duration.ZERO);
+    assertEquals(n - 1, again.size());
+    for (int i = 0; i < n - 1; i++) {
+      assertArrayEquals(enqueued.get(i).body(), again.get(i).body(), "message " + i);
+      assertEquals(2, again.get(i).attempt());
+    }
+    q.release(again.getLast());
+    assertArrayEquals(enqueued.get(n - 2).body(), q.receiveCompletable(List.of(), 1, Duration.ZERO).getFirst().body());
+    for (Message m : again.subList(0, n - 2)) {
+      q.complete(m, null);
+    }
+    q.delete(List.of(again.getLast().id(), lastId));
+    assertEquals(0, q.size());
+    assertEquals(0, q.cachedBodyBytes());
+  }
+
+  @Test
   void deleteByIdsAndListWithPaging() throws Exception {
     ActorQueue q = queue();
     for (int i = 1; i <= 7; i++) {

@@ -25,6 +25,25 @@ class QueueCodecTest {
     assertArrayEquals(enc, QueueCodec.encode(QueueCodec.decodeMessage(enc)));
   }
 
+  /** The hand-written encoders must write exactly what the generated protobuf classes write. */
+  @Property(tries = 500)
+  void encodersMatchTheGeneratedProtobufBytes(@ForAll String name, @ForAll byte[] body, @ForAll long created,
+      @ForAll int attempts, @ForAll long lease, @ForAll boolean expects, @ForAll long next, @ForAll long size) {
+    byte[] generated = dev.actorkv.queue.proto.QueueMessageValue.newBuilder()
+        .setName(name).setBody(com.google.protobuf.ByteString.copyFrom(body)).setCreatedAtMillis(created)
+        .setAttempts(attempts).setLeaseExpiresAtMillis(lease).setExpectsResponse(expects).build().toByteArray();
+    assertArrayEquals(generated,
+        QueueCodec.encode(new QueueCodec.StoredMessage(name, body, created, attempts, lease, expects)));
+    byte[] generatedMd = dev.actorkv.queue.proto.QueueMetadataValue.newBuilder().setNextId(next).setSize(size).build().toByteArray();
+    assertArrayEquals(generatedMd, QueueCodec.encode(new QueueCodec.Metadata(next, size)));
+  }
+
+  @Test
+  void encodesDefaultsAsTheEmptyValue() {
+    assertEquals(0, QueueCodec.encode(new QueueCodec.StoredMessage("", new byte[0], 0, 0, 0, false)).length);
+    assertEquals(0, QueueCodec.encode(new QueueCodec.Metadata(0, 0)).length);
+  }
+
   @Property(tries = 200)
   void leasingAddsAtMostTheLeaseOverhead(@ForAll String name, @ForAll byte[] body, @ForAll @LongRange(min = 0) long created,
       @ForAll boolean expects) {
