@@ -510,9 +510,17 @@ public final class ActorTraces implements AutoCloseable {
   private void add(long bucket, Entry e) {
     if (!tryAdd(bucket, e)) {
       // The bucket's chunk is full and seals: spans still open whose start waits for this bucket go in
-      // first, so the sealed chunks hold them.
+      // first (into the full chunk while they fit, else a chunk sealed with it), so the chunks written
+      // now hold them. Without open spans this seals the full chunk alone, as before.
       writeStarts(bucket);
-      addSealingWhenFull(bucket, e);
+      ChunkBuilder full = filling.get(bucket);
+      if (full != null) {
+        seal(full);
+      }
+      queueFlush();
+      if (!tryAdd(bucket, e)) {
+        throw new IllegalStateException("admitted record does not fit an empty chunk");
+      }
     }
   }
 
