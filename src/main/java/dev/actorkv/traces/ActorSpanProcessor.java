@@ -50,10 +50,12 @@ public final class ActorSpanProcessor implements SpanProcessor {
       return;
     }
     try {
+      // The data as started is an immutable snapshot; it is converted only if the start record is
+      // written at all (most spans end before their chunk seals, and the end record replaces the start).
       var data = span.toSpanData();
-      traces.start(SpanDataConverter.key(data), resources.get(data.getResource()),
-          scopes.get(data.getInstrumentationScopeInfo()), SpanDataConverter.spanWithoutIds(data),
-          () -> SpanDataConverter.spanWithoutIds(span.toSpanData()));
+      traces.startDeferred(SpanDataConverter.key(data), resources.get(data.getResource()),
+          scopes.get(data.getInstrumentationScopeInfo()), data.getStartEpochNanos(),
+          () -> SpanDataConverter.spanWithoutIds(data), () -> SpanDataConverter.spanWithoutIds(span.toSpanData()));
     } catch (RuntimeException e) {
       refuse(e);
     }

@@ -66,6 +66,8 @@ public final class ActorTraces implements AutoCloseable {
   private final ArrayDeque<PendingChunk> pending = new ArrayDeque<>();
   private final Map<Long, Long> nextChunkId = new HashMap<>();
   private final LinkedHashMap<SpanKey, OpenSpan> open = new LinkedHashMap<>();
+  /** Open spans started by {@link #startDeferred} whose start record is not written yet. */
+  private final LinkedHashMap<SpanKey, OpenSpan> unwrittenStarts = new LinkedHashMap<>();
   private long maxBucket = -1;
   private long bufferedBytes;
   private boolean closed;
@@ -92,25 +94,47 @@ public final class ActorTraces implements AutoCloseable {
 
   /** A span started and not yet ended. {@code live} (SDK spans) gives its current state for snapshots. */
   private static final class OpenSpan {
+    final SpanKey key;
     final Resource resource;
     final InstrumentationScope scope;
-    /** The state as started; replaced by {@code changed} once an update or event applies (most spans never get one). */
-    private final Span started;
+    final long startNanos;
+    final long startBucket;
+    /** The state as started (null until first needed when the start is deferred); replaced by {@code changed} once an update or event applies (most spans never get one). */
+    private Span started;
+    private Supplier<Span> startState;
     private Span.Builder changed;
     final Supplier<Span> live;
     long anchorBucket;
 
-    OpenSpan(Resource resource, InstrumentationScope scope, Span started, Supplier<Span> live, long anchorBucket) {
+    OpenSpan(SpanKey key, Resource resource, InstrumentationScope scope, long startNanos, Span started,
+        Supplier<Span> startState, Supplier<Span> live) {
+      this.key = key;
       this.resource = resource;
       this.scope = scope;
+      this.startNanos = startNanos;
+      this.startBucket = Buckets.of(startNanos);
       this.started = started;
+      this.startState = startState;
       this.live = live;
-      this.anchorBucket = anchorBucket;
+      this.anchorBucket = startBucket;
+    }
+
+    Span started() {
+      if (started == null) {
+        Span s = startState.get();
+        checkStripped(key, s);
+        if (s.getStartTimeUnixNano() != startNanos || s.getEndTimeUnixNano() != 0) {
+          throw new IllegalStateException("deferred start of span " + key + " is not the state it started with");
+        }
+        started = s;
+        startState = null;
+      }
+      return started;
     }
 
     Span.Builder state() {
       if (changed == null) {
-        changed = started.toBuilder();
+        changed = started().toBuilder();
       }
       return changed;
     }
@@ -119,7 +143,7 @@ public final class ActorTraces implements AutoCloseable {
       if (live != null) {
         return live.get();
       }
-      return changed != null ? changed.build() : started;
+      return changed != null ? changed.build() : started();
     }
   }
 
@@ -202,12 +226,79 @@ public final class ActorTraces implements AutoCloseable {
       if (open.size() >= options.maxOpenSpans()) {
         throw new TraceBufferFullException("too many open spans (maximum " + options.maxOpenSpans() + ")");
       }
-      long bucket = admit(e, "start of span");
-      OpenSpan s = new OpenSpan(resource, scope, stripped, live, bucket);
+      admit(e, "start of span");
+      OpenSpan s = new OpenSpan(key, resource, scope, time, stripped, null, live);
       append(e);
       open.put(key, s);
     } finally {
       lock.unlock();
+    }
+  }
+
+  /**
+   * Starts a span whose start record is written only if it is still needed: when a chunk of its bucket
+   * seals (by size, flush, timer or close) while the span is open, when an update or event applies to it,
+   * or when it ends in a later bucket. A span that ends in its start bucket before then is stored by its
+   * end record alone, and {@code startState} (the id-less state as started, with start time
+   * {@code startNanos} and no end time) is never called — the SDK path saves converting and encoding a
+   * start that the end would replace. The start record is sized and fitted to a chunk when it is written,
+   * as snapshots are; until then it is not counted in the buffered bytes (at most one per open span).
+   *
+   * @throws TraceBufferFullException when the buffer or the open-span table is full
+   */
+  void startDeferred(SpanKey key, Resource resource, InstrumentationScope scope, long startNanos,
+      Supplier<Span> startState, Supplier<Span> live) {
+    Objects.requireNonNull(startState, "startState");
+    long bucket = Buckets.of(startNanos);
+    lock.lock();
+    try {
+      checkOpen();
+      if (open.containsKey(key)) {
+        throw new IllegalArgumentException("span " + key + " is already open");
+      }
+      if (open.size() >= options.maxOpenSpans()) {
+        throw new TraceBufferFullException("too many open spans (maximum " + options.maxOpenSpans() + ")");
+      }
+      if (bufferedBytes >= options.maxBufferedBytes()) {
+        throw bufferFull();
+      }
+      if (bucket > maxBucket) {
+        enterBucket(bucket);
+      }
+      OpenSpan s = new OpenSpan(key, resource, scope, startNanos, null, startState, live);
+      open.put(key, s);
+      unwrittenStarts.put(key, s);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Writes the deferred start of {@code s} into its bucket, if it is still unwritten. */
+  private void writeStart(OpenSpan s) {
+    if (unwrittenStarts.containsKey(s.key)) {
+      Entry e = startEntry(s);
+      unwrittenStarts.remove(s.key);
+      add(s.startBucket, e);
+    }
+  }
+
+  private Entry startEntry(OpenSpan s) {
+    return SpanStates.fit(new Entry(s.key, s.startNanos, new Entry.State(Entry.StateKind.START, s.resource, s.scope,
+        s.started())), options.maxChunkBytes());
+  }
+
+  /**
+   * Before {@code s} ends in {@code endBucket}: its deferred start is dropped when the end lands in the
+   * start's bucket (the end record holds the whole span and every read of that bucket sees it), else
+   * written, so reads of the start's bucket still find the span.
+   */
+  private void settleStart(OpenSpan s, long endBucket) {
+    if (unwrittenStarts.containsKey(s.key)) {
+      if (endBucket == s.startBucket) {
+        unwrittenStarts.remove(s.key);
+      } else {
+        writeStart(s);
+      }
     }
   }
 
@@ -247,6 +338,7 @@ public final class ActorTraces implements AutoCloseable {
       checkOpen();
       OpenSpan s = requireOpen(key);
       admit(e, "update of span");
+      writeStart(s);
       append(e);
       SpanStates.apply(s.state(), u);
     } finally {
@@ -262,6 +354,7 @@ public final class ActorTraces implements AutoCloseable {
       checkOpen();
       OpenSpan s = requireOpen(key);
       admit(e, "event of span");
+      writeStart(s);
       append(e);
       SpanStates.apply(s.state(), event);
     } finally {
@@ -310,6 +403,10 @@ public final class ActorTraces implements AutoCloseable {
     Entry e = SpanStates.fit(new Entry(key, endNanos, new Entry.State(Entry.StateKind.END, resource, scope, finalState)),
         options.maxChunkBytes());
     long bucket = admit(e, "end of span");
+    OpenSpan s = open.get(key);
+    if (s != null) {
+      settleStart(s, bucket);
+    }
     ChunkBuilder b = filling.get(bucket);
     if (b != null) {
       long before = b.size();
@@ -339,7 +436,11 @@ public final class ActorTraces implements AutoCloseable {
     lock.lock();
     try {
       checkOpen();
-      admit(e, "span");
+      long bucket = admit(e, "span");
+      OpenSpan s = open.get(key);
+      if (s != null) {
+        settleStart(s, bucket);
+      }
       append(e);
       open.remove(key);
     } finally {
@@ -386,11 +487,15 @@ public final class ActorTraces implements AutoCloseable {
       throw new RecordTooLargeException(what + " " + e.key(), alone, options.maxChunkBytes());
     }
     if (bufferedBytes + alone > options.maxBufferedBytes()) {
-      throw new TraceBufferFullException("traces buffer of actor " + actor.actorId() + " is full ("
-          + bufferedBytes + " of " + options.maxBufferedBytes() + " bytes; writes failing: "
-          + (lastError == null ? "no" : lastError.getMessage()) + ")");
+      throw bufferFull();
     }
     return bucket;
+  }
+
+  private TraceBufferFullException bufferFull() {
+    return new TraceBufferFullException("traces buffer of actor " + actor.actorId() + " is full ("
+        + bufferedBytes + " of " + options.maxBufferedBytes() + " bytes; writes failing: "
+        + (lastError == null ? "no" : lastError.getMessage()) + ")");
   }
 
   /** Adds an admitted entry to its bucket's chunk, first entering the bucket when it is new. */
@@ -403,24 +508,67 @@ public final class ActorTraces implements AutoCloseable {
   }
 
   private void add(long bucket, Entry e) {
-    // A new chunk's header counts too: buffered bytes are what the chunks will encode to.
-    ChunkBuilder b = filling.get(bucket);
-    long before = b == null ? 0 : b.size();
-    if (b == null) {
-      b = new ChunkBuilder(bucket, options.maxChunkBytes());
-      filling.put(bucket, b);
-    }
-    if (!b.add(e)) {
-      seal(b);
-      b = new ChunkBuilder(bucket, options.maxChunkBytes());
-      filling.put(bucket, b);
-      before = 0;
-      if (!b.add(e)) {
-        throw new IllegalStateException("admitted record does not fit an empty chunk");
+    if (!tryAdd(bucket, e)) {
+      // The bucket's chunk is full and seals: spans still open whose start waits for this bucket go in
+      // first (into the full chunk while they fit, else a chunk sealed with it), so the chunks written
+      // now hold them. Without open spans this seals the full chunk alone, as before.
+      writeStarts(bucket);
+      ChunkBuilder full = filling.get(bucket);
+      if (full != null) {
+        seal(full);
       }
       queueFlush();
+      if (!tryAdd(bucket, e)) {
+        throw new IllegalStateException("admitted record does not fit an empty chunk");
+      }
+    }
+  }
+
+  /** Adds {@code e} to the bucket's filling chunk when it fits there; false (nothing changed) otherwise. */
+  private boolean tryAdd(long bucket, Entry e) {
+    // A new chunk's header counts too: buffered bytes are what the chunks will encode to.
+    ChunkBuilder b = filling.get(bucket);
+    if (b == null) {
+      b = new ChunkBuilder(bucket, options.maxChunkBytes());
+      if (!b.add(e)) {
+        return false;
+      }
+      filling.put(bucket, b);
+      bufferedBytes += b.size();
+      return true;
+    }
+    long before = b.size();
+    if (!b.add(e)) {
+      return false;
     }
     bufferedBytes += b.size() - before;
+    return true;
+  }
+
+  private void addSealingWhenFull(long bucket, Entry e) {
+    if (tryAdd(bucket, e)) {
+      return;
+    }
+    ChunkBuilder full = filling.get(bucket);
+    if (full != null) {
+      seal(full);
+      queueFlush();
+    }
+    if (!tryAdd(bucket, e)) {
+      throw new IllegalStateException("admitted record does not fit an empty chunk");
+    }
+  }
+
+  /** Writes every deferred start of {@code bucket} into its chunks. */
+  private void writeStarts(long bucket) {
+    for (var it = unwrittenStarts.values().iterator(); it.hasNext(); ) {
+      OpenSpan s = it.next();
+      if (s.startBucket == bucket) {
+        Entry e = startEntry(s);
+        it.remove();
+        addSealingWhenFull(bucket, e);
+      }
+    }
   }
 
   /** Makes {@code bucket} the newest one, adding snapshots of spans open since older buckets. */
@@ -453,6 +601,10 @@ public final class ActorTraces implements AutoCloseable {
   }
 
   private void sealAll() {
+    // Spans still open when their bucket's chunks seal are written with their start.
+    while (!unwrittenStarts.isEmpty()) {
+      writeStart(unwrittenStarts.values().iterator().next());
+    }
     for (ChunkBuilder b : new ArrayList<>(filling.values())) {
       seal(b);
     }

@@ -1,6 +1,7 @@
 package dev.actorkv.traces;
 
 import com.google.protobuf.CodedOutputStream;
+import com.google.protobuf.WireFormat;
 import dev.actorkv.traces.proto.SpanRecord;
 import dev.actorkv.traces.proto.SpanState;
 import dev.actorkv.traces.proto.TraceChunk;
@@ -14,6 +15,11 @@ import java.util.Map;
 /**
  * One chunk being filled for one bucket. Tracks the exact encoded size of the chunk it would write —
  * header, resource and scope dictionaries and every record — so a chunk never exceeds its maximum.
+ *
+ * <p>Record sizes are computed arithmetically from the parts (whose protobuf sizes are memoized by the
+ * messages themselves) and records are written field by field at {@link #encode()}: no {@code SpanRecord}
+ * is built to be measured, and none is built to be written. {@link #toRecord} is the generated-message
+ * form these must match byte for byte (the tests compare them).
  */
 final class ChunkBuilder {
   private static final int HEADER_BYTES = CodedOutputStream.computeUInt32Size(
@@ -25,10 +31,19 @@ final class ChunkBuilder {
   private final Map<Resource, Integer> resourceIndex = new HashMap<>();
   private final List<InstrumentationScope> scopes = new ArrayList<>();
   private final Map<InstrumentationScope, Integer> scopeIndex = new HashMap<>();
-  private final List<SpanRecord> records = new ArrayList<>();
+  private final List<Placed> records = new ArrayList<>();
   /** Index in records of each START record, so an END in the same chunk can replace it. */
   private final Map<SpanKey, Integer> starts = new HashMap<>();
   private long size = HEADER_BYTES;
+
+  /** A record in the chunk: the entry, its dictionary indices, and its SpanRecord body size (without tag and length). */
+  private record Placed(Entry entry, int resourceIndex, int scopeIndex, int bodyBytes) {
+    /** Bytes the record takes in the chunk: field tag, length and body. */
+    long chunkBytes() {
+      return CodedOutputStream.computeTagSize(TraceChunk.RECORDS_FIELD_NUMBER)
+          + CodedOutputStream.computeUInt32SizeNoTag(bodyBytes) + bodyBytes;
+    }
+  }
 
   ChunkBuilder(long bucket, int maxBytes) {
     this.bucket = bucket;
@@ -42,7 +57,7 @@ final class ChunkBuilder {
       s += CodedOutputStream.computeMessageSize(TraceChunk.RESOURCES_FIELD_NUMBER, st.resource());
       s += CodedOutputStream.computeMessageSize(TraceChunk.SCOPES_FIELD_NUMBER, st.scope());
     }
-    return s + CodedOutputStream.computeMessageSize(TraceChunk.RECORDS_FIELD_NUMBER, toRecord(e, 0, 0));
+    return s + place(e, 0, 0).chunkBytes();
   }
 
   long size() {
@@ -60,12 +75,13 @@ final class ChunkBuilder {
   /** Adds {@code e} when the chunk stays within its maximum; returns false (and changes nothing) otherwise. */
   boolean add(Entry e) {
     Added a = prepare(e);
-    if (size + a.dictionaryBytes + a.recordBytes > maxBytes) {
+    long recordBytes = a.placed.chunkBytes();
+    if (size + a.dictionaryBytes + recordBytes > maxBytes) {
       return false;
     }
     commit(a);
-    records.add(a.record);
-    size += a.recordBytes;
+    records.add(a.placed);
+    size += recordBytes;
     if (e.body() instanceof Entry.State st && st.kind() == Entry.StateKind.START) {
       starts.put(e.key(), records.size() - 1);
     }
@@ -82,13 +98,14 @@ final class ChunkBuilder {
       return false;
     }
     Added a = prepare(end);
-    long old = CodedOutputStream.computeMessageSize(TraceChunk.RECORDS_FIELD_NUMBER, records.get(at));
-    if (size - old + a.dictionaryBytes + a.recordBytes > maxBytes) {
+    long recordBytes = a.placed.chunkBytes();
+    long old = records.get(at).chunkBytes();
+    if (size - old + a.dictionaryBytes + recordBytes > maxBytes) {
       return false;
     }
     commit(a);
-    records.set(at, a.record);
-    size += a.recordBytes - old;
+    records.set(at, a.placed);
+    size += recordBytes - old;
     starts.remove(end.key());
     return true;
   }
@@ -96,7 +113,8 @@ final class ChunkBuilder {
   /**
    * The chunk's bytes, written straight into an array of the counted size: the same bytes as building a
    * {@code TraceChunk} and serializing it (fields in number order, as generated code writes them), without
-   * copying every record into a message first.
+   * building a message per record. Any accounting error fails: too few bytes counted →
+   * {@code OutOfSpaceException}, too many → {@code checkNoSpaceLeft}.
    */
   byte[] encode() {
     if (size > Integer.MAX_VALUE) {
@@ -112,8 +130,10 @@ final class ChunkBuilder {
       for (InstrumentationScope sc : scopes) {
         o.writeMessage(TraceChunk.SCOPES_FIELD_NUMBER, sc);
       }
-      for (SpanRecord r : records) {
-        o.writeMessage(TraceChunk.RECORDS_FIELD_NUMBER, r);
+      for (Placed p : records) {
+        o.writeTag(TraceChunk.RECORDS_FIELD_NUMBER, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+        o.writeUInt32NoTag(p.bodyBytes);
+        writeRecord(o, p);
       }
       o.checkNoSpaceLeft();
     } catch (java.io.IOException | IllegalStateException e) {
@@ -122,8 +142,7 @@ final class ChunkBuilder {
     return out;
   }
 
-  private record Added(SpanRecord record, long recordBytes, long dictionaryBytes, Resource newResource,
-      InstrumentationScope newScope) {}
+  private record Added(Placed placed, long dictionaryBytes, Resource newResource, InstrumentationScope newScope) {}
 
   private Added prepare(Entry e) {
     int ri = 0;
@@ -147,9 +166,7 @@ final class ChunkBuilder {
       ri = r;
       si = s;
     }
-    SpanRecord record = toRecord(e, ri, si);
-    return new Added(record, CodedOutputStream.computeMessageSize(TraceChunk.RECORDS_FIELD_NUMBER, record), dict,
-        newResource, newScope);
+    return new Added(place(e, ri, si), dict, newResource, newScope);
   }
 
   private void commit(Added a) {
@@ -164,7 +181,90 @@ final class ChunkBuilder {
     size += a.dictionaryBytes;
   }
 
-  private static SpanRecord toRecord(Entry e, int resourceIndex, int scopeIndex) {
+  // SpanRecord and SpanState as the generated serializer writes them: fields in number order, proto3
+  // scalars only when not zero/empty, a set message field always (even when empty).
+
+  private static Placed place(Entry e, int resourceIndex, int scopeIndex) {
+    int body = 0;
+    if (!e.key().traceId().isEmpty()) {
+      body += CodedOutputStream.computeBytesSize(SpanRecord.TRACE_ID_FIELD_NUMBER, e.key().traceId());
+    }
+    if (!e.key().spanId().isEmpty()) {
+      body += CodedOutputStream.computeBytesSize(SpanRecord.SPAN_ID_FIELD_NUMBER, e.key().spanId());
+    }
+    if (e.timeNanos() != 0) {
+      body += CodedOutputStream.computeFixed64Size(SpanRecord.TIME_UNIX_NANO_FIELD_NUMBER, e.timeNanos());
+    }
+    body += switch (e.body()) {
+      case Entry.State st -> {
+        int state = stateBytes(st, resourceIndex, scopeIndex);
+        yield CodedOutputStream.computeTagSize(stateField(st.kind())) + CodedOutputStream.computeUInt32SizeNoTag(state)
+            + state;
+      }
+      case Entry.Update u -> CodedOutputStream.computeMessageSize(SpanRecord.UPDATE_FIELD_NUMBER, u.update());
+      case Entry.Event ev -> CodedOutputStream.computeMessageSize(SpanRecord.EVENT_FIELD_NUMBER, ev.event());
+    };
+    return new Placed(e, resourceIndex, scopeIndex, body);
+  }
+
+  private static int stateBytes(Entry.State st, int resourceIndex, int scopeIndex) {
+    int s = CodedOutputStream.computeMessageSize(SpanState.SPAN_FIELD_NUMBER, st.span());
+    if (resourceIndex != 0) {
+      s += CodedOutputStream.computeUInt32Size(SpanState.RESOURCE_INDEX_FIELD_NUMBER, resourceIndex);
+    }
+    if (scopeIndex != 0) {
+      s += CodedOutputStream.computeUInt32Size(SpanState.SCOPE_INDEX_FIELD_NUMBER, scopeIndex);
+    }
+    return s;
+  }
+
+  private static int stateField(Entry.StateKind kind) {
+    return switch (kind) {
+      case START -> SpanRecord.START_FIELD_NUMBER;
+      case SNAPSHOT -> SpanRecord.SNAPSHOT_FIELD_NUMBER;
+      case END -> SpanRecord.END_FIELD_NUMBER;
+    };
+  }
+
+  private static void writeRecord(CodedOutputStream o, Placed p) throws java.io.IOException {
+    Entry e = p.entry;
+    if (!e.key().traceId().isEmpty()) {
+      o.writeBytes(SpanRecord.TRACE_ID_FIELD_NUMBER, e.key().traceId());
+    }
+    if (!e.key().spanId().isEmpty()) {
+      o.writeBytes(SpanRecord.SPAN_ID_FIELD_NUMBER, e.key().spanId());
+    }
+    if (e.timeNanos() != 0) {
+      o.writeFixed64(SpanRecord.TIME_UNIX_NANO_FIELD_NUMBER, e.timeNanos());
+    }
+    switch (e.body()) {
+      case Entry.State st -> {
+        o.writeTag(stateField(st.kind()), WireFormat.WIRETYPE_LENGTH_DELIMITED);
+        o.writeUInt32NoTag(stateBytes(st, p.resourceIndex, p.scopeIndex));
+        o.writeMessage(SpanState.SPAN_FIELD_NUMBER, st.span());
+        if (p.resourceIndex != 0) {
+          o.writeUInt32(SpanState.RESOURCE_INDEX_FIELD_NUMBER, p.resourceIndex);
+        }
+        if (p.scopeIndex != 0) {
+          o.writeUInt32(SpanState.SCOPE_INDEX_FIELD_NUMBER, p.scopeIndex);
+        }
+      }
+      case Entry.Update u -> o.writeMessage(SpanRecord.UPDATE_FIELD_NUMBER, u.update());
+      case Entry.Event ev -> o.writeMessage(SpanRecord.EVENT_FIELD_NUMBER, ev.event());
+    }
+  }
+
+  /** The chunk as the generated {@code TraceChunk} message; {@link #encode()} must equal its serialization. */
+  TraceChunk toMessage() {
+    TraceChunk.Builder c = TraceChunk.newBuilder().setFormatVersion(ChunkCodec.FORMAT_VERSION)
+        .addAllResources(resources).addAllScopes(scopes);
+    for (Placed p : records) {
+      c.addRecords(toRecord(p.entry, p.resourceIndex, p.scopeIndex));
+    }
+    return c.build();
+  }
+
+  static SpanRecord toRecord(Entry e, int resourceIndex, int scopeIndex) {
     SpanRecord.Builder b = SpanRecord.newBuilder()
         .setTraceId(e.key().traceId())
         .setSpanId(e.key().spanId())

@@ -44,75 +44,79 @@ final class ChunkCodec {
   }
 
   private static void validate(long bucketStartSec, TraceChunk chunk, SpanRecord r, int index) {
-    String where = "record " + index + ": ";
+    // The error text (with the record's index) is built only on error: per record it cost more than the checks.
     try {
       new SpanKey(r.getTraceId(), r.getSpanId());
     } catch (IllegalArgumentException e) {
-      throw new TraceFormatException(where + e.getMessage());
+      throw problem(index, e.getMessage());
     }
     long time = r.getTimeUnixNano();
     if (time < 0 || Buckets.of(time) != bucketStartSec) {
-      throw new TraceFormatException(where + "time " + Long.toUnsignedString(time)
+      throw problem(index, "time " + Long.toUnsignedString(time)
           + " is outside the chunk's bucket starting at " + bucketStartSec);
     }
     switch (r.getBodyCase()) {
       case START -> {
-        SpanState s = validateState(chunk, r.getStart(), where);
+        SpanState s = validateState(chunk, r.getStart(), index);
         if (s.getSpan().getStartTimeUnixNano() != time) {
-          throw new TraceFormatException(where + "start record time differs from the span's start time");
+          throw problem(index, "start record time differs from the span's start time");
         }
         if (s.getSpan().getEndTimeUnixNano() != 0) {
-          throw new TraceFormatException(where + "start record has an end time");
+          throw problem(index, "start record has an end time");
         }
       }
       case SNAPSHOT -> {
-        SpanState s = validateState(chunk, r.getSnapshot(), where);
+        SpanState s = validateState(chunk, r.getSnapshot(), index);
         if (s.getSpan().getEndTimeUnixNano() != 0) {
-          throw new TraceFormatException(where + "snapshot of an ended span");
+          throw problem(index, "snapshot of an ended span");
         }
       }
       case END -> {
-        SpanState s = validateState(chunk, r.getEnd(), where);
+        SpanState s = validateState(chunk, r.getEnd(), index);
         long end = s.getSpan().getEndTimeUnixNano();
         if (end != time) {
-          throw new TraceFormatException(where + "end record time differs from the span's end time");
+          throw problem(index, "end record time differs from the span's end time");
         }
         if (Long.compareUnsigned(end, s.getSpan().getStartTimeUnixNano()) < 0) {
-          throw new TraceFormatException(where + "span ends before it starts");
+          throw problem(index, "span ends before it starts");
         }
       }
       case UPDATE -> {
         var u = r.getUpdate();
         if (u.getAttributesCount() == 0 && !u.hasStatus() && u.getName().isEmpty() && u.getLinksCount() == 0) {
-          throw new TraceFormatException(where + "empty update");
+          throw problem(index, "empty update");
         }
       }
       case EVENT -> {
         if (r.getEvent().getTimeUnixNano() != time) {
-          throw new TraceFormatException(where + "event record time differs from the event's time");
+          throw problem(index, "event record time differs from the event's time");
         }
       }
-      case BODY_NOT_SET -> throw new TraceFormatException(where + "record has no body");
+      case BODY_NOT_SET -> throw problem(index, "record has no body");
     }
   }
 
-  private static SpanState validateState(TraceChunk chunk, SpanState s, String where) {
+  private static SpanState validateState(TraceChunk chunk, SpanState s, int index) {
     if (!s.hasSpan()) {
-      throw new TraceFormatException(where + "span state without a span");
+      throw problem(index, "span state without a span");
     }
     if (!s.getSpan().getTraceId().isEmpty() || !s.getSpan().getSpanId().isEmpty()) {
-      throw new TraceFormatException(where + "span state repeats the record's ids");
+      throw problem(index, "span state repeats the record's ids");
     }
     ByteString parent = s.getSpan().getParentSpanId();
     if (!parent.isEmpty() && parent.size() != 8) {
-      throw new TraceFormatException(where + "parent span id must be empty or 8 bytes, got " + parent.size());
+      throw problem(index, "parent span id must be empty or 8 bytes, got " + parent.size());
     }
     if (s.getResourceIndex() >= chunk.getResourcesCount()) {
-      throw new TraceFormatException(where + "resource index " + s.getResourceIndex() + " out of range");
+      throw problem(index, "resource index " + s.getResourceIndex() + " out of range");
     }
     if (s.getScopeIndex() >= chunk.getScopesCount()) {
-      throw new TraceFormatException(where + "scope index " + s.getScopeIndex() + " out of range");
+      throw problem(index, "scope index " + s.getScopeIndex() + " out of range");
     }
     return s;
+  }
+
+  private static TraceFormatException problem(int index, String what) {
+    return new TraceFormatException("record " + index + ": " + what);
   }
 }

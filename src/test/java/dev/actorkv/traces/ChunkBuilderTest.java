@@ -3,6 +3,7 @@ package dev.actorkv.traces;
 import static dev.actorkv.traces.TestSpans.RESOURCE;
 import static dev.actorkv.traces.TestSpans.SCOPE;
 import static dev.actorkv.traces.TestSpans.T0;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -67,6 +68,7 @@ class ChunkBuilderTest {
         byte[] bytes = b.encode(); // throws when the count is off
         assertEquals(b.size(), bytes.length);
         assertTrue(bytes.length <= max);
+        assertArrayEquals(b.toMessage().toByteArray(), bytes, "same bytes as the generated serializer");
         TraceChunk decoded = ChunkCodec.decode(bucket, bytes, true);
         assertEquals(b.recordCount(), decoded.getRecordsCount());
       }
@@ -86,6 +88,7 @@ class ChunkBuilderTest {
     if (replaced) {
       assertEquals(2, b.recordCount());
       assertTrue(b.encode().length <= 4096);
+      assertArrayEquals(b.toMessage().toByteArray(), b.encode());
     } else {
       assertEquals(before, b.size());
     }
