@@ -141,7 +141,10 @@ public final class ActorTraces implements AutoCloseable {
 
     Span current() {
       if (live != null) {
-        return live.get();
+        Span now = live.get();
+        // The SDK span can end while its state is read; the end comes as its own record, so the open
+        // span's state never carries an end time (the decoder rejects snapshots of ended spans).
+        return now.getEndTimeUnixNano() == 0 ? now : now.toBuilder().clearEndTimeUnixNano().build();
       }
       return changed != null ? changed.build() : started();
     }

@@ -479,6 +479,32 @@ class ActorTracesTest {
   }
 
   @Test
+  void snapshotOfALiveSpanThatEndsMeanwhileCarriesNoEndTime() throws Exception {
+    try (ActorStore store = ActorStore.open(dir)) {
+      ActorKeyspace actor = store.actor("a");
+      java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong(T0 + 100);
+      InstantSource clock = () -> Instant.ofEpochSecond(0, now.get());
+      TracesOptions opts = TracesOptions.defaults().withFlushInterval(Duration.ofMillis(20)).withClock(clock);
+      io.opentelemetry.proto.trace.v1.Span started = TestSpans.started(1, T0 + 100);
+      // The SDK span ended just as the snapshot read its state: the live view already has an end time.
+      io.opentelemetry.proto.trace.v1.Span endedMeanwhile = started.toBuilder()
+          .clearTraceId().clearSpanId().setEndTimeUnixNano(T0 + 2 * HOUR + 4).build();
+      try (ActorTraces traces = ActorTraces.open(actor, opts)) {
+        traces.start(RESOURCE, SCOPE, started, () -> endedMeanwhile);
+        now.set(T0 + 2 * HOUR + 5);
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (actor.scan(TracesKeys.bucket(T0 / 1_000_000_000L + 2 * 3600), 10).isEmpty() && System.nanoTime() < deadline) {
+          Thread.sleep(10);
+        }
+        TraceRead read = traces.read(T0 + 2 * HOUR + 10, T0 + 2 * HOUR + 20, 10);
+        assertEquals(1, read.spans().size());
+        assertFalse(read.spans().get(0).ended());
+      }
+      assertEquals(List.of(), TraceChunks.check(actor, TracesOptions.DEFAULT_MAX_CHUNK_BYTES));
+    }
+  }
+
+  @Test
   void closeWritesEverythingAndRefusesMore() {
     try (ActorStore store = ActorStore.open(dir)) {
       ActorKeyspace actor = store.actor("a");
