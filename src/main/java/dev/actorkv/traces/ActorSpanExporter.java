@@ -49,25 +49,11 @@ public final class ActorSpanExporter implements SpanExporter {
 
   @Override
   public CompletableResultCode flush() {
-    try {
-      traces.flush();
-      return CompletableResultCode.ofSuccess();
-    } catch (RuntimeException e) {
-      return CompletableResultCode.ofExceptionalFailure(e);
-    }
+    return SdkCalls.flush(traces);
   }
 
   @Override
   public CompletableResultCode shutdown() {
-    try {
-      if (closeOnShutdown) {
-        traces.close();
-      } else {
-        traces.flush();
-      }
-      return CompletableResultCode.ofSuccess();
-    } catch (RuntimeException e) {
-      return CompletableResultCode.ofExceptionalFailure(e);
-    }
+    return SdkCalls.shutdown(traces, closeOnShutdown);
   }
 }

@@ -101,25 +101,11 @@ public final class ActorSpanProcessor implements SpanProcessor {
 
   @Override
   public CompletableResultCode forceFlush() {
-    try {
-      traces.flush();
-      return CompletableResultCode.ofSuccess();
-    } catch (RuntimeException e) {
-      return CompletableResultCode.ofExceptionalFailure(e);
-    }
+    return SdkCalls.flush(traces);
   }
 
   @Override
   public CompletableResultCode shutdown() {
-    try {
-      if (closeOnShutdown) {
-        traces.close();
-      } else {
-        traces.flush();
-      }
-      return CompletableResultCode.ofSuccess();
-    } catch (RuntimeException e) {
-      return CompletableResultCode.ofExceptionalFailure(e);
-    }
+    return SdkCalls.shutdown(traces, closeOnShutdown);
   }
 }
