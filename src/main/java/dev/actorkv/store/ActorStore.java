@@ -48,7 +48,7 @@ public final class ActorStore implements AutoCloseable {
   public static final int FORMAT_VERSION = 1;
 
   static {
-    RocksDB.loadLibrary();
+    RocksDbLibrary.load();
   }
 
   private final Path directory;

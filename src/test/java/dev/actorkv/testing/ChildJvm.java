@@ -45,35 +45,7 @@ public final class ChildJvm implements AutoCloseable {
     if (workingDirectory != null) {
       pb.directory(workingDirectory.toFile());
     }
-    // RocksDB extracts its 15 MB native library to a fresh temp file per JVM and deletes it only on a
-    // normal exit, so every SIGKILL would leak one; children of this JVM share one extraction directory.
-    pb.environment().put("ROCKSDB_SHAREDLIB_DIR", NativeLibraryDir.PATH.toString());
     return new ChildJvm(pb.start());
-  }
-
-  /** One directory per test JVM, made on first use, where child JVMs extract RocksDB's library. */
-  private static final class NativeLibraryDir {
-    static final Path PATH = create();
-
-    private static Path create() {
-      try {
-        Path dir = java.nio.file.Files.createTempDirectory("actorkv-child-jni-");
-        // Removed when the test JVM exits normally (the children are gone by then).
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-          try (var files = java.nio.file.Files.list(dir)) {
-            for (Path f : files.toList()) {
-              java.nio.file.Files.deleteIfExists(f);
-            }
-            java.nio.file.Files.deleteIfExists(dir);
-          } catch (IOException ignored) {
-            // Best effort: a leftover temp directory is harmless.
-          }
-        }));
-        return dir;
-      } catch (IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
-    }
   }
 
   public Process process() {
