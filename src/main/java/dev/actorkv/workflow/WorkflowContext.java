@@ -75,7 +75,7 @@ public final class WorkflowContext {
 
   /** Runs {@code body} once (with the engine's default retry policy) and records its result. */
   public <T> T step(String name, Class<T> type, Callable<? extends T> body) {
-    return step(name, run.options().defaultRetry(), WorkflowCodecs.of(type), body);
+    return step(name, run.options().defaultRetry(), run.codecOf(type), body);
   }
 
   public <T> T step(String name, WorkflowCodec<T> codec, Callable<? extends T> body) {
@@ -225,7 +225,7 @@ public final class WorkflowContext {
 
   /** A loop with the engine's default loop options and default codecs of the state and result types. */
   public <S, R> R loop(String name, S initialState, Class<S> stateType, Class<R> resultType, LoopBody<S, R> body) {
-    return loop(name, run.options().defaultLoop(), initialState, WorkflowCodecs.of(stateType), WorkflowCodecs.of(resultType), body);
+    return loop(name, run.options().defaultLoop(), initialState, run.codecOf(stateType), run.codecOf(resultType), body);
   }
 
   /**
