@@ -24,6 +24,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
 import java.util.stream.Stream;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -68,10 +69,15 @@ public class WorkflowBench {
 
   /** 10 000 completed steps, then a long sleep: every run replays all of them and suspends. */
   static Workflow<String, String> tenThousandSteps() {
+    return tenThousandSteps(String.class, k -> "result " + k);
+  }
+
+  /** The same with steps of {@code type} (default codec: JSON for anything but strings and bytes). */
+  static <T> Workflow<String, String> tenThousandSteps(Class<T> type, IntFunction<T> result) {
     return Workflow.of(String.class, String.class, (ctx, in) -> {
       for (int i = 0; i < 10_000; i++) {
         int k = i;
-        ctx.step("step-" + i, String.class, () -> "result " + k);
+        ctx.step("step-" + i, type, () -> result.apply(k));
       }
       ctx.sleep("rest", Duration.ofDays(365));
       return "never";
@@ -80,16 +86,22 @@ public class WorkflowBench {
 
   @State(Scope.Benchmark)
   public static class Replay {
+    /** utf8: string steps (a constant codec); json: long steps through the default Jackson codec. */
+    @Param({"utf8", "json"})
+    String steps;
+
     Path dir;
     ActorStore store;
     ActorKeyspace actor;
+    Workflow<String, String> workflow;
 
     @Setup(Level.Trial)
     public void setUp() {
       dir = tempDir("wfbench-replay");
       store = ActorStore.open(dir);
       actor = store.actor("replay");
-      WorkflowOutcome<String> out = WorkflowEngine.open(actor).run(tenThousandSteps(), "x");
+      workflow = steps.equals("json") ? tenThousandSteps(Long.class, k -> k * 2L) : tenThousandSteps();
+      WorkflowOutcome<String> out = WorkflowEngine.open(actor).run(workflow, "x");
       if (!(out instanceof WorkflowOutcome.Sleeping<String>)) {
         throw new IllegalStateException(out.toString());
       }
@@ -106,7 +118,7 @@ public class WorkflowBench {
   @BenchmarkMode(Mode.AverageTime)
   @OutputTimeUnit(TimeUnit.MILLISECONDS)
   public Object loadAndReplay10k(Replay s) {
-    return WorkflowEngine.open(s.actor).run(tenThousandSteps(), "x");
+    return WorkflowEngine.open(s.actor).run(s.workflow, "x");
   }
 
   @Benchmark

@@ -80,7 +80,19 @@ public final class WorkflowKeys {
     return KeyDescriber.describeAs(key, KeyDescription.WorkflowName.class).index();
   }
 
+  /**
+   * The location of a v1 history key. Called once per history entry on load, so a key with the v1
+   * workflow prefix and the history tag is decoded here directly (the same strict checks as
+   * {@link KeyDescriber}); anything else goes through {@link KeyDescriber#describeAs}, which names
+   * what the key is instead.
+   */
   public static WorkflowLocation historyLocation(byte[] key) {
+    if (key.length > PREFIX.length && key[0] == PREFIX[0] && key[1] == PREFIX[1]) {
+      Tuple t = TupleKeys.suffix(key, PREFIX.length, "workflow key");
+      if (TupleKeys.nonNegative(t, 0, "workflow key subspace tag") == HISTORY) {
+        return location(t);
+      }
+    }
     return KeyDescriber.describeAs(key, KeyDescription.WorkflowHistory.class).location();
   }
 
@@ -123,6 +135,29 @@ public final class WorkflowKeys {
     return Tuple.of(ENTRY_METADATA, entryId).packWithPrefix(prefix);
   }
 
+  /** The location in a history tuple {@code (2, segment...)}. */
+  private static WorkflowLocation location(Tuple t) {
+    if (t.size() < 2) {
+      throw new KeyFormatException("workflow history key has an empty location");
+    }
+    List<WorkflowLocation.Segment> segs = new ArrayList<>(t.size() - 1);
+    for (int i = 1; i < t.size(); i++) {
+      Object e = t.get(i);
+      if (e instanceof Tuple loop) {
+        TupleKeys.requireSize(loop, 2, "workflow loop segment");
+        segs.add(new WorkflowLocation.Loop(
+            TupleKeys.nonNegative(loop, 0, "loop name index"), TupleKeys.nonNegative(loop, 1, "loop iteration")));
+      } else if (e instanceof Long index && index >= 0) {
+        segs.add(new WorkflowLocation.Name(index));
+      } else {
+        // Not a valid segment, so this throws; only here is the description built (was a string per
+        // segment of every key).
+        segs.add(new WorkflowLocation.Name(TupleKeys.nonNegative(t, i, "workflow location segment " + i)));
+      }
+    }
+    return new WorkflowLocation(segs);
+  }
+
   static KeyDescription decode(byte[] key, int offset, int version) {
     String what = version == 0 ? "legacy workflow key" : "workflow key";
     Tuple t = TupleKeys.suffix(key, offset, what);
@@ -132,21 +167,7 @@ public final class WorkflowKeys {
       return new KeyDescription.WorkflowName(version, TupleKeys.nonNegative(t, 1, "workflow name index"));
     }
     if (tag == HISTORY) {
-      if (t.size() < 2) {
-        throw new KeyFormatException("workflow history key has an empty location");
-      }
-      List<WorkflowLocation.Segment> segs = new ArrayList<>(t.size() - 1);
-      for (int i = 1; i < t.size(); i++) {
-        Object e = t.get(i);
-        if (e instanceof Tuple loop) {
-          TupleKeys.requireSize(loop, 2, "workflow loop segment");
-          segs.add(new WorkflowLocation.Loop(
-              TupleKeys.nonNegative(loop, 0, "loop name index"), TupleKeys.nonNegative(loop, 1, "loop iteration")));
-        } else {
-          segs.add(new WorkflowLocation.Name(TupleKeys.nonNegative(t, i, "workflow location segment " + i)));
-        }
-      }
-      return new KeyDescription.WorkflowHistory(version, new WorkflowLocation(segs));
+      return new KeyDescription.WorkflowHistory(version, location(t));
     }
     if (tag == FIELDS) {
       TupleKeys.requireSize(t, 2, "workflow field key");

@@ -3,6 +3,8 @@ package dev.actorkv.workflow;
 import dev.actorkv.queue.ActorQueue;
 import dev.actorkv.store.ActorBatch;
 import java.time.InstantSource;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * What the contexts of one run share: the history, the options, the queue, and the first error that
@@ -12,6 +14,12 @@ final class Run {
   private final WorkflowHistory history;
   private final WorkflowOptions options;
   private final ActorQueue queue;
+  /**
+   * Default codecs by type, built once per run: a JSON codec resolves Jackson's reader and writer when
+   * built, which costs more than encoding a step's value, and a workflow names the same few types in
+   * every step.
+   */
+  private final Map<Class<?>, WorkflowCodec<?>> defaultCodecs = new ConcurrentHashMap<>();
   private volatile RuntimeException fatal;
 
   Run(WorkflowHistory history, WorkflowOptions options, ActorQueue queue) {
@@ -26,6 +34,12 @@ final class Run {
 
   WorkflowOptions options() {
     return options;
+  }
+
+  /** {@link WorkflowCodecs#of(Class)}, memoized for this run (codecs are immutable and thread-safe). */
+  @SuppressWarnings("unchecked")
+  <T> WorkflowCodec<T> codecOf(Class<T> type) {
+    return (WorkflowCodec<T>) defaultCodecs.computeIfAbsent(type, WorkflowCodecs::of);
   }
 
   InstantSource clock() {

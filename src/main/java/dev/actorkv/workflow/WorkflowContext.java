@@ -1,5 +1,6 @@
 package dev.actorkv.workflow;
 
+import dev.actorkv.keyspace.WorkflowKeys;
 import dev.actorkv.keyspace.WorkflowLocation;
 import dev.actorkv.queue.ActorQueue;
 import dev.actorkv.queue.Message;
@@ -75,7 +76,7 @@ public final class WorkflowContext {
 
   /** Runs {@code body} once (with the engine's default retry policy) and records its result. */
   public <T> T step(String name, Class<T> type, Callable<? extends T> body) {
-    return step(name, run.options().defaultRetry(), WorkflowCodecs.of(type), body);
+    return step(name, run.options().defaultRetry(), run.codecOf(type), body);
   }
 
   public <T> T step(String name, WorkflowCodec<T> codec, Callable<? extends T> body) {
@@ -125,7 +126,7 @@ public final class WorkflowContext {
         // The last allowed attempt started but never finished (the process ended during it).
         String error = "attempt " + md.getAttempts() + " was interrupted (the process ended) and no attempts are left";
         entry = entry.toBuilder().setStep(StepEntry.newBuilder().setError(error)).build();
-        run.history().putEntry(at.location(), entry);
+        put(at, entry);
         run.history().putMetadata(entry.getId(),
             md.toBuilder().setStatus(EntryStatus.ENTRY_FAILED).setLastError(error).setCompletedAtMs(now.toEpochMilli()).build());
         throw new StepFailedException(name, md.getAttempts(), new RecordedFailure(error));
@@ -145,7 +146,7 @@ public final class WorkflowContext {
         long done = now().toEpochMilli();
         if (attempt >= retry.maxAttempts()) {
           entry = entry.toBuilder().setStep(StepEntry.newBuilder().setError(error)).build();
-          run.history().putEntry(at.location(), entry);
+          put(at, entry);
           run.history().putMetadata(entry.getId(),
               md.toBuilder().setStatus(EntryStatus.ENTRY_FAILED).setLastError(error).setCompletedAtMs(done).build());
           throw new StepFailedException(name, attempt, t);
@@ -158,7 +159,7 @@ public final class WorkflowContext {
       checkCancelled();
       byte[] bytes = codec.encode(value);
       entry = entry.toBuilder().setStep(StepEntry.newBuilder().setHasOutput(true).setOutput(ByteString.copyFrom(bytes))).build();
-      run.history().putEntry(at.location(), entry);
+      put(at, entry);
       run.history().putMetadata(entry.getId(),
           md.toBuilder().setStatus(EntryStatus.ENTRY_COMPLETED).setCompletedAtMs(now().toEpochMilli()).clearRetryAtMs().build());
       // What replay will return, so the first run sees exactly the same value.
@@ -217,7 +218,7 @@ public final class WorkflowContext {
     if (now().toEpochMilli() < s.getDeadlineMs()) {
       throw suspend(new Suspension.Wake(Instant.ofEpochMilli(s.getDeadlineMs()), false, Set.of()));
     }
-    run.history().putEntry(at.location(), entry.toBuilder().setSleep(s.toBuilder().setDone(true)).build());
+    put(at, entry.toBuilder().setSleep(s.toBuilder().setDone(true)).build());
     complete(entry.getId());
   }
 
@@ -225,7 +226,7 @@ public final class WorkflowContext {
 
   /** A loop with the engine's default loop options and default codecs of the state and result types. */
   public <S, R> R loop(String name, S initialState, Class<S> stateType, Class<R> resultType, LoopBody<S, R> body) {
-    return loop(name, run.options().defaultLoop(), initialState, WorkflowCodecs.of(stateType), WorkflowCodecs.of(resultType), body);
+    return loop(name, run.options().defaultLoop(), initialState, run.codecOf(stateType), run.codecOf(resultType), body);
   }
 
   /**
@@ -269,7 +270,7 @@ public final class WorkflowContext {
           run.history().deleteLoopIterations(scope, loopIndex, le.getTrimmedBelow(), trimTo);
           le = le.toBuilder().setDone(true).setOutput(ByteString.copyFrom(out)).setIteration(iteration).setTrimmedBelow(trimTo)
               .clearState().build();
-          run.history().putEntry(at.location(), entry.toBuilder().setLoop(le).build());
+          put(at, entry.toBuilder().setLoop(le).build());
           complete(entry.getId());
           return resultCodec.decode(out);
         }
@@ -279,7 +280,7 @@ public final class WorkflowContext {
             run.history().deleteLoopIterations(scope, loopIndex, le.getTrimmedBelow(), trimTo);
             le = le.toBuilder().setIteration(iteration).setState(ByteString.copyFrom(stateCodec.encode(state)))
                 .setTrimmedBelow(trimTo).build();
-            run.history().putEntry(at.location(), entry.toBuilder().setLoop(le).build());
+            put(at, entry.toBuilder().setLoop(le).build());
             run.flush();
           }
         }
@@ -333,7 +334,7 @@ public final class WorkflowContext {
       }
     }
     entry = entry.toBuilder().setJoin(je).build();
-    run.history().putEntry(at.location(), entry);
+    put(at, entry);
     if (!errors.isEmpty()) {
       fail(entry.getId(), errors.toString());
       throw new BranchFailedException("join \"" + name + "\"", errors, firstCause);
@@ -390,7 +391,7 @@ public final class WorkflowContext {
         : BranchResult.newBuilder().setError(describe(winner.error)).build();
     re = re.toBuilder().setWinner(winner.branch.name()).setResult(result).build();
     entry = entry.toBuilder().setRace(re).build();
-    run.history().putEntry(at.location(), entry);
+    put(at, entry);
     if (winner.kind == Outcome.Kind.FAILED) {
       fail(entry.getId(), result.getError());
       throw new BranchFailedException("race \"" + name + "\"", Map.of(winner.branch.name(), result.getError()), winner.error);
@@ -551,14 +552,14 @@ public final class WorkflowContext {
             .setId(m.id()).setName(m.name()).setBody(ByteString.copyFrom(m.body()))
             .setCreatedAtMs(m.createdAt().toEpochMilli()).setAttempt(m.attempt()));
       }
-      run.history().putEntry(at.location(), pending.toBuilder().setMessages(done).build());
+      put(at, pending.toBuilder().setMessages(done).build());
       complete(pending.getId());
       try {
         // The queue's removal and the recorded messages: one atomic write.
         run.flush(queueChanges);
       } catch (RuntimeException e) {
         // Not written: the messages stay queued, so history must not claim them either.
-        run.history().putEntry(at.location(), pending);
+        put(at, pending);
         run.history().putMetadata(pending.getId(), pendingMd);
         throw e;
       }
@@ -568,7 +569,7 @@ public final class WorkflowContext {
     }
     checkCancelled();
     if (me.getDeadlineMs() != 0 && now().toEpochMilli() >= me.getDeadlineMs()) {
-      run.history().putEntry(at.location(), entry.toBuilder().setMessages(me.toBuilder().setDone(true)).build());
+      put(at, entry.toBuilder().setMessages(me.toBuilder().setDone(true)).build());
       complete(entry.getId());
       return List.of();
     }
@@ -579,7 +580,7 @@ public final class WorkflowContext {
   // ------------------------------------------------------------------ plumbing
 
   /** A located operation: where it is recorded and what is recorded there. */
-  record Located(WorkflowLocation location, long nameIndex, int ordinal, Optional<HistoryEntry> entry) {}
+  record Located(WorkflowLocation location, byte[] key, long nameIndex, int ordinal, Optional<HistoryEntry> entry) {}
 
   Located enter(String name, HistoryEntry.KindCase kind) {
     if (suspended != null) {
@@ -595,7 +596,9 @@ public final class WorkflowContext {
     long index = run.history().nameIndex(name);
     WorkflowLocation loc = scope.name(index);
     int ordinal = nextOrdinal++;
-    Optional<HistoryEntry> entry = run.history().entry(loc);
+    // Packed once here and reused by every write of this operation (a step writes its entry twice).
+    byte[] key = WorkflowKeys.history(loc);
+    Optional<HistoryEntry> entry = run.history().entry(key);
     if (entry.isPresent()) {
       HistoryEntry e = entry.get();
       if (e.getKindCase() != kind) {
@@ -611,12 +614,17 @@ public final class WorkflowContext {
           "history has a different operation recorded at position #" + ordinal + " of scope " + run.history().describe(scope)
               + ", the workflow now issues " + kindName(kind) + " \"" + name + "\""));
     }
-    return new Located(loc, index, ordinal, entry);
+    return new Located(loc, key, index, ordinal, entry);
+  }
+
+  /** Records {@code entry} at the operation's location (its key as packed by {@link #enter}). */
+  private void put(Located at, HistoryEntry entry) {
+    run.history().putEntry(at.location(), at.key(), entry);
   }
 
   HistoryEntry create(Located at, HistoryEntry.Builder entry) {
     HistoryEntry e = entry.setId(UUID.randomUUID().toString()).setOrdinal(at.ordinal()).build();
-    run.history().putEntry(at.location(), e);
+    put(at, e);
     run.history().putMetadata(e.getId(), EntryMetadata.newBuilder()
         .setStatus(EntryStatus.ENTRY_PENDING)
         .setCreatedAtMs(now().toEpochMilli())

@@ -286,9 +286,14 @@ public final class WorkflowHistory {
   // ------------------------------------------------------------------ entries
 
   public Optional<HistoryEntry> entry(WorkflowLocation loc) {
+    return entry(WorkflowKeys.history(loc));
+  }
+
+  /** The entry at the history key {@code key} ({@link WorkflowKeys#history(WorkflowLocation)}). */
+  Optional<HistoryEntry> entry(byte[] key) {
     lock.lock();
     try {
-      Entry e = entries.get(WorkflowKeys.history(loc));
+      Entry e = entries.get(key);
       return e == null ? Optional.empty() : Optional.of(e.value());
     } finally {
       lock.unlock();
@@ -301,7 +306,14 @@ public final class WorkflowHistory {
    * every later flush.
    */
   public void putEntry(WorkflowLocation loc, HistoryEntry value) {
-    byte[] key = WorkflowKeys.history(loc);
+    putEntry(loc, WorkflowKeys.history(loc), value);
+  }
+
+  /**
+   * {@link #putEntry(WorkflowLocation, HistoryEntry)} with the location's key already packed by the
+   * caller, which must have packed it from {@code loc} ({@link WorkflowKeys#history(WorkflowLocation)}).
+   */
+  void putEntry(WorkflowLocation loc, byte[] key, HistoryEntry value) {
     if (value.getId().isEmpty() || value.getKindCase() == HistoryEntry.KindCase.KIND_NOT_SET) {
       throw new IllegalArgumentException("a history entry needs an id and a kind");
     }

@@ -1,0 +1,92 @@
+package dev.actorkv.keyspace;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.actorkv.tuple.Tuple;
+import java.util.Arrays;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.Size;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link WorkflowKeys#historyLocation} (the load path's direct decoder) accepts exactly the keys the
+ * general {@link KeyDescriber} describes as v1 workflow history, with the same location.
+ */
+class WorkflowHistoryKeyDecodeTest {
+  @Property(tries = 500)
+  void roundTrips(@ForAll("locations") WorkflowLocation loc) {
+    assertEquals(loc, WorkflowKeys.historyLocation(WorkflowKeys.history(loc)));
+  }
+
+  @Property(tries = 500)
+  void agreesWithTheGeneralDecoderOnEveryKind(@ForAll("keys") KeyArbitraries.BuiltKey k) {
+    assertSameAsGeneral(k.key());
+  }
+
+  /** Corrupted history keys: a byte changed, the key cut short or extended. */
+  @Property(tries = 1000)
+  void agreesWithTheGeneralDecoderOnDamagedKeys(@ForAll("locations") WorkflowLocation loc,
+      @ForAll @IntRange(max = 200) int position, @ForAll byte value, @ForAll @IntRange(max = 2) int damage,
+      @ForAll @Size(max = 3) byte[] tail) {
+    byte[] key = WorkflowKeys.history(loc);
+    int at = position % key.length;
+    byte[] damaged = switch (damage) {
+      case 0 -> {
+        byte[] b = key.clone();
+        b[at] = value;
+        yield b;
+      }
+      case 1 -> Arrays.copyOf(key, at);
+      default -> {
+        byte[] b = Arrays.copyOf(key, key.length + tail.length);
+        System.arraycopy(tail, 0, b, key.length, tail.length);
+        yield b;
+      }
+    };
+    assertSameAsGeneral(damaged);
+  }
+
+  @Test
+  void rejectsWhatIsNotAV1HistoryKey() {
+    assertThrows(KeyFormatException.class, () -> WorkflowKeys.historyLocation(WorkflowKeys.name(3)));
+    assertThrows(KeyFormatException.class, () -> WorkflowKeys.historyLocation(new byte[] {0x06, 0x01}));
+    // Legacy history has the same tuple under a different prefix.
+    byte[] legacy = Tuple.of(2L, 5L).packWithPrefix(new byte[] {0x07});
+    assertThrows(KeyFormatException.class, () -> WorkflowKeys.historyLocation(legacy));
+    byte[] negative = Tuple.of(2L, -1L).packWithPrefix(WorkflowKeys.PREFIX);
+    KeyFormatException e = assertThrows(KeyFormatException.class, () -> WorkflowKeys.historyLocation(negative));
+    assertEquals("workflow location segment 1 must be >= 0, found -1", e.getMessage());
+    byte[] text = Tuple.of(2L, 1L, "x").packWithPrefix(WorkflowKeys.PREFIX);
+    e = assertThrows(KeyFormatException.class, () -> WorkflowKeys.historyLocation(text));
+    assertEquals("workflow location segment 2 must be an integer, found a string", e.getMessage());
+    assertThrows(KeyFormatException.class,
+        () -> WorkflowKeys.historyLocation(Tuple.of(2L).packWithPrefix(WorkflowKeys.PREFIX)));
+  }
+
+  private static void assertSameAsGeneral(byte[] key) {
+    WorkflowLocation expected;
+    try {
+      expected = KeyDescriber.describeAs(key, KeyDescription.WorkflowHistory.class).location();
+    } catch (KeyFormatException e) {
+      KeyFormatException fast = assertThrows(KeyFormatException.class, () -> WorkflowKeys.historyLocation(key));
+      assertEquals(e.getMessage(), fast.getMessage());
+      return;
+    }
+    assertEquals(expected, WorkflowKeys.historyLocation(key));
+  }
+
+  @Provide
+  Arbitrary<WorkflowLocation> locations() {
+    return KeyArbitraries.locations();
+  }
+
+  @Provide
+  Arbitrary<KeyArbitraries.BuiltKey> keys() {
+    return KeyArbitraries.anyKey();
+  }
+}
