@@ -33,6 +33,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -335,15 +336,19 @@ public final class ActorTraces implements AutoCloseable {
   }
 
   private void update(SpanKey key, long timeNanos, SpanUpdate u) {
-    Entry e = new Entry(key, timeNanos, new Entry.Update(u));
+    change(new Entry(key, timeNanos, new Entry.Update(u)), "update of span", state -> SpanStates.apply(state, u));
+  }
+
+  /** Buffers a change of an open span (its start first, if still unwritten), then applies it to the state. */
+  private void change(Entry e, String what, Consumer<Span.Builder> applyToState) {
     lock.lock();
     try {
       checkOpen();
-      OpenSpan s = requireOpen(key);
-      admit(e, "update of span");
+      OpenSpan s = requireOpen(e.key());
+      admit(e, what);
       writeStart(s);
       append(e);
-      SpanStates.apply(s.state(), u);
+      applyToState.accept(s.state());
     } finally {
       lock.unlock();
     }
@@ -351,18 +356,8 @@ public final class ActorTraces implements AutoCloseable {
 
   /** Adds an event (at its own time) to an open span. */
   public void addEvent(SpanKey key, Span.Event event) {
-    Entry e = new Entry(key, event.getTimeUnixNano(), new Entry.Event(event));
-    lock.lock();
-    try {
-      checkOpen();
-      OpenSpan s = requireOpen(key);
-      admit(e, "event of span");
-      writeStart(s);
-      append(e);
-      SpanStates.apply(s.state(), event);
-    } finally {
-      lock.unlock();
-    }
+    change(new Entry(key, event.getTimeUnixNano(), new Entry.Event(event)), "event of span",
+        state -> SpanStates.apply(state, event));
   }
 
   /**
