@@ -2,11 +2,24 @@
 # Peer comparison with the reference TypeScript runtime, whole-process: each workload runs as its own
 # process on both sides (same sizes, same operations), timed with /usr/bin/time (wall seconds and peak
 # RSS). The reference packages are installed here at run time from the npm registry; none of their
-# code is committed. Usage: bench/peer/run.sh [REPEATS]   (default 3; the median run is reported)
+# code is committed.
+#
+# Usage: bench/peer/run.sh [REPEATS [SCALES]]
+#   REPEATS  runs per cell, the median is reported (default 3)
+#   SCALES   workload size multipliers, space-separated (default "1 4"): 1 is the standard size, larger
+#            ones show how each side grows once start-up is amortized
+#
+# actor-kv runs twice per cell:
+#   default  plain `java` with JVM defaults, exactly as a user's process starts the first time;
+#   aot      the same command with a JDK AOT cache (JEP 483/514/515: classes loaded and linked ahead of
+#            time, plus method profiles), as a deployment would ship one. Each cache is trained by one
+#            run of the same workload at 1/10 of the standard size in a separate directory, before and
+#            outside of the measured runs.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 repeats="${1:-3}"
+scales="${2:-1 4}"
 
 SQL_ROWS=50000; SQL_PER_TX=5000; SQL_SELECTS=10000
 SPANS=50000
@@ -19,45 +32,96 @@ echo "installing the reference runtime packages (npm)..." >&2
 (cd "$here" && npm install --no-audit --no-fund --no-save --loglevel=error >/dev/null)
 
 echo "building actor-kv and the Java workloads (mvn -Pbench)..." >&2
-(cd "$root" && mvn -q -B -Pbench -DskipTests test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.classpath >/dev/null)
-cp="$root/target/classes:$root/target/test-classes:$(cat "$root/target/bench.classpath")"
 java="$(KEYSPACE_PRINT_JAVA=1 "$root/keyspace")"
+jdk_bin="$(dirname "$java")"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
+(cd "$root" && mvn -q -B -Pbench -DskipTests test-compile dependency:build-classpath -Dmdep.outputFile="$work/deps.classpath" >/dev/null)
+# An AOT cache accepts only jar files on the class path, so both sides of the comparison run from jars.
+"$jdk_bin/jar" cf "$work/actor-kv.jar" -C "$root/target/classes" .
+"$jdk_bin/jar" cf "$work/peer.jar" -C "$root/target/test-classes" dev/actorkv/bench/peer
+cp="$work/actor-kv.jar:$work/peer.jar:$(cat "$work/deps.classpath")"
+jflags=(--enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow)
 
-# Runs a command REPEATS times; prints "median_wall_seconds peak_rss_kb" of the median run.
+# The command line of workload $1 at scale $2 (a multiplier of the standard size), without the runner.
+args() {
+  local w=$1 s=$2
+  case $w in
+    sqlite) echo "dev.actorkv.bench.peer.PeerSqlWorkload DB $(awk -v s="$s" "BEGIN { printf \"%d $SQL_PER_TX %d\", $SQL_ROWS * s, $SQL_SELECTS * s }")" ;;
+    traces) echo "dev.actorkv.bench.peer.PeerTracesWorkload DB $(awk -v s="$s" "BEGIN { printf \"%d\", $SPANS * s }")" ;;
+    workflow) echo "dev.actorkv.bench.peer.PeerWorkflowWorkload DB $(awk -v s="$s" "BEGIN { printf \"%d\", $STEPS * s }")" ;;
+  esac
+}
+node_args() {
+  local w=$1 s=$2
+  case $w in
+    sqlite) echo "sqlite.mjs $(awk -v s="$s" "BEGIN { printf \"%d $SQL_PER_TX %d\", $SQL_ROWS * s, $SQL_SELECTS * s }")" ;;
+    traces) echo "traces.mjs $(awk -v s="$s" "BEGIN { printf \"%d\", $SPANS * s }")" ;;
+    workflow) echo "workflow.mjs $(awk -v s="$s" "BEGIN { printf \"%d\", $STEPS * s }")" ;;
+  esac
+}
+size() {
+  local w=$1 s=$2
+  case $w in
+    sqlite) awk -v s="$s" "BEGIN { printf \"%d rows in tx of $SQL_PER_TX, %d point selects, 1 range scan\", $SQL_ROWS * s, $SQL_SELECTS * s }" ;;
+    traces) awk -v s="$s" "BEGIN { printf \"%d spans (attrs + event), 1 range read\", $SPANS * s }" ;;
+    workflow) awk -v s="$s" "BEGIN { printf \"%d steps recorded, then replayed\", $STEPS * s }" ;;
+  esac
+}
+
+# Runs a command REPEATS times on a fresh database; prints "median_wall_seconds peak_rss_kb" of the
+# median run. The workloads print one JSON line, kept in $work/out.<label> for the result check.
 measure() {
-  local runs=() i
+  local label=$1 runs=() i
+  shift
   for ((i = 0; i < repeats; i++)); do
     rm -rf "$work/db"
-    /usr/bin/time -f "%e %M" -o "$work/time" "$@" >"$work/out" 2>"$work/err" || { cat "$work/err" >&2; return 1; }
+    /usr/bin/time -f "%e %M" -o "$work/time" "$@" >"$work/out.$label" 2>"$work/err" || { cat "$work/err" >&2; return 1; }
     runs+=("$(cat "$work/time")")
   done
   printf '%s\n' "${runs[@]}" | sort -n | sed -n "$(( (repeats + 1) / 2 ))p"
 }
 
-declare -A ts java_
-ts[sqlite]="$(cd "$here" && measure node sqlite.mjs $SQL_ROWS $SQL_PER_TX $SQL_SELECTS)"
-java_[sqlite]="$(measure "$java" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -cp "$cp" dev.actorkv.bench.peer.PeerSqlWorkload "$work/db" $SQL_ROWS $SQL_PER_TX $SQL_SELECTS)"
-ts[traces]="$(cd "$here" && measure node traces.mjs $SPANS)"
-java_[traces]="$(measure "$java" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -cp "$cp" dev.actorkv.bench.peer.PeerTracesWorkload "$work/db" $SPANS)"
-ts[workflow]="$(cd "$here" && measure node workflow.mjs $STEPS)"
-java_[workflow]="$(measure "$java" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -cp "$cp" dev.actorkv.bench.peer.PeerWorkflowWorkload "$work/db" $STEPS)"
+# The fields of a workload's JSON line that both sides must agree on (checksums, counts, states).
+outcome() {
+  sed -e 's/"runtime":"[^"]*",//; s/"work_ms":[0-9]*,//; s/,"kv_keys":[0-9]*//' "$1"
+}
 
-demo="$(cd "$root" && measure ./keyspace demo "$work/db")"
-
-printf '| workload | size | reference TS (s) | actor-kv (s) | speed-up | reference peak RSS (MiB) | actor-kv peak RSS (MiB) |\n'
-printf '|---|---|---|---|---|---|---|\n'
+echo "training the AOT caches (one run per workload at 1/10 of the standard size)..." >&2
 for w in sqlite traces workflow; do
-  read -r ts_s ts_kb <<<"${ts[$w]}"
-  read -r j_s j_kb <<<"${java_[$w]}"
-  case $w in
-    sqlite) size="$SQL_ROWS rows in tx of $SQL_PER_TX, $SQL_SELECTS point selects, 1 range scan" ;;
-    traces) size="$SPANS spans (attrs + event), 1 range read" ;;
-    workflow) size="$STEPS steps recorded, then replayed" ;;
-  esac
-  awk -v w="$w" -v size="$size" -v a="$ts_s" -v b="$j_s" -v ra="$ts_kb" -v rb="$j_kb" \
-    'BEGIN { printf "| %s | %s | %.2f | %.2f | %.1fx | %.0f | %.0f |\n", w, size, a, b, (b > 0 ? a / b : 0), ra / 1024, rb / 1024 }'
+  rm -rf "$work/train-db"
+  read -r -a a <<<"$(args "$w" 0.1)"
+  "$java" -XX:AOTCacheOutput="$work/$w.aot" "${jflags[@]}" -cp "$cp" "${a[@]/#DB/$work/train-db}" >"$work/train.log" 2>&1 \
+    || { cat "$work/train.log" >&2; exit 1; }
 done
+
+printf '| workload | size | reference TS (s) | actor-kv (s) | speed-up | actor-kv + AOT cache (s) | speed-up | reference peak RSS (MiB) | actor-kv peak RSS (MiB) | + AOT cache (MiB) |\n'
+printf '|---|---|---|---|---|---|---|---|---|---|\n'
+for s in $scales; do
+  for w in sqlite traces workflow; do
+    echo "scale $s: $w..." >&2
+    read -r -a a <<<"$(args "$w" "$s")"
+    read -r -a n <<<"$(node_args "$w" "$s")"
+    ref="$(cd "$here" && measure ref node "${n[@]}")"
+    plain="$(measure plain "$java" "${jflags[@]}" -cp "$cp" "${a[@]/#DB/$work/db}")"
+    aot="$(measure aot "$java" -XX:AOTCache="$work/$w.aot" -Xlog:aot=off -Xlog:cds=off "${jflags[@]}" -cp "$cp" "${a[@]/#DB/$work/db}")"
+    # Both sides must have done the same work: same checksum / span count / workflow states.
+    for side in plain aot; do
+      if [ "$(outcome "$work/out.ref")" != "$(outcome "$work/out.$side")" ]; then
+        echo "results differ for $w at scale $s: reference $(cat "$work/out.ref"), actor-kv ($side) $(cat "$work/out.$side")" >&2
+        exit 1
+      fi
+    done
+    read -r r_s r_kb <<<"$ref"
+    read -r p_s p_kb <<<"$plain"
+    read -r a_s a_kb <<<"$aot"
+    awk -v w="$w" -v size="$(size "$w" "$s")" -v r="$r_s" -v p="$p_s" -v a="$a_s" -v rk="$r_kb" -v pk="$p_kb" -v ak="$a_kb" \
+      'BEGIN { printf "| %s | %s | %.2f | %.2f | %.1fx | %.2f | %.1fx | %.0f | %.0f | %.0f |\n", w, size, r, p, (p > 0 ? r / p : 0), a, (a > 0 ? r / a : 0), rk / 1024, pk / 1024, ak / 1024 }'
+  done
+done
+
+# The launcher builds the tool and trains its own AOT cache on first use: do that outside the timing.
+(cd "$root" && ./keyspace demo "$work/warm-db" >/dev/null)
+demo="$(cd "$root" && measure demo ./keyspace demo "$work/db")"
 read -r d_s d_kb <<<"$demo"
 awk -v s="$d_s" -v kb="$d_kb" 'BEGIN { printf "\nkeyspace demo: %.2f s, peak RSS %.0f MiB\n", s, kb / 1024 }'
