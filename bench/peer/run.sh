@@ -36,7 +36,7 @@ java="$(KEYSPACE_PRINT_JAVA=1 "$root/keyspace")"
 jdk_bin="$(dirname "$java")"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-(cd "$root" && mvn -q -B -Pbench -DskipTests test-compile dependency:build-classpath -Dmdep.outputFile="$work/deps.classpath" >/dev/null)
+(cd "$root" && mvn -q -B -Dstyle.color=never -Pbench -DskipTests test-compile dependency:build-classpath -Dmdep.outputFile="$work/deps.classpath" >/dev/null)
 # An AOT cache accepts only jar files on the class path, so both sides of the comparison run from jars.
 "$jdk_bin/jar" cf "$work/actor-kv.jar" -C "$root/target/classes" .
 "$jdk_bin/jar" cf "$work/peer.jar" -C "$root/target/test-classes" dev/actorkv/bench/peer
