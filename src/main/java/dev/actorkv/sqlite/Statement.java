@@ -2,10 +2,12 @@ package dev.actorkv.sqlite;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.function.Consumer;
 
 /**
@@ -121,8 +123,8 @@ public final class Statement implements AutoCloseable {
         }
       }
     } finally {
+      // No sqlite3_clear_bindings: every run binds every parameter again (bind checks the count).
       int ignored = (int) Sqlite3.reset.invokeExact(handle);
-      int cleared = (int) Sqlite3.clear_bindings.invokeExact(handle);
     }
   }
 
@@ -131,28 +133,40 @@ public final class Statement implements AutoCloseable {
       throw new IllegalArgumentException("statement takes " + parameterCount + " parameters, got " + params.length + ": " + sql);
     }
     for (int i = 0; i < params.length; i++) {
-      Object v = normalize(params[i], i + 1);
       int idx = i + 1;
-      int rc = switch (v) {
-        case null -> (int) Sqlite3.bind_null.invokeExact(handle, idx);
-        case Long l -> (int) Sqlite3.bind_int64.invokeExact(handle, idx, (long) l);
-        case Double d -> (int) Sqlite3.bind_double.invokeExact(handle, idx, (double) d);
-        case String s -> {
-          byte[] b = s.getBytes(StandardCharsets.UTF_8);
-          MemorySegment m = db.scratch(b);
-          yield (int) Sqlite3.bind_text.invokeExact(handle, idx, m, b.length, Sqlite3.TRANSIENT);
-        }
-        case byte[] b -> {
-          MemorySegment m = db.scratch(b);
-          yield (int) Sqlite3.bind_blob.invokeExact(handle, idx, m, b.length, Sqlite3.TRANSIENT);
-        }
-        default -> throw new IllegalStateException("unreachable");
-      };
+      int rc = bindOne(idx, params[i]);
       if (rc != SqliteCodes.OK) {
         throw db.error(rc, "binding parameter " + idx + " of " + sql);
       }
     }
   }
+
+  /**
+   * Binds one value. Text and blobs go to SQLite straight from the Java array (a critical call that
+   * SQLite's TRANSIENT copy completes before returning), so nothing is staged in native memory.
+   */
+  private int bindOne(int idx, Object v) throws Throwable {
+    if (v instanceof Long l) {
+      return (int) Sqlite3.bind_int64.invokeExact(handle, idx, (long) l);
+    } else if (v instanceof String s) {
+      byte[] b = s.getBytes(StandardCharsets.UTF_8);
+      return (int) Sqlite3.bind_text.invokeExact(handle, idx, bytes(b), b.length, Sqlite3.TRANSIENT);
+    } else if (v instanceof Double d) {
+      return (int) Sqlite3.bind_double.invokeExact(handle, idx, (double) d);
+    } else if (v instanceof byte[] b) {
+      return (int) Sqlite3.bind_blob.invokeExact(handle, idx, bytes(b), b.length, Sqlite3.TRANSIENT);
+    } else if (v == null) {
+      return (int) Sqlite3.bind_null.invokeExact(handle, idx);
+    }
+    return bindOne(idx, Objects.requireNonNull(normalize(v, idx))); // the narrower numbers, or a typed error
+  }
+
+  /** Never the NULL pointer: SQLite binds a NULL pointer as SQL NULL, not as an empty text or blob. */
+  private static MemorySegment bytes(byte[] b) {
+    return b.length == 0 ? EMPTY : MemorySegment.ofArray(b);
+  }
+
+  private static final MemorySegment EMPTY = Arena.global().allocate(1);
 
   /** Checks and widens a parameter to Long, Double, String, byte[] or null. */
   static Object normalize(Object v, int position) {
