@@ -195,17 +195,26 @@ public final class Statement implements AutoCloseable {
         case SqliteCodes.TEXT -> {
           MemorySegment p = (MemorySegment) Sqlite3.column_text.invokeExact(handle, i);
           int n = (int) Sqlite3.column_bytes.invokeExact(handle, i);
-          yield new String(p.reinterpret(n).toArray(JAVA_BYTE), StandardCharsets.UTF_8);
+          yield new String(copy(p, n), StandardCharsets.UTF_8);
         }
         case SqliteCodes.BLOB -> {
           MemorySegment p = (MemorySegment) Sqlite3.column_blob.invokeExact(handle, i);
           int n = (int) Sqlite3.column_bytes.invokeExact(handle, i);
-          yield n == 0 ? new byte[0] : p.reinterpret(n).toArray(JAVA_BYTE);
+          yield copy(p, n);
         }
         default -> null;
       };
     }
     return new Row(columns, values);
+  }
+
+  /** The {@code n} bytes at {@code p} (a column value SQLite owns until the next step or reset). */
+  private static byte[] copy(MemorySegment p, int n) {
+    byte[] b = new byte[n];
+    if (n > 0) {
+      MemorySegment.copy(p.reinterpret(n), JAVA_BYTE, 0, b, 0, n);
+    }
+    return b;
   }
 
   /** The current row as SQLite renders it as text (what the sqlite3 shell prints); null for NULL. */
@@ -219,7 +228,7 @@ public final class Statement implements AutoCloseable {
       }
       MemorySegment p = (MemorySegment) Sqlite3.column_text.invokeExact(stmt, i);
       int n = (int) Sqlite3.column_bytes.invokeExact(stmt, i);
-      out.add(n == 0 ? "" : new String(p.reinterpret(n).toArray(JAVA_BYTE), StandardCharsets.UTF_8));
+      out.add(new String(copy(p, n), StandardCharsets.UTF_8));
     }
     return out;
   }
