@@ -37,6 +37,10 @@ import java.util.Map;
  * which is the ordering SQLite's journal protocol (including hot-journal rollback) relies on. Unlock to
  * SHARED or NONE, the end of a transaction in normal locking mode, flushes too.
  *
+ * <p>Only the file methods are Java upcalls. Clock, randomness, sleep and dynamic loading are the unix
+ * VFS's own C functions (they ignore the VFS argument), which spares an upcall stub and a generated class
+ * per method when a database opens.
+ *
  * <p>Upcalls never let an exception cross into C: each catches everything, records the Java cause for
  * {@link #takeError()} and returns an SQLITE_IOERR code, after which the staged writes are gone (memory
  * and store hold the last committed transaction).
@@ -195,7 +199,12 @@ final class KvVfs implements AutoCloseable {
   }
 
   private PageStore store(SqliteFile file) {
-    return stores.computeIfAbsent(file, f -> PageStore.open(actor, f));
+    PageStore store = stores.get(file);
+    if (store == null) {
+      store = PageStore.open(actor, file);
+      stores.put(file, store);
+    }
+    return store;
   }
 
   /** Unregisters the VFS and frees its upcall stubs; call after the connection is closed. */

@@ -36,8 +36,11 @@ final class Sqlite3 {
   static final MemorySegment TRANSIENT = MemorySegment.ofAddress(-1L);
 
   private static MethodHandle link(String name, FunctionDescriptor fd, Linker.Option... options) {
-    return LINKER.downcallHandle(LIB.find(name).orElseThrow(
-        () -> new SqliteUnavailableException("libsqlite3 lacks " + name + "; " + SqliteLibrary.PACKAGE_HINT)), fd, options);
+    MemorySegment symbol = LIB.find(name).orElse(null); // no lambda: its class would load at startup
+    if (symbol == null) {
+      throw new SqliteUnavailableException("libsqlite3 lacks " + name + "; " + SqliteLibrary.PACKAGE_HINT);
+    }
+    return LINKER.downcallHandle(symbol, fd, options);
   }
 
   private static final FunctionDescriptor INT_OF_PTR = FunctionDescriptor.of(JAVA_INT, ADDRESS);
