@@ -56,6 +56,7 @@ final class Sqlite3 {
   static final MethodHandle prepare_v2 = link("sqlite3_prepare_v2", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, ADDRESS, ADDRESS));
   static final MethodHandle step = link("sqlite3_step", INT_OF_PTR);
   static final MethodHandle reset = link("sqlite3_reset", INT_OF_PTR);
+  static final MethodHandle clear_bindings = link("sqlite3_clear_bindings", INT_OF_PTR);
   static final MethodHandle finalize_ = link("sqlite3_finalize", INT_OF_PTR);
   static final MethodHandle get_autocommit = link("sqlite3_get_autocommit", INT_OF_PTR);
   static final MethodHandle bind_parameter_count = link("sqlite3_bind_parameter_count", INT_OF_PTR);

@@ -23,6 +23,11 @@ public final class Statement implements AutoCloseable {
   private MemorySegment handle;
   private final List<String> columns;
   private final int parameterCount;
+  /** Whether SQLite holds a copy of a large bound text or blob, to release when the run ends. */
+  private boolean holdsLargeValue;
+
+  /** Bound values up to this size stay with the statement until its next run rebinds them. */
+  private static final int LARGE_VALUE = 64 * 1024;
 
   Statement(SqliteDatabase db, String sql, MemorySegment handle) throws Throwable {
     this.db = db;
@@ -108,8 +113,8 @@ public final class Statement implements AutoCloseable {
       throw new IllegalStateException("statement is closed: " + sql);
     }
     db.beginCall();
-    bind(params);
     try {
+      bind(params);
       while (true) {
         int rc = (int) Sqlite3.step.invokeExact(handle);
         if (rc == SqliteCodes.ROW) {
@@ -123,8 +128,13 @@ public final class Statement implements AutoCloseable {
         }
       }
     } finally {
-      // No sqlite3_clear_bindings: every run binds every parameter again (bind checks the count).
       int ignored = (int) Sqlite3.reset.invokeExact(handle);
+      // Every run binds every parameter again (bind checks the count), so bindings need clearing only
+      // to free SQLite's copy of a large value now rather than at the next run of a cached statement.
+      if (holdsLargeValue) {
+        int cleared = (int) Sqlite3.clear_bindings.invokeExact(handle);
+        holdsLargeValue = false;
+      }
     }
   }
 
@@ -150,10 +160,12 @@ public final class Statement implements AutoCloseable {
       return (int) Sqlite3.bind_int64.invokeExact(handle, idx, (long) l);
     } else if (v instanceof String s) {
       byte[] b = s.getBytes(StandardCharsets.UTF_8);
+      holdsLargeValue |= b.length > LARGE_VALUE;
       return (int) Sqlite3.bind_text.invokeExact(handle, idx, bytes(b), b.length, Sqlite3.TRANSIENT);
     } else if (v instanceof Double d) {
       return (int) Sqlite3.bind_double.invokeExact(handle, idx, (double) d);
     } else if (v instanceof byte[] b) {
+      holdsLargeValue |= b.length > LARGE_VALUE;
       return (int) Sqlite3.bind_blob.invokeExact(handle, idx, bytes(b), b.length, Sqlite3.TRANSIENT);
     } else if (v == null) {
       return (int) Sqlite3.bind_null.invokeExact(handle, idx);
