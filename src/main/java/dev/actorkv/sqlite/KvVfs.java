@@ -2,7 +2,6 @@ package dev.actorkv.sqlite;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
-import static java.lang.foreign.ValueLayout.JAVA_DOUBLE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
@@ -17,12 +16,11 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Locale;
+import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 /**
  * A {@code sqlite3_vfs} serving one actor's SQLite files from its keyspace, through {@link PageStore}s.
@@ -39,6 +37,10 @@ import java.util.UUID;
  * which is the ordering SQLite's journal protocol (including hot-journal rollback) relies on. Unlock to
  * SHARED or NONE, the end of a transaction in normal locking mode, flushes too.
  *
+ * <p>Only the file methods are Java upcalls. Clock, randomness, sleep and dynamic loading are the unix
+ * VFS's own C functions (they ignore the VFS argument), which spares an upcall stub and a generated class
+ * per method when a database opens.
+ *
  * <p>Upcalls never let an exception cross into C: each catches everything, records the Java cause for
  * {@link #takeError()} and returns an SQLITE_IOERR code, after which the staged writes are gone (memory
  * and store hold the last committed transaction).
@@ -47,18 +49,19 @@ final class KvVfs implements AutoCloseable {
   static final String DB_NAME = "actor.db";
   private static final int MAX_PATHNAME = 512;
   private static final int SECTOR_SIZE = 4096;
-  private static final long JULIAN_EPOCH_MS = 210_866_760_000_000L;
+  private static final long FILE_ID = VfsLayouts.offset(VfsLayouts.FILE, "fileId");
+  /** sqlite3_vfs methods taken from the unix VFS (see the constructor). */
+  private static final List<String> OS_SERVICES = List.of(
+      "xDlOpen", "xDlError", "xDlSym", "xDlClose", "xRandomness", "xSleep", "xCurrentTime", "xCurrentTimeInt64");
 
   private final ActorKeyspace actor;
   private final Arena arena = Arena.ofShared();
-  private final String name = "actorkv-" + UUID.randomUUID();
+  private final String name;
   private final MemorySegment vfs;
   private final MemorySegment ioMethods;
   private final Map<Long, OpenFile> files = new HashMap<>();
   private final EnumMap<SqliteFile, PageStore> stores = new EnumMap<>(SqliteFile.class);
-  private final SecureRandom random = new SecureRandom();
   private long nextFileId = 1;
-  private byte[] scratch = new byte[65536];
   private Throwable lastError;
   private boolean registered;
 
@@ -84,6 +87,7 @@ final class KvVfs implements AutoCloseable {
 
   KvVfs(ActorKeyspace actor) {
     this.actor = actor;
+    MemorySegment unix = unixVfs(); // before allocating anything: it may fail
     Linker linker = Linker.nativeLinker();
     ioMethods = arena.allocate(VfsLayouts.IO_METHODS);
     ioMethods.set(JAVA_INT, VfsLayouts.offset(VfsLayouts.IO_METHODS, "iVersion"), 1);
@@ -102,6 +106,8 @@ final class KvVfs implements AutoCloseable {
     setIo(linker, "xDeviceCharacteristics", f);
 
     vfs = arena.allocate(VfsLayouts.VFS);
+    // Unique among registered VFSes: the struct's address is not reused while it is registered.
+    name = "actorkv-" + Long.toHexString(vfs.address());
     vfs.set(JAVA_INT, VfsLayouts.offset(VfsLayouts.VFS, "iVersion"), 2);
     vfs.set(JAVA_INT, VfsLayouts.offset(VfsLayouts.VFS, "szOsFile"), (int) VfsLayouts.FILE.byteSize());
     vfs.set(JAVA_INT, VfsLayouts.offset(VfsLayouts.VFS, "mxPathname"), MAX_PATHNAME);
@@ -110,15 +116,35 @@ final class KvVfs implements AutoCloseable {
     setVfs(linker, "xDelete", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
     setVfs(linker, "xAccess", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, ADDRESS));
     setVfs(linker, "xFullPathname", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, ADDRESS));
-    setVfs(linker, "xDlOpen", FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS));
-    setVfs(linker, "xDlError", FunctionDescriptor.ofVoid(ADDRESS, JAVA_INT, ADDRESS));
-    setVfs(linker, "xDlSym", FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS, ADDRESS));
-    setVfs(linker, "xDlClose", FunctionDescriptor.ofVoid(ADDRESS, ADDRESS));
-    setVfs(linker, "xRandomness", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS));
-    setVfs(linker, "xSleep", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
-    setVfs(linker, "xCurrentTime", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
-    setVfs(linker, "xGetLastError", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS));
-    setVfs(linker, "xCurrentTimeInt64", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+    // Services that have nothing to do with files come from SQLite's own unix VFS, whose
+    // implementations ignore the VFS argument: no upcall stub (and no generated class) for each.
+    for (String service : OS_SERVICES) {
+      long at = VfsLayouts.offset(VfsLayouts.VFS, service);
+      vfs.set(ADDRESS, at, unix.get(ADDRESS, at));
+    }
+    // xGetLastError stays NULL: SQLite then reports 0 as the system error number, and the Java cause
+    // of a failure travels through takeError() instead.
+  }
+
+  /**
+   * SQLite's built-in unix VFS. Found by name, not as the process default, which may be a shim that
+   * needs its own struct (pAppData) in the calls we would forward.
+   */
+  private static MemorySegment unixVfs() {
+    MemorySegment unix;
+    try (Arena a = Arena.ofConfined()) {
+      unix = (MemorySegment) Sqlite3.vfs_find.invokeExact(a.allocateFrom("unix"));
+    } catch (Throwable t) {
+      throw new IllegalStateException("sqlite3_vfs_find failed", t);
+    }
+    if (unix.equals(MemorySegment.NULL)) {
+      throw new SqliteUnavailableException("the loaded libsqlite3 has no \"unix\" VFS; " + SqliteLibrary.PACKAGE_HINT);
+    }
+    unix = unix.reinterpret(VfsLayouts.VFS.byteSize());
+    if (unix.get(JAVA_INT, VfsLayouts.offset(VfsLayouts.VFS, "iVersion")) < 2) {
+      throw new SqliteUnavailableException("the loaded libsqlite3's unix VFS is older than version 2; " + SqliteLibrary.PACKAGE_HINT);
+    }
+    return unix;
   }
 
   private void setIo(Linker linker, String method, FunctionDescriptor fd) {
@@ -173,7 +199,12 @@ final class KvVfs implements AutoCloseable {
   }
 
   private PageStore store(SqliteFile file) {
-    return stores.computeIfAbsent(file, f -> PageStore.open(actor, f));
+    PageStore store = stores.get(file);
+    if (store == null) {
+      store = PageStore.open(actor, file);
+      stores.put(file, store);
+    }
+    return store;
   }
 
   /** Unregisters the VFS and frees its upcall stubs; call after the connection is closed. */
@@ -222,19 +253,12 @@ final class KvVfs implements AutoCloseable {
   }
 
   private OpenFile file(MemorySegment sqliteFile) {
-    long id = sqliteFile.reinterpret(VfsLayouts.FILE.byteSize()).get(JAVA_LONG, VfsLayouts.offset(VfsLayouts.FILE, "fileId"));
+    long id = sqliteFile.reinterpret(VfsLayouts.FILE.byteSize()).get(JAVA_LONG, FILE_ID);
     OpenFile f = files.get(id);
     if (f == null) {
       throw new IllegalStateException("unknown sqlite3_file id " + id);
     }
     return f;
-  }
-
-  private byte[] scratch(int n) {
-    if (scratch.length < n) {
-      scratch = new byte[Math.max(n, scratch.length * 2)];
-    }
-    return scratch;
   }
 
   private int flush(OpenFile f, int errorCode) {
@@ -302,7 +326,7 @@ final class KvVfs implements AutoCloseable {
       }
       long id = nextFileId++;
       files.put(id, open);
-      file.set(JAVA_LONG, VfsLayouts.offset(VfsLayouts.FILE, "fileId"), id);
+      file.set(JAVA_LONG, FILE_ID, id);
       file.set(ADDRESS, 0, ioMethods);
       if (!pOutFlags.equals(MemorySegment.NULL)) {
         pOutFlags.reinterpret(4).set(JAVA_INT, 0, flags);
@@ -351,92 +375,11 @@ final class KvVfs implements AutoCloseable {
     }
   }
 
-  MemorySegment xDlOpen(MemorySegment pVfs, MemorySegment zFilename) {
-    return MemorySegment.NULL; // loadable extensions are not supported
-  }
-
-  void xDlError(MemorySegment pVfs, int nByte, MemorySegment zErrMsg) {
-    try {
-      byte[] msg = "loadable extensions are not supported by the actor-kv VFS".getBytes(StandardCharsets.UTF_8);
-      if (nByte <= 0) {
-        return;
-      }
-      MemorySegment out = zErrMsg.reinterpret(nByte);
-      int n = Math.min(msg.length, nByte - 1);
-      MemorySegment.copy(msg, 0, out, JAVA_BYTE, 0, n);
-      out.set(JAVA_BYTE, n, (byte) 0);
-    } catch (Throwable t) {
-      lastError = t;
-    }
-  }
-
-  MemorySegment xDlSym(MemorySegment pVfs, MemorySegment handle, MemorySegment zSymbol) {
-    return MemorySegment.NULL;
-  }
-
-  void xDlClose(MemorySegment pVfs, MemorySegment handle) {}
-
-  int xRandomness(MemorySegment pVfs, int nByte, MemorySegment zOut) {
-    try {
-      byte[] bytes = new byte[nByte];
-      random.nextBytes(bytes);
-      MemorySegment.copy(bytes, 0, zOut.reinterpret(nByte), JAVA_BYTE, 0, nByte);
-      return nByte;
-    } catch (Throwable t) {
-      lastError = t;
-      return 0;
-    }
-  }
-
-  int xSleep(MemorySegment pVfs, int microseconds) {
-    try {
-      Thread.sleep(microseconds / 1000, (microseconds % 1000) * 1000);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (Throwable t) {
-      lastError = t;
-    }
-    return microseconds;
-  }
-
-  int xCurrentTime(MemorySegment pVfs, MemorySegment pOut) {
-    try {
-      pOut.reinterpret(8).set(JAVA_DOUBLE, 0, (System.currentTimeMillis() + JULIAN_EPOCH_MS) / 86_400_000.0);
-      return SqliteCodes.OK;
-    } catch (Throwable t) {
-      return fail(t, SqliteCodes.ERROR);
-    }
-  }
-
-  int xCurrentTimeInt64(MemorySegment pVfs, MemorySegment pOut) {
-    try {
-      pOut.reinterpret(8).set(JAVA_LONG, 0, System.currentTimeMillis() + JULIAN_EPOCH_MS);
-      return SqliteCodes.OK;
-    } catch (Throwable t) {
-      return fail(t, SqliteCodes.ERROR);
-    }
-  }
-
-  int xGetLastError(MemorySegment pVfs, int nByte, MemorySegment zOut) {
-    try {
-      if (nByte > 0 && lastError != null) {
-        byte[] msg = String.valueOf(lastError.getMessage()).getBytes(StandardCharsets.UTF_8);
-        MemorySegment out = zOut.reinterpret(nByte);
-        int n = Math.min(msg.length, nByte - 1);
-        MemorySegment.copy(msg, 0, out, JAVA_BYTE, 0, n);
-        out.set(JAVA_BYTE, n, (byte) 0);
-      }
-      return 0;
-    } catch (Throwable t) {
-      return 0;
-    }
-  }
-
   // ------------------------------------------------------------------ sqlite3_io_methods
 
   int xClose(MemorySegment pFile) {
     try {
-      long id = pFile.reinterpret(VfsLayouts.FILE.byteSize()).get(JAVA_LONG, VfsLayouts.offset(VfsLayouts.FILE, "fileId"));
+      long id = pFile.reinterpret(VfsLayouts.FILE.byteSize()).get(JAVA_LONG, FILE_ID);
       OpenFile f = files.remove(id);
       if (f != null && f.store != null) {
         // SQLite has rolled back anything uncommitted before closing; drop what is left staged.
@@ -454,9 +397,8 @@ final class KvVfs implements AutoCloseable {
   int xRead(MemorySegment pFile, MemorySegment buf, int amt, long offset) {
     try {
       OpenFile f = file(pFile);
-      byte[] b = scratch(amt);
-      int n = f.store != null ? f.store.read(offset, b, 0, amt) : f.memory.read(offset, b, 0, amt);
-      MemorySegment.copy(b, 0, buf.reinterpret(amt), JAVA_BYTE, 0, amt);
+      MemorySegment dst = buf.reinterpret(amt);
+      int n = f.store != null ? f.store.read(offset, dst) : f.memory.read(offset, dst);
       return n < amt ? SqliteCodes.IOERR_SHORT_READ : SqliteCodes.OK;
     } catch (Throwable t) {
       return fail(t, SqliteCodes.IOERR_READ);
@@ -467,13 +409,12 @@ final class KvVfs implements AutoCloseable {
     OpenFile f = null;
     try {
       f = file(pFile);
-      byte[] b = scratch(amt);
-      MemorySegment.copy(buf.reinterpret(amt), JAVA_BYTE, 0, b, 0, amt);
+      MemorySegment src = buf.reinterpret(amt);
       if (f.store == null) {
-        f.memory.write(offset, b, 0, amt);
+        f.memory.write(offset, src);
         return SqliteCodes.OK;
       }
-      f.store.write(offset, b, 0, amt);
+      f.store.write(offset, src);
       return f.stagedUntilSync ? SqliteCodes.OK : flush(f, SqliteCodes.IOERR_WRITE);
     } catch (Throwable t) {
       if (f != null && f.store != null && !f.stagedUntilSync) {
@@ -590,7 +531,7 @@ final class KvVfs implements AutoCloseable {
       byte[] bytes = msg.getBytes(StandardCharsets.UTF_8);
       MemorySegment m;
       try {
-        m = ((MemorySegment) Sqlite3.malloc.invokeExact(bytes.length + 1)).reinterpret(bytes.length + 1);
+        m = ((MemorySegment) Sqlite3.Rare.malloc.invokeExact(bytes.length + 1)).reinterpret(bytes.length + 1);
       } catch (Throwable t) {
         return SqliteCodes.ERROR;
       }

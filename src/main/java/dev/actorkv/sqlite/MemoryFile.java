@@ -1,5 +1,8 @@
 package dev.actorkv.sqlite;
 
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+
+import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 import java.util.TreeMap;
 
@@ -17,8 +20,10 @@ final class MemoryFile {
     return size;
   }
 
-  int read(long offset, byte[] dst, int dstOff, int len) {
-    Arrays.fill(dst, dstOff, dstOff + len, (byte) 0);
+  /** Reads {@code dst.byteSize()} bytes at {@code offset}, zeros past the end; returns how many were in the file. */
+  int read(long offset, MemorySegment dst) {
+    int len = Math.toIntExact(dst.byteSize());
+    dst.fill((byte) 0);
     long avail = Math.max(0, Math.min(len, size - offset));
     long end = offset + avail;
     for (long pos = offset; pos < end; ) {
@@ -27,20 +32,20 @@ final class MemoryFile {
       int n = (int) Math.min(CHUNK - within, end - pos);
       byte[] chunk = chunks.get(i);
       if (chunk != null) {
-        System.arraycopy(chunk, within, dst, dstOff + (int) (pos - offset), n);
+        MemorySegment.copy(chunk, within, dst, JAVA_BYTE, pos - offset, n);
       }
       pos += n;
     }
     return (int) avail;
   }
 
-  void write(long offset, byte[] src, int srcOff, int len) {
-    long end = offset + len;
+  void write(long offset, MemorySegment src) {
+    long end = offset + src.byteSize();
     for (long pos = offset; pos < end; ) {
       long i = pos / CHUNK;
       int within = (int) (pos - i * CHUNK);
       int n = (int) Math.min(CHUNK - within, end - pos);
-      System.arraycopy(src, srcOff + (int) (pos - offset), chunks.computeIfAbsent(i, k -> new byte[CHUNK]), within, n);
+      MemorySegment.copy(src, JAVA_BYTE, pos - offset, chunks.computeIfAbsent(i, k -> new byte[CHUNK]), within, n);
       pos += n;
     }
     size = Math.max(size, end);

@@ -1,15 +1,19 @@
 package dev.actorkv.sqlite;
 
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+
 import dev.actorkv.keyspace.SqliteFile;
 import dev.actorkv.keyspace.SqliteKeys;
 import dev.actorkv.store.ActorBatch;
 import dev.actorkv.store.ActorKeyspace;
 import dev.actorkv.store.KeyValue;
+import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 
 /**
@@ -169,7 +173,18 @@ public final class PageStore {
    */
   public int read(long offset, byte[] dst, int dstOff, int len) {
     checkRange(offset, len);
-    Arrays.fill(dst, dstOff, dstOff + len, (byte) 0);
+    Objects.checkFromIndexSize(dstOff, len, dst.length);
+    return read(offset, MemorySegment.ofArray(dst).asSlice(dstOff, len));
+  }
+
+  /**
+   * Reads {@code dst.byteSize()} bytes at {@code offset} into {@code dst} (native memory of SQLite's, for
+   * one): the same as {@link #read(long, byte[], int, int)} without a copy through the heap.
+   */
+  int read(long offset, MemorySegment dst) {
+    int len = Math.toIntExact(dst.byteSize());
+    checkRange(offset, len);
+    dst.fill((byte) 0);
     long avail = Math.max(0, Math.min(len, size - offset));
     if (avail == 0) {
       return 0;
@@ -177,6 +192,11 @@ public final class PageStore {
     long end = offset + avail;
     long first = offset / CHUNK;
     long last = (end - 1) / CHUNK;
+    if (first == last) {
+      // A page of at most one chunk (the default page size): no batching to plan.
+      copyOut(first, chunkToRead(first), offset, end, dst);
+      return (int) avail;
+    }
     List<Long> fromDisk = new ArrayList<>();
     for (long i = first; i <= last; i++) {
       if (!dirty.containsKey(i) && onDisk(i)) {
@@ -186,28 +206,47 @@ public final class PageStore {
     Map<Long, byte[]> disk = loadCommitted(fromDisk);
     for (long i = first; i <= last; i++) {
       byte[] chunk = dirty.get(i);
-      int chunkLen;
-      if (chunk != null) {
-        chunkLen = CHUNK;
-      } else {
-        chunk = disk.get(i);
-        if (chunk == null) {
-          continue; // a hole, or deleted by a staged truncation: zeros
-        }
-        chunkLen = chunk.length;
-      }
-      long chunkStart = i * CHUNK;
-      long from = Math.max(offset, chunkStart);
-      long to = Math.min(end, chunkStart + chunkLen);
-      if (to > from) {
-        System.arraycopy(chunk, (int) (from - chunkStart), dst, dstOff + (int) (from - offset), (int) (to - from));
-      }
+      copyOut(i, chunk != null ? chunk : disk.get(i), offset, end, dst);
     }
     return (int) avail;
   }
 
+  /** The staged or committed bytes of chunk {@code index}, or null when it reads as zeros. */
+  private byte[] chunkToRead(long index) {
+    byte[] chunk = dirty.get(index);
+    if (chunk == null && onDisk(index)) {
+      chunk = committedChunk(index);
+    }
+    return chunk;
+  }
+
+  /**
+   * Copies the part of chunk {@code index} inside file range [offset, end) to {@code dst}, which starts at
+   * {@code offset}. A null chunk is a hole (zeros, already there); a stored chunk may be shorter than
+   * CHUNK, a staged one is full length with zeros past the file size.
+   */
+  private static void copyOut(long index, byte[] chunk, long offset, long end, MemorySegment dst) {
+    if (chunk == null) {
+      return;
+    }
+    long chunkStart = index * CHUNK;
+    long from = Math.max(offset, chunkStart);
+    long to = Math.min(end, chunkStart + chunk.length);
+    if (to > from) {
+      MemorySegment.copy(chunk, (int) (from - chunkStart), dst, JAVA_BYTE, from - offset, (int) (to - from));
+    }
+  }
+
   /** Stages a write of {@code src[srcOff, srcOff+len)} at {@code offset}, growing the file as needed. */
   public void write(long offset, byte[] src, int srcOff, int len) {
+    checkRange(offset, len);
+    Objects.checkFromIndexSize(srcOff, len, src.length);
+    write(offset, MemorySegment.ofArray(src).asSlice(srcOff, len));
+  }
+
+  /** Stages a write of all of {@code src} at {@code offset}: {@link #write(long, byte[], int, int)} from any memory. */
+  void write(long offset, MemorySegment src) {
+    int len = Math.toIntExact(src.byteSize());
     checkRange(offset, len);
     if (len == 0) {
       return;
@@ -217,11 +256,12 @@ public final class PageStore {
       extendTo(end);
     }
     for (long i = offset / CHUNK; i <= (end - 1) / CHUNK; i++) {
-      byte[] chunk = chunkForWrite(i);
       long chunkStart = i * CHUNK;
       long from = Math.max(offset, chunkStart);
       long to = Math.min(end, chunkStart + CHUNK);
-      System.arraycopy(src, srcOff + (int) (from - offset), chunk, (int) (from - chunkStart), (int) (to - from));
+      // A chunk the write replaces whole needs none of its old bytes: no read of the stored chunk.
+      byte[] chunk = to - from == CHUNK ? chunkToOverwrite(i) : chunkForWrite(i);
+      MemorySegment.copy(src, JAVA_BYTE, from - offset, chunk, (int) (from - chunkStart), (int) (to - from));
     }
   }
 
@@ -280,8 +320,11 @@ public final class PageStore {
       clean.keySet().removeIf(i -> i >= deleteFrom);
     }
     for (Map.Entry<Long, byte[]> e : dirty.headMap(chunks, false).entrySet()) {
+      // The staged arrays become the committed ones: dirty is cleared below and a later write stages a
+      // fresh copy (chunkForWrite), so no array is shared between the two maps.
       long i = e.getKey();
-      clean.put(i, Arrays.copyOf(e.getValue(), (int) Math.min(CHUNK, size - i * CHUNK)));
+      int len = (int) Math.min(CHUNK, size - i * CHUNK);
+      clean.put(i, len == CHUNK ? e.getValue() : Arrays.copyOf(e.getValue(), len));
     }
     committedSize = size;
     metaValid = true;
@@ -320,6 +363,16 @@ public final class PageStore {
 
   private boolean onDisk(long index) {
     return index < deleteFrom && index * CHUNK < committedSize;
+  }
+
+  /** The staged array of chunk {@code index} when every byte of it is about to be written. */
+  private byte[] chunkToOverwrite(long index) {
+    byte[] chunk = dirty.get(index);
+    if (chunk == null) {
+      chunk = new byte[CHUNK];
+      dirty.put(index, chunk);
+    }
+    return chunk;
   }
 
   private byte[] chunkForWrite(long index) {

@@ -13,60 +13,81 @@ import java.lang.invoke.MethodHandle;
 
 /**
  * Downcall handles for the part of the SQLite C API this package uses. Only touch this class after
- * {@link SqliteLibrary#lookup()} succeeded (its initialization needs the library). Functions that never
- * call back into Java (column and bind accessors) are linked as critical for cheaper calls; everything
- * that may reach the VFS (step, prepare, open, close) is a normal downcall.
+ * {@link SqliteLibrary#lookup()} succeeded (its initialization needs the library).
+ *
+ * <p>Functions that never call back into Java (column and bind accessors) are linked as critical for
+ * cheaper calls; everything that may reach the VFS (step, reset, prepare, open, close, finalize) is a
+ * normal downcall. Linking costs the JVM a generated class per distinct (signature, options) pair, a
+ * large part of opening the first database in a process, so the handles share shapes where it costs
+ * nothing at run time: the rarely called {@code (ptr) -> int} functions are normal downcalls like
+ * {@code step}, the rarely called {@code (ptr, int) -> int} ones are critical like the accessors, and
+ * functions only error paths and tools need are linked on first use ({@link Rare}).
  */
 final class Sqlite3 {
   private Sqlite3() {}
 
   private static final Linker LINKER = Linker.nativeLinker();
   private static final SymbolLookup LIB = SqliteLibrary.lookup();
+  private static final Linker.Option CRITICAL = Linker.Option.critical(false);
+  /** Critical, and may be passed heap segments: SQLite copies them before returning (TRANSIENT). */
+  private static final Linker.Option CRITICAL_HEAP = Linker.Option.critical(true);
 
   /** SQLITE_TRANSIENT: SQLite copies bound text and blobs before the bind call returns. */
   static final MemorySegment TRANSIENT = MemorySegment.ofAddress(-1L);
 
-  private static MethodHandle fn(String name, FunctionDescriptor fd) {
-    return LINKER.downcallHandle(LIB.find(name).orElseThrow(
-        () -> new SqliteUnavailableException("libsqlite3 lacks " + name + "; " + SqliteLibrary.PACKAGE_HINT)), fd);
+  private static MethodHandle link(String name, FunctionDescriptor fd, Linker.Option... options) {
+    MemorySegment symbol = LIB.find(name).orElse(null); // no lambda: its class would load at startup
+    if (symbol == null) {
+      throw new SqliteUnavailableException("libsqlite3 lacks " + name + "; " + SqliteLibrary.PACKAGE_HINT);
+    }
+    return LINKER.downcallHandle(symbol, fd, options);
   }
 
-  private static MethodHandle critical(String name, FunctionDescriptor fd) {
-    return LINKER.downcallHandle(LIB.find(name).orElseThrow(
-        () -> new SqliteUnavailableException("libsqlite3 lacks " + name + "; " + SqliteLibrary.PACKAGE_HINT)), fd,
-        Linker.Option.critical(false));
-  }
+  private static final FunctionDescriptor INT_OF_PTR = FunctionDescriptor.of(JAVA_INT, ADDRESS);
+  private static final FunctionDescriptor INT_OF_PTR_INT = FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT);
+  private static final FunctionDescriptor PTR_OF_PTR = FunctionDescriptor.of(ADDRESS, ADDRESS);
+  private static final FunctionDescriptor PTR_OF_PTR_INT = FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_INT);
+  private static final FunctionDescriptor LONG_OF_PTR = FunctionDescriptor.of(JAVA_LONG, ADDRESS);
+  private static final FunctionDescriptor BIND_BYTES = FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS);
 
-  static final MethodHandle libversion = critical("sqlite3_libversion", FunctionDescriptor.of(ADDRESS));
-  static final MethodHandle open_v2 = fn("sqlite3_open_v2", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, ADDRESS));
-  static final MethodHandle close_v2 = fn("sqlite3_close_v2", FunctionDescriptor.of(JAVA_INT, ADDRESS));
-  static final MethodHandle extended_result_codes = fn("sqlite3_extended_result_codes", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
-  static final MethodHandle errmsg = critical("sqlite3_errmsg", FunctionDescriptor.of(ADDRESS, ADDRESS));
-  static final MethodHandle errstr = critical("sqlite3_errstr", FunctionDescriptor.of(ADDRESS, JAVA_INT));
-  static final MethodHandle extended_errcode = critical("sqlite3_extended_errcode", FunctionDescriptor.of(JAVA_INT, ADDRESS));
-  static final MethodHandle changes64 = critical("sqlite3_changes64", FunctionDescriptor.of(JAVA_LONG, ADDRESS));
-  static final MethodHandle last_insert_rowid = critical("sqlite3_last_insert_rowid", FunctionDescriptor.of(JAVA_LONG, ADDRESS));
-  static final MethodHandle get_autocommit = critical("sqlite3_get_autocommit", FunctionDescriptor.of(JAVA_INT, ADDRESS));
-  static final MethodHandle prepare_v2 = fn("sqlite3_prepare_v2", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, ADDRESS, ADDRESS));
-  static final MethodHandle step = fn("sqlite3_step", FunctionDescriptor.of(JAVA_INT, ADDRESS));
-  static final MethodHandle reset = fn("sqlite3_reset", FunctionDescriptor.of(JAVA_INT, ADDRESS));
-  static final MethodHandle finalize_ = fn("sqlite3_finalize", FunctionDescriptor.of(JAVA_INT, ADDRESS));
-  static final MethodHandle clear_bindings = critical("sqlite3_clear_bindings", FunctionDescriptor.of(JAVA_INT, ADDRESS));
-  static final MethodHandle bind_parameter_count = critical("sqlite3_bind_parameter_count", FunctionDescriptor.of(JAVA_INT, ADDRESS));
-  static final MethodHandle bind_null = critical("sqlite3_bind_null", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
-  static final MethodHandle bind_int64 = critical("sqlite3_bind_int64", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG));
-  static final MethodHandle bind_double = critical("sqlite3_bind_double", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_DOUBLE));
-  static final MethodHandle bind_text = fn("sqlite3_bind_text", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS));
-  static final MethodHandle bind_blob = fn("sqlite3_bind_blob", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS));
-  static final MethodHandle column_count = critical("sqlite3_column_count", FunctionDescriptor.of(JAVA_INT, ADDRESS));
-  static final MethodHandle column_name = critical("sqlite3_column_name", FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_INT));
-  static final MethodHandle column_type = critical("sqlite3_column_type", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
-  static final MethodHandle column_int64 = critical("sqlite3_column_int64", FunctionDescriptor.of(JAVA_LONG, ADDRESS, JAVA_INT));
-  static final MethodHandle column_double = critical("sqlite3_column_double", FunctionDescriptor.of(JAVA_DOUBLE, ADDRESS, JAVA_INT));
-  static final MethodHandle column_text = critical("sqlite3_column_text", FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_INT));
-  static final MethodHandle column_blob = critical("sqlite3_column_blob", FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_INT));
-  static final MethodHandle column_bytes = critical("sqlite3_column_bytes", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
-  static final MethodHandle vfs_register = fn("sqlite3_vfs_register", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
-  static final MethodHandle vfs_unregister = fn("sqlite3_vfs_unregister", FunctionDescriptor.of(JAVA_INT, ADDRESS));
-  static final MethodHandle malloc = critical("sqlite3_malloc", FunctionDescriptor.of(ADDRESS, JAVA_INT));
+  // May call the VFS (or run rarely): normal downcalls.
+  static final MethodHandle open_v2 = link("sqlite3_open_v2", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, ADDRESS));
+  static final MethodHandle close_v2 = link("sqlite3_close_v2", INT_OF_PTR);
+  static final MethodHandle prepare_v2 = link("sqlite3_prepare_v2", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, ADDRESS, ADDRESS));
+  static final MethodHandle step = link("sqlite3_step", INT_OF_PTR);
+  static final MethodHandle reset = link("sqlite3_reset", INT_OF_PTR);
+  static final MethodHandle clear_bindings = link("sqlite3_clear_bindings", INT_OF_PTR);
+  static final MethodHandle finalize_ = link("sqlite3_finalize", INT_OF_PTR);
+  static final MethodHandle get_autocommit = link("sqlite3_get_autocommit", INT_OF_PTR);
+  static final MethodHandle bind_parameter_count = link("sqlite3_bind_parameter_count", INT_OF_PTR);
+  static final MethodHandle column_count = link("sqlite3_column_count", INT_OF_PTR);
+  static final MethodHandle vfs_unregister = link("sqlite3_vfs_unregister", INT_OF_PTR);
+
+  // Never call back into Java: critical.
+  static final MethodHandle extended_result_codes = link("sqlite3_extended_result_codes", INT_OF_PTR_INT, CRITICAL);
+  static final MethodHandle vfs_register = link("sqlite3_vfs_register", INT_OF_PTR_INT, CRITICAL);
+  static final MethodHandle vfs_find = link("sqlite3_vfs_find", PTR_OF_PTR, CRITICAL);
+  static final MethodHandle errmsg = link("sqlite3_errmsg", PTR_OF_PTR, CRITICAL);
+  static final MethodHandle changes64 = link("sqlite3_changes64", LONG_OF_PTR, CRITICAL);
+  static final MethodHandle last_insert_rowid = link("sqlite3_last_insert_rowid", LONG_OF_PTR, CRITICAL);
+  static final MethodHandle bind_null = link("sqlite3_bind_null", INT_OF_PTR_INT, CRITICAL);
+  static final MethodHandle bind_int64 = link("sqlite3_bind_int64", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG), CRITICAL);
+  static final MethodHandle bind_double = link("sqlite3_bind_double", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_DOUBLE), CRITICAL);
+  static final MethodHandle bind_text = link("sqlite3_bind_text", BIND_BYTES, CRITICAL_HEAP);
+  static final MethodHandle bind_blob = link("sqlite3_bind_blob", BIND_BYTES, CRITICAL_HEAP);
+  static final MethodHandle column_name = link("sqlite3_column_name", PTR_OF_PTR_INT, CRITICAL);
+  static final MethodHandle column_type = link("sqlite3_column_type", INT_OF_PTR_INT, CRITICAL);
+  static final MethodHandle column_int64 = link("sqlite3_column_int64", FunctionDescriptor.of(JAVA_LONG, ADDRESS, JAVA_INT), CRITICAL);
+  static final MethodHandle column_double = link("sqlite3_column_double", FunctionDescriptor.of(JAVA_DOUBLE, ADDRESS, JAVA_INT), CRITICAL);
+  static final MethodHandle column_text = link("sqlite3_column_text", PTR_OF_PTR_INT, CRITICAL);
+  static final MethodHandle column_blob = link("sqlite3_column_blob", PTR_OF_PTR_INT, CRITICAL);
+  static final MethodHandle column_bytes = link("sqlite3_column_bytes", INT_OF_PTR_INT, CRITICAL);
+
+  /** Functions of error paths and tools, linked when first used (each shape costs a generated class). */
+  static final class Rare {
+    private Rare() {}
+
+    static final MethodHandle libversion = link("sqlite3_libversion", FunctionDescriptor.of(ADDRESS), CRITICAL);
+    static final MethodHandle malloc = link("sqlite3_malloc", FunctionDescriptor.of(ADDRESS, JAVA_INT), CRITICAL);
+  }
 }

@@ -52,10 +52,8 @@ public final class SqliteDatabase implements AutoCloseable {
   private final ActorKeyspace actor; // null for a native file
   private final SqliteOptions options;
   private final ReentrantLock lock = new ReentrantLock();
-  private final Arena arena = Arena.ofShared();
   private final Map<String, Statement> cache;
   private final Set<Statement> statements = new LinkedHashSet<>();
-  private MemorySegment scratch;
   private int savepointDepth;
   private boolean closed;
 
@@ -64,7 +62,6 @@ public final class SqliteDatabase implements AutoCloseable {
     this.vfs = vfs;
     this.actor = actor;
     this.options = options;
-    this.scratch = arena.allocate(4096);
     int capacity = options.statementCacheSize();
     this.cache = new LinkedHashMap<>(16, 0.75f, true) {
       @Override
@@ -176,7 +173,7 @@ public final class SqliteDatabase implements AutoCloseable {
   public static String libraryVersion() {
     SqliteLibrary.lookup();
     try {
-      return ((MemorySegment) Sqlite3.libversion.invokeExact()).reinterpret(64).getString(0);
+      return ((MemorySegment) Sqlite3.Rare.libversion.invokeExact()).reinterpret(64).getString(0);
     } catch (Throwable t) {
       throw new IllegalStateException("sqlite3_libversion failed", t);
     }
@@ -412,7 +409,6 @@ public final class SqliteDatabase implements AutoCloseable {
           failure.addSuppressed(e);
         }
       }
-      arena.close();
       if (actor != null) {
         actor.release(CLAIM);
       }
@@ -479,15 +475,6 @@ public final class SqliteDatabase implements AutoCloseable {
   void forget(Statement s) {
     statements.remove(s);
     cache.values().remove(s);
-  }
-
-  /** A native copy of {@code bytes}, valid until the next call (SQLite copies bound values: TRANSIENT). */
-  MemorySegment scratch(byte[] bytes) {
-    if (scratch.byteSize() < bytes.length) {
-      scratch = arena.allocate(Math.max(bytes.length, scratch.byteSize() * 2));
-    }
-    MemorySegment.copy(bytes, 0, scratch, JAVA_BYTE, 0, bytes.length);
-    return scratch;
   }
 
   private Statement cached(String sql) throws Throwable {

@@ -2,10 +2,12 @@ package dev.actorkv.sqlite;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.function.Consumer;
 
 /**
@@ -21,6 +23,11 @@ public final class Statement implements AutoCloseable {
   private MemorySegment handle;
   private final List<String> columns;
   private final int parameterCount;
+  /** Whether SQLite holds a copy of a large bound text or blob, to release when the run ends. */
+  private boolean holdsLargeValue;
+
+  /** Bound values up to this size stay with the statement until its next run rebinds them. */
+  private static final int LARGE_VALUE = 64 * 1024;
 
   Statement(SqliteDatabase db, String sql, MemorySegment handle) throws Throwable {
     this.db = db;
@@ -106,8 +113,8 @@ public final class Statement implements AutoCloseable {
       throw new IllegalStateException("statement is closed: " + sql);
     }
     db.beginCall();
-    bind(params);
     try {
+      bind(params);
       while (true) {
         int rc = (int) Sqlite3.step.invokeExact(handle);
         if (rc == SqliteCodes.ROW) {
@@ -122,7 +129,12 @@ public final class Statement implements AutoCloseable {
       }
     } finally {
       int ignored = (int) Sqlite3.reset.invokeExact(handle);
-      int cleared = (int) Sqlite3.clear_bindings.invokeExact(handle);
+      // Every run binds every parameter again (bind checks the count), so bindings need clearing only
+      // to free SQLite's copy of a large value now rather than at the next run of a cached statement.
+      if (holdsLargeValue) {
+        int cleared = (int) Sqlite3.clear_bindings.invokeExact(handle);
+        holdsLargeValue = false;
+      }
     }
   }
 
@@ -131,28 +143,42 @@ public final class Statement implements AutoCloseable {
       throw new IllegalArgumentException("statement takes " + parameterCount + " parameters, got " + params.length + ": " + sql);
     }
     for (int i = 0; i < params.length; i++) {
-      Object v = normalize(params[i], i + 1);
       int idx = i + 1;
-      int rc = switch (v) {
-        case null -> (int) Sqlite3.bind_null.invokeExact(handle, idx);
-        case Long l -> (int) Sqlite3.bind_int64.invokeExact(handle, idx, (long) l);
-        case Double d -> (int) Sqlite3.bind_double.invokeExact(handle, idx, (double) d);
-        case String s -> {
-          byte[] b = s.getBytes(StandardCharsets.UTF_8);
-          MemorySegment m = db.scratch(b);
-          yield (int) Sqlite3.bind_text.invokeExact(handle, idx, m, b.length, Sqlite3.TRANSIENT);
-        }
-        case byte[] b -> {
-          MemorySegment m = db.scratch(b);
-          yield (int) Sqlite3.bind_blob.invokeExact(handle, idx, m, b.length, Sqlite3.TRANSIENT);
-        }
-        default -> throw new IllegalStateException("unreachable");
-      };
+      int rc = bindOne(idx, params[i]);
       if (rc != SqliteCodes.OK) {
         throw db.error(rc, "binding parameter " + idx + " of " + sql);
       }
     }
   }
+
+  /**
+   * Binds one value. Text and blobs go to SQLite straight from the Java array (a critical call that
+   * SQLite's TRANSIENT copy completes before returning), so nothing is staged in native memory.
+   */
+  private int bindOne(int idx, Object v) throws Throwable {
+    if (v instanceof Long l) {
+      return (int) Sqlite3.bind_int64.invokeExact(handle, idx, (long) l);
+    } else if (v instanceof String s) {
+      byte[] b = s.getBytes(StandardCharsets.UTF_8);
+      holdsLargeValue |= b.length > LARGE_VALUE;
+      return (int) Sqlite3.bind_text.invokeExact(handle, idx, bytes(b), b.length, Sqlite3.TRANSIENT);
+    } else if (v instanceof Double d) {
+      return (int) Sqlite3.bind_double.invokeExact(handle, idx, (double) d);
+    } else if (v instanceof byte[] b) {
+      holdsLargeValue |= b.length > LARGE_VALUE;
+      return (int) Sqlite3.bind_blob.invokeExact(handle, idx, bytes(b), b.length, Sqlite3.TRANSIENT);
+    } else if (v == null) {
+      return (int) Sqlite3.bind_null.invokeExact(handle, idx);
+    }
+    return bindOne(idx, Objects.requireNonNull(normalize(v, idx))); // the narrower numbers, or a typed error
+  }
+
+  /** Never the NULL pointer: SQLite binds a NULL pointer as SQL NULL, not as an empty text or blob. */
+  private static MemorySegment bytes(byte[] b) {
+    return b.length == 0 ? EMPTY : MemorySegment.ofArray(b);
+  }
+
+  private static final MemorySegment EMPTY = Arena.global().allocate(1);
 
   /** Checks and widens a parameter to Long, Double, String, byte[] or null. */
   static Object normalize(Object v, int position) {
@@ -181,17 +207,26 @@ public final class Statement implements AutoCloseable {
         case SqliteCodes.TEXT -> {
           MemorySegment p = (MemorySegment) Sqlite3.column_text.invokeExact(handle, i);
           int n = (int) Sqlite3.column_bytes.invokeExact(handle, i);
-          yield new String(p.reinterpret(n).toArray(JAVA_BYTE), StandardCharsets.UTF_8);
+          yield new String(copy(p, n), StandardCharsets.UTF_8);
         }
         case SqliteCodes.BLOB -> {
           MemorySegment p = (MemorySegment) Sqlite3.column_blob.invokeExact(handle, i);
           int n = (int) Sqlite3.column_bytes.invokeExact(handle, i);
-          yield n == 0 ? new byte[0] : p.reinterpret(n).toArray(JAVA_BYTE);
+          yield copy(p, n);
         }
         default -> null;
       };
     }
     return new Row(columns, values);
+  }
+
+  /** The {@code n} bytes at {@code p} (a column value SQLite owns until the next step or reset). */
+  private static byte[] copy(MemorySegment p, int n) {
+    byte[] b = new byte[n];
+    if (n > 0) {
+      MemorySegment.copy(p.reinterpret(n), JAVA_BYTE, 0, b, 0, n);
+    }
+    return b;
   }
 
   /** The current row as SQLite renders it as text (what the sqlite3 shell prints); null for NULL. */
@@ -205,7 +240,7 @@ public final class Statement implements AutoCloseable {
       }
       MemorySegment p = (MemorySegment) Sqlite3.column_text.invokeExact(stmt, i);
       int n = (int) Sqlite3.column_bytes.invokeExact(stmt, i);
-      out.add(n == 0 ? "" : new String(p.reinterpret(n).toArray(JAVA_BYTE), StandardCharsets.UTF_8));
+      out.add(new String(copy(p, n), StandardCharsets.UTF_8));
     }
     return out;
   }

@@ -43,6 +43,32 @@ class KvVfsTest {
     assertEquals(16, VfsLayouts.FILE.byteSize());
   }
 
+  /**
+   * Clock, randomness and the rest of the file-less services come from SQLite's unix VFS: the current
+   * time is the system's and random values differ. Two databases open at once have distinct VFS names.
+   */
+  @Test
+  void osServicesComeFromTheUnixVfs() {
+    try (ActorStore store = ActorStore.open(dir);
+        SqliteDatabase a = SqliteDatabase.open(store.actor("a"));
+        SqliteDatabase b = SqliteDatabase.open(store.actor("b"))) {
+      long before = System.currentTimeMillis();
+      long now = a.query("SELECT CAST(round((julianday('now') - 2440587.5) * 86400000) AS INTEGER)").single().getLong(0);
+      long after = System.currentTimeMillis();
+      assertTrue(now >= before - 1000 && now <= after + 1000, "SQLite's now " + now + " vs Java's " + before + ".." + after);
+      assertFalse(java.util.Arrays.equals(a.query("SELECT randomblob(16)").single().getBytes(0),
+          b.query("SELECT randomblob(16)").single().getBytes(0)));
+      a.execute("CREATE TABLE t (x)");
+      b.execute("CREATE TABLE u (y)");
+      assertEquals(List.of("t"), names(a));
+      assertEquals(List.of("u"), names(b)); // each handle reaches its own actor through its own VFS
+    }
+  }
+
+  private static List<String> names(SqliteDatabase db) {
+    return db.query("SELECT name FROM sqlite_schema ORDER BY name").rows().stream().map(r -> r.getString(0)).toList();
+  }
+
   @Test
   void missingLibraryNamesTheDebianPackage() {
     SqliteUnavailableException e = assertThrows(SqliteUnavailableException.class,

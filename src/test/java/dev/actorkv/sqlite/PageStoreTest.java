@@ -14,6 +14,9 @@ import dev.actorkv.store.KeyValue;
 import dev.actorkv.store.StoreOptions;
 import dev.actorkv.testing.FailingFaults;
 import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -35,7 +38,7 @@ class PageStoreTest {
 
   // ------------------------------------------------------------------ model-based property
 
-  sealed interface Op permits Write, Truncate, Commit, Discard, Reopen {}
+  sealed interface Op permits Write, Truncate, Commit, FailedCommit, Discard, Reopen {}
 
   record Write(long offset, byte[] data) implements Op {
     @Override
@@ -50,6 +53,9 @@ class PageStoreTest {
 
   record Discard() implements Op {}
 
+  /** A commit whose store write fails: the staged changes are gone, the committed file stays. */
+  record FailedCommit() implements Op {}
+
   record Reopen() implements Op {}
 
   @Provide
@@ -59,12 +65,18 @@ class PageStoreTest {
         Arbitraries.of(0L, 4095L, 4096L, 4097L, 8191L, 8192L, 12288L));
     Arbitrary<byte[]> data = Arbitraries.integers().between(1, 9000).flatMap(n -> Arbitraries.bytes().array(byte[].class).ofSize(n));
     Arbitrary<Op> write = Combinators.combine(offsets, data).as(Write::new);
+    // What SQLite does with 4 KiB pages: whole chunks, which skip reading the stored chunk.
+    Arbitrary<Op> pageWrite = Combinators.combine(
+        Arbitraries.longs().between(0, 5), Arbitraries.bytes().array(byte[].class).ofSize(4096))
+        .as((page, bytes) -> new Write(page * 4096, bytes));
     Arbitrary<Op> truncate = offsets.map(Truncate::new);
     return Arbitraries.frequencyOf(
-        Tuple.of(6, write),
+        Tuple.of(4, write),
+        Tuple.of(4, pageWrite),
         Tuple.of(2, truncate),
         Tuple.of(3, Arbitraries.just(new Commit())),
         Tuple.of(1, Arbitraries.just(new Discard())),
+        Tuple.of(1, Arbitraries.just(new FailedCommit())),
         Tuple.of(1, Arbitraries.just(new Reopen()))).list().ofMaxSize(25);
   }
 
@@ -79,7 +91,8 @@ class PageStoreTest {
   void behavesLikeAByteArray(@ForAll("ops") List<Op> ops) throws IOException {
     // jqwik does not inject JUnit's @TempDir into properties: make and remove our own.
     Path storeDir = Files.createTempDirectory("pagestore");
-    try (ActorStore store = ActorStore.open(storeDir)) {
+    FailingFaults faults = new FailingFaults();
+    try (ActorStore store = ActorStore.open(storeDir, StoreOptions.defaults().withFaults(faults))) {
       ActorKeyspace actor = store.actor("a");
       PageStore ps = PageStore.open(actor, SqliteFile.MAIN);
       byte[] staged = new byte[0];
@@ -104,6 +117,15 @@ class PageStoreTest {
             ps.discard();
             staged = committed.clone();
           }
+          case FailedCommit f -> {
+            if (ps.hasStagedChanges()) {
+              faults.failWriteAfter(0);
+              assertThrows(FailingFaults.InjectedFault.class, ps::commit);
+              faults.disarm();
+            }
+            staged = committed.clone();
+            assertLayout(actor, committed);
+          }
           case Reopen r -> {
             ps = PageStore.open(actor, SqliteFile.MAIN);
             staged = committed.clone();
@@ -124,6 +146,20 @@ class PageStoreTest {
     int n = ps.read(0, all, 0, all.length);
     assertEquals(model.length, n);
     assertArrayEquals(Arrays.copyOf(model, all.length), all);
+    // Page by page into native memory holding garbage, as SQLite reads (the single-chunk path).
+    try (Arena arena = Arena.ofConfined()) {
+      MemorySegment page = arena.allocate(4096);
+      for (long at = 0; at < model.length + 4096; at += 4096) {
+        page.fill((byte) 0x5a);
+        int got = ps.read(at, page);
+        assertEquals((int) Math.max(0, Math.min(4096, model.length - at)), got, "bytes read at " + at);
+        byte[] expected = new byte[4096];
+        if (at < model.length) {
+          System.arraycopy(model, (int) at, expected, 0, got);
+        }
+        assertArrayEquals(expected, page.toArray(ValueLayout.JAVA_BYTE), "page at " + at);
+      }
+    }
     if (model.length > 10) {
       byte[] mid = new byte[7];
       ps.read(model.length / 2, mid, 0, 7);

@@ -140,6 +140,43 @@ class SqliteDatabaseTest {
     }
   }
 
+  /**
+   * A reused statement binds every parameter of every run afresh: a value of an earlier run (a large
+   * blob bound straight from its Java array, say) never leaks into a later one, whatever the types.
+   */
+  @Test
+  void everyRunOfAStatementBindsOnlyItsOwnValues() {
+    byte[] big = new byte[300_000];
+    new java.util.Random(7).nextBytes(big);
+    Object[][] runs = {
+        {1, big, "ünïcödé ☃"},
+        {2, null, null},
+        {3, new byte[0], ""},
+        {4, (short) 9, 2.5f},
+        {5, "text", (byte) -1},
+        {6, big.clone(), null},
+    };
+    try (ActorStore store = ActorStore.open(dir); SqliteDatabase db = SqliteDatabase.open(store.actor("a"))) {
+      db.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, a, b)");
+      try (Statement ins = db.prepare("INSERT INTO t VALUES (?, ?, ?)"); Statement get = db.prepare("SELECT a, b FROM t WHERE id = ?")) {
+        for (Object[] run : runs) {
+          ins.execute(run);
+        }
+        for (Object[] run : runs) {
+          Row row = get.query(run[0]).single();
+          for (int c = 0; c < 2; c++) {
+            Object expected = Statement.normalize(run[c + 1], c + 2);
+            if (expected instanceof byte[] bytes) {
+              assertArrayEquals(bytes, row.getBytes(c), "row " + run[0] + " column " + c);
+            } else {
+              assertEquals(expected, row.get(c), "row " + run[0] + " column " + c);
+            }
+          }
+        }
+      }
+    }
+  }
+
   @Test
   void errorsAreTypedAndWriteNothing() {
     try (ActorStore store = ActorStore.open(dir); SqliteDatabase db = SqliteDatabase.open(store.actor("a"))) {

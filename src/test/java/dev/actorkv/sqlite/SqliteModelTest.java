@@ -1,8 +1,11 @@
 package dev.actorkv.sqlite;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.actorkv.store.ActorStore;
+import dev.actorkv.store.StoreOptions;
+import dev.actorkv.testing.FailingFaults;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +24,7 @@ import net.jqwik.api.Tuple;
 
 /** Random SQL operation sequences (with rolled-back transactions and reopens) against a TreeMap. */
 class SqliteModelTest {
-  sealed interface Op permits Put, Remove, RemoveRange, RolledBack, Reopen {}
+  sealed interface Op permits Put, Remove, RemoveRange, RolledBack, FailedCommit, Reopen {}
 
   record Put(long key, String value) implements Op {}
 
@@ -31,6 +34,9 @@ class SqliteModelTest {
 
   /** A transaction of puts that is rolled back: must leave no trace. */
   record RolledBack(List<Long> keys) implements Op {}
+
+  /** A transaction of puts whose store write fails at commit: must leave no trace either. */
+  record FailedCommit(List<Long> keys) implements Op {}
 
   record Reopen() implements Op {}
 
@@ -42,9 +48,10 @@ class SqliteModelTest {
     Arbitrary<Op> remove = keys.map(Remove::new);
     Arbitrary<Op> removeRange = Combinators.combine(keys, keys).as((a, b) -> new RemoveRange(Math.min(a, b), Math.max(a, b)));
     Arbitrary<Op> rolledBack = keys.list().ofMaxSize(20).map(RolledBack::new);
+    Arbitrary<Op> failedCommit = keys.list().ofMinSize(1).ofMaxSize(20).map(FailedCommit::new);
     Arbitrary<Op> reopen = Arbitraries.just(new Reopen());
     return Arbitraries.frequencyOf(
-        Tuple.of(8, put), Tuple.of(2, remove), Tuple.of(1, removeRange), Tuple.of(1, rolledBack), Tuple.of(1, reopen))
+        Tuple.of(8, put), Tuple.of(2, remove), Tuple.of(1, removeRange), Tuple.of(1, rolledBack), Tuple.of(1, failedCommit), Tuple.of(1, reopen))
         .list().ofMaxSize(60);
   }
 
@@ -52,7 +59,8 @@ class SqliteModelTest {
   void databaseMatchesTheModel(@ForAll("ops") List<Op> ops, @ForAll("pageSizes") int pageSize) throws IOException {
     Path dir = Files.createTempDirectory("sqlite-model");
     TreeMap<Long, String> model = new TreeMap<>();
-    try (ActorStore store = ActorStore.open(dir)) {
+    FailingFaults faults = new FailingFaults();
+    try (ActorStore store = ActorStore.open(dir, StoreOptions.defaults().withFaults(faults))) {
       SqliteOptions options = SqliteOptions.defaults().withPageSize(pageSize).withCacheSizeKiB(64);
       SqliteDatabase db = SqliteDatabase.open(store.actor("m"), options);
       try {
@@ -77,6 +85,20 @@ class SqliteModelTest {
                 db.execute("INSERT OR REPLACE INTO kv VALUES (?, ?)", k, "x".repeat(2000));
               }
               db.rollback();
+            }
+            case FailedCommit f -> {
+              db.begin();
+              for (long k : f.keys()) {
+                db.execute("INSERT OR REPLACE INTO kv VALUES (?, ?)", k, "y".repeat(2000));
+              }
+              faults.failWriteAfter(0);
+              assertThrows(SqliteStorageException.class, db::commit);
+              faults.disarm();
+              if (db.inTransaction()) {
+                db.rollback();
+              }
+              // Pages read again from the page store (the page cache is tiny) must be the committed ones.
+              assertEquals(model, table(db));
             }
             case Reopen r -> {
               db.close();
