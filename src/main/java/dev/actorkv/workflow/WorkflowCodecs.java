@@ -10,9 +10,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.MessageLite;
 import com.google.protobuf.Parser;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 
@@ -43,11 +41,7 @@ public final class WorkflowCodecs {
     @Override
     public String decode(byte[] bytes) {
       try {
-        return StandardCharsets.UTF_8.newDecoder()
-            .onMalformedInput(CodingErrorAction.REPORT)
-            .onUnmappableCharacter(CodingErrorAction.REPORT)
-            .decode(ByteBuffer.wrap(bytes))
-            .toString();
+        return StrictUtf8.decode(bytes);
       } catch (CharacterCodingException e) {
         throw new WorkflowCodecException("recorded value is not valid UTF-8", e);
       }

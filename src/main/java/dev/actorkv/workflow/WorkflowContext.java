@@ -24,7 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
@@ -106,32 +105,52 @@ public final class WorkflowContext {
    */
   public <T> T step(String name, RetryPolicy retry, WorkflowCodec<T> codec, Callable<? extends T> body) {
     Located at = enter(name, HistoryEntry.KindCase.STEP);
-    HistoryEntry entry = at.entry()
-        .orElseGet(() -> create(at, HistoryEntry.newBuilder().setStep(StepEntry.getDefaultInstance())));
-    StepEntry recorded = entry.getStep();
-    if (recorded.getHasOutput()) {
-      return codec.decode(recorded.getOutput().toByteArray());
-    }
-    EntryMetadata md = run.history().metadata(entry.getId()).orElseThrow();
-    if (!recorded.getError().isEmpty()) {
-      throw new StepFailedException(name, md.getAttempts(), new RecordedFailure(recorded.getError()));
+    HistoryEntry entry;
+    EntryMetadata md;
+    boolean firstAttempt = false;
+    if (at.entry().isPresent()) {
+      entry = at.entry().get();
+      StepEntry recorded = entry.getStep();
+      if (recorded.getHasOutput()) {
+        return codec.decode(recorded.getOutput().toByteArray());
+      }
+      md = run.history().metadata(entry.getId()).orElseThrow();
+      if (!recorded.getError().isEmpty()) {
+        throw new StepFailedException(name, md.getAttempts(), new RecordedFailure(recorded.getError()));
+      }
+    } else {
+      // A new step goes straight to its first attempt: the entry and the attempt's metadata are built
+      // once here (a pending state in between would never be written: the attempt is flushed first).
+      long nowMs = now().toEpochMilli();
+      entry = HistoryEntry.newBuilder()
+          .setId(run.history().newEntryId())
+          .setOrdinal(at.ordinal())
+          .setStep(StepEntry.getDefaultInstance())
+          .build();
+      md = EntryMetadata.newBuilder().setStatus(EntryStatus.ENTRY_RUNNING).setAttempts(1)
+          .setCreatedAtMs(nowMs).setLastAttemptAtMs(nowMs).build();
+      put(at, entry);
+      firstAttempt = true;
     }
     while (true) {
-      Instant now = now();
-      if (md.getStatus() == EntryStatus.ENTRY_RETRYING && now.toEpochMilli() < md.getRetryAtMs()) {
-        throw suspend(new Suspension.Wake(Instant.ofEpochMilli(md.getRetryAtMs()), false, Set.of()));
+      int attempt;
+      if (firstAttempt) {
+        firstAttempt = false;
+        attempt = 1;
+      } else {
+        long nowMs = now().toEpochMilli();
+        if (md.getStatus() == EntryStatus.ENTRY_RETRYING && nowMs < md.getRetryAtMs()) {
+          throw suspend(new Suspension.Wake(Instant.ofEpochMilli(md.getRetryAtMs()), false, Set.of()));
+        }
+        attempt = md.getAttempts() + 1;
+        if (attempt > retry.maxAttempts()) {
+          // The last allowed attempt started but never finished (the process ended during it).
+          String error = "attempt " + md.getAttempts() + " was interrupted (the process ended) and no attempts are left";
+          failStep(at, entry, md, error, nowMs);
+          throw new StepFailedException(name, md.getAttempts(), new RecordedFailure(error));
+        }
+        md = md.toBuilder().setStatus(EntryStatus.ENTRY_RUNNING).setAttempts(attempt).setLastAttemptAtMs(nowMs).build();
       }
-      int attempt = md.getAttempts() + 1;
-      if (attempt > retry.maxAttempts()) {
-        // The last allowed attempt started but never finished (the process ended during it).
-        String error = "attempt " + md.getAttempts() + " was interrupted (the process ended) and no attempts are left";
-        entry = entry.toBuilder().setStep(StepEntry.newBuilder().setError(error)).build();
-        put(at, entry);
-        run.history().putMetadata(entry.getId(),
-            md.toBuilder().setStatus(EntryStatus.ENTRY_FAILED).setLastError(error).setCompletedAtMs(now.toEpochMilli()).build());
-        throw new StepFailedException(name, md.getAttempts(), new RecordedFailure(error));
-      }
-      md = md.toBuilder().setStatus(EntryStatus.ENTRY_RUNNING).setAttempts(attempt).setLastAttemptAtMs(now.toEpochMilli()).build();
       run.history().putMetadata(entry.getId(), md);
       // Durable before the body's side effects: the attempt is counted even if the process dies now.
       run.flush();
@@ -145,10 +164,7 @@ public final class WorkflowContext {
         String error = describe(t);
         long done = now().toEpochMilli();
         if (attempt >= retry.maxAttempts()) {
-          entry = entry.toBuilder().setStep(StepEntry.newBuilder().setError(error)).build();
-          put(at, entry);
-          run.history().putMetadata(entry.getId(),
-              md.toBuilder().setStatus(EntryStatus.ENTRY_FAILED).setLastError(error).setCompletedAtMs(done).build());
+          failStep(at, entry, md, error, done);
           throw new StepFailedException(name, attempt, t);
         }
         long retryAt = done + retry.backoffAfter(attempt).toMillis();
@@ -158,13 +174,27 @@ public final class WorkflowContext {
       }
       checkCancelled();
       byte[] bytes = codec.encode(value);
-      entry = entry.toBuilder().setStep(StepEntry.newBuilder().setHasOutput(true).setOutput(ByteString.copyFrom(bytes))).build();
-      put(at, entry);
+      put(at, HistoryEntry.newBuilder()
+          .setId(entry.getId())
+          .setOrdinal(entry.getOrdinal())
+          .setStep(StepEntry.newBuilder().setHasOutput(true).setOutput(ByteString.copyFrom(bytes)))
+          .build());
       run.history().putMetadata(entry.getId(),
           md.toBuilder().setStatus(EntryStatus.ENTRY_COMPLETED).setCompletedAtMs(now().toEpochMilli()).clearRetryAtMs().build());
       // What replay will return, so the first run sees exactly the same value.
       return codec.decode(bytes);
     }
+  }
+
+  /** Records the step as failed for good with {@code error}. */
+  private void failStep(Located at, HistoryEntry entry, EntryMetadata md, String error, long nowMs) {
+    put(at, HistoryEntry.newBuilder()
+        .setId(entry.getId())
+        .setOrdinal(entry.getOrdinal())
+        .setStep(StepEntry.newBuilder().setError(error))
+        .build());
+    run.history().putMetadata(entry.getId(),
+        md.toBuilder().setStatus(EntryStatus.ENTRY_FAILED).setLastError(error).setCompletedAtMs(nowMs).build());
   }
 
   private static <T> T runAttempt(String name, Duration timeout, Callable<? extends T> body) throws Exception {
@@ -623,7 +653,7 @@ public final class WorkflowContext {
   }
 
   HistoryEntry create(Located at, HistoryEntry.Builder entry) {
-    HistoryEntry e = entry.setId(UUID.randomUUID().toString()).setOrdinal(at.ordinal()).build();
+    HistoryEntry e = entry.setId(run.history().newEntryId()).setOrdinal(at.ordinal()).build();
     put(at, e);
     run.history().putMetadata(e.getId(), EntryMetadata.newBuilder()
         .setStatus(EntryStatus.ENTRY_PENDING)

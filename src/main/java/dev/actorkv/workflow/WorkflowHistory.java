@@ -14,9 +14,7 @@ import dev.actorkv.workflow.proto.EntryStatus;
 import dev.actorkv.workflow.proto.HistoryEntry;
 import dev.actorkv.workflow.proto.WorkflowStateCode;
 import dev.actorkv.workflow.proto.WorkflowStateValue;
-import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -28,8 +26,11 @@ import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.Set;
+import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -72,6 +73,8 @@ public final class WorkflowHistory {
   private final List<String> repairs = new ArrayList<>();
   private boolean cancelled;
   private long flushes;
+  /** Where new entry ids come from (see {@link #newEntryId}); guarded by {@link #lock}. */
+  private final SplittableRandom entryIds = new SplittableRandom(ThreadLocalRandom.current().nextLong());
 
   private WorkflowHistory(ActorKeyspace actor) {
     this.actor = actor;
@@ -200,11 +203,7 @@ public final class WorkflowHistory {
 
   private static String decodeName(byte[] value, long index) {
     try {
-      String s = StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(value))
-          .toString();
+      String s = StrictUtf8.decode(value);
       if (s.isEmpty()) {
         throw new WorkflowHistoryCorruptException("workflow name " + index + " is empty");
       }
@@ -342,6 +341,29 @@ public final class WorkflowHistory {
         deleteMetadata(previous.value().getId());
       }
       dirtyEntries.add(key);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * A new entry id: a random (version 4) UUID string, as the layout documents, used by no entry of
+   * this history. Drawn from a pseudo-random sequence of this history rather than
+   * {@link UUID#randomUUID()}: what an id needs is to be unique within the actor's history, which is
+   * checked here against every id in memory (the history is loaded whole, and every entry has
+   * metadata), while a {@code SecureRandom} draw per operation costs more than recording it.
+   */
+  String newEntryId() {
+    lock.lock();
+    try {
+      while (true) {
+        long msb = (entryIds.nextLong() & ~0xF000L) | 0x4000L;
+        long lsb = (entryIds.nextLong() & 0x3FFF_FFFF_FFFF_FFFFL) | 0x8000_0000_0000_0000L;
+        String id = new UUID(msb, lsb).toString();
+        if (!metadata.containsKey(id) && !deletedMetadata.contains(id)) {
+          return id;
+        }
+      }
     } finally {
       lock.unlock();
     }

@@ -370,4 +370,28 @@ class WorkflowHistoryTest {
       }
     }
   }
+
+  @Test
+  void newEntryIdsAreDistinctVersion4UuidsUnusedByTheHistory() {
+    WorkflowHistory h = WorkflowHistory.load(actor);
+    h.nameIndex("a");
+    Set<String> ids = new HashSet<>();
+    java.util.regex.Pattern v4 = java.util.regex.Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
+    for (int i = 0; i < 5000; i++) {
+      String id = h.newEntryId();
+      assertTrue(v4.matcher(id).matches(), id);
+      assertTrue(ids.add(id), id);
+      if (i < 20) {
+        h.putEntry(WorkflowLocation.root().name(0).loop(0, i), step(id, 0, "x"));
+        h.putMetadata(id, done());
+      }
+    }
+    h.flush();
+    WorkflowHistory reloaded = WorkflowHistory.load(actor);
+    for (int i = 0; i < 1000; i++) {
+      String id = reloaded.newEntryId();
+      assertTrue(reloaded.metadata(id).isEmpty(), id);
+      assertTrue(v4.matcher(id).matches(), id);
+    }
+  }
 }
