@@ -47,6 +47,13 @@ public final class WorkflowContext {
   private final WorkflowContext parent;
   private final Set<String> usedNames = new HashSet<>();
   private int nextOrdinal;
+  /**
+   * Entries the history had in this scope when this context first entered an operation (-1 before).
+   * Only this context records into its scope (a run has one context per scope; branches and loop
+   * iterations get scopes of their own), so when that was 0 every entry in the scope is one this
+   * context created, under a name it already used: a new operation has nothing to find or diverge from.
+   */
+  private int recordedInScope = -1;
   /** Set when this context's branch lost a race: every further operation unwinds. */
   private volatile boolean cancelled;
   private Suspension suspended;
@@ -628,7 +635,11 @@ public final class WorkflowContext {
     int ordinal = nextOrdinal++;
     // Packed once here and reused by every write of this operation (a step writes its entry twice).
     byte[] key = WorkflowKeys.history(loc);
-    Optional<HistoryEntry> entry = run.history().entry(key);
+    if (recordedInScope < 0) {
+      recordedInScope = run.history().scopeSize(scope);
+    }
+    // Nothing recorded in this scope before: no lookup can find anything (see recordedInScope).
+    Optional<HistoryEntry> entry = recordedInScope == 0 ? Optional.empty() : run.history().entry(key);
     if (entry.isPresent()) {
       HistoryEntry e = entry.get();
       if (e.getKindCase() != kind) {
@@ -639,7 +650,7 @@ public final class WorkflowContext {
         throw run.diverged(new HistoryDivergenceException(run.history().describe(loc),
             kindName(kind) + " \"" + name + "\" was recorded as operation #" + e.getOrdinal() + " of its scope, now it is #" + ordinal));
       }
-    } else if (run.history().scopeSize(scope) > ordinal) {
+    } else if (recordedInScope != 0 && run.history().scopeSize(scope) > ordinal) {
       throw run.diverged(new HistoryDivergenceException(run.history().describe(loc),
           "history has a different operation recorded at position #" + ordinal + " of scope " + run.history().describe(scope)
               + ", the workflow now issues " + kindName(kind) + " \"" + name + "\""));
