@@ -54,6 +54,8 @@ public final class WorkflowContext {
    * context created, under a name it already used: a new operation has nothing to find or diverge from.
    */
   private int recordedInScope = -1;
+  /** New entries this context recorded in its scope: with recordedInScope, the scope's size now. */
+  private int createdInScope;
   /** Set when this context's branch lost a race: every further operation unwinds. */
   private volatile boolean cancelled;
   private Suspension suspended;
@@ -137,6 +139,7 @@ public final class WorkflowContext {
       md = EntryMetadata.newBuilder().setStatus(EntryStatus.ENTRY_RUNNING).setAttempts(1)
           .setCreatedAtMs(nowMs).setLastAttemptAtMs(nowMs).build();
       put(at, entry);
+      createdInScope++;
       firstAttempt = true;
     }
     while (true) {
@@ -650,7 +653,7 @@ public final class WorkflowContext {
         throw run.diverged(new HistoryDivergenceException(run.history().describe(loc),
             kindName(kind) + " \"" + name + "\" was recorded as operation #" + e.getOrdinal() + " of its scope, now it is #" + ordinal));
       }
-    } else if (recordedInScope != 0 && run.history().scopeSize(scope) > ordinal) {
+    } else if (recordedInScope + createdInScope > ordinal) {
       throw run.diverged(new HistoryDivergenceException(run.history().describe(loc),
           "history has a different operation recorded at position #" + ordinal + " of scope " + run.history().describe(scope)
               + ", the workflow now issues " + kindName(kind) + " \"" + name + "\""));
@@ -666,6 +669,7 @@ public final class WorkflowContext {
   HistoryEntry create(Located at, HistoryEntry.Builder entry) {
     HistoryEntry e = entry.setId(run.history().newEntryId()).setOrdinal(at.ordinal()).build();
     put(at, e);
+    createdInScope++;
     run.history().putMetadata(e.getId(), EntryMetadata.newBuilder()
         .setStatus(EntryStatus.ENTRY_PENDING)
         .setCreatedAtMs(now().toEpochMilli())

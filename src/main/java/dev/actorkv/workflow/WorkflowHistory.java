@@ -61,8 +61,6 @@ public final class WorkflowHistory {
 
   private final TreeMap<byte[], Entry> entries = new TreeMap<>(UnsignedBytes.lexicographicalComparator());
   private final Map<String, EntryMetadata> metadata = new HashMap<>();
-  /** Number of entries directly in each scope (parent location), for divergence checks. */
-  private final Map<WorkflowLocation, Integer> scopeSizes = new HashMap<>();
   private final EnumMap<WorkflowField, byte[]> fields = new EnumMap<>(WorkflowField.class);
 
   private final TreeSet<byte[]> dirtyEntries = new TreeSet<>(UnsignedBytes.lexicographicalComparator());
@@ -119,7 +117,6 @@ public final class WorkflowHistory {
         throw new WorkflowHistoryCorruptException("history entry at " + describe(loc) + " has no id or no kind");
       }
       entries.put(kv.key(), new Entry(loc, e));
-      scopeSizes.merge(loc.parent(), 1, Integer::sum);
     });
 
     Map<String, Entry> byId = new HashMap<>();
@@ -335,9 +332,7 @@ public final class WorkflowHistory {
         }
       }
       Entry previous = entries.put(key, new Entry(loc, value));
-      if (previous == null) {
-        scopeSizes.merge(loc.parent(), 1, Integer::sum);
-      } else if (!previous.value().getId().equals(value.getId())) {
+      if (previous != null && !previous.value().getId().equals(value.getId())) {
         deleteMetadata(previous.value().getId());
       }
       dirtyEntries.add(key);
@@ -395,11 +390,22 @@ public final class WorkflowHistory {
     deletedMetadata.add(id);
   }
 
-  /** Number of entries directly in the scope {@code parent}. */
+  /**
+   * Number of entries directly in the scope {@code parent}, counted over the scope's subtree (a run
+   * asks once per scope, when it enters the scope, and tracks what it adds itself; keeping a count
+   * per scope up to date would cost every recorded operation a hash of its location instead).
+   */
   public int scopeSize(WorkflowLocation parent) {
+    int depth = parent.depth() + 1;
     lock.lock();
     try {
-      return scopeSizes.getOrDefault(parent, 0);
+      int n = 0;
+      for (Entry e : view(WorkflowKeys.historySubtree(parent)).values()) {
+        if (e.location().depth() == depth) {
+          n++;
+        }
+      }
+      return n;
     } finally {
       lock.unlock();
     }
@@ -449,7 +455,6 @@ public final class WorkflowHistory {
       NavigableMap<byte[], Entry> doomed = view(range);
       for (Entry e : doomed.values()) {
         deleteMetadata(e.value().getId());
-        scopeSizes.computeIfPresent(e.location().parent(), (k, v) -> v == 1 ? null : v - 1);
       }
       // One by one through the set's comparator: removeAll(List) may compare with List.contains, which
       // is array identity, and the map keeps the first key instance while the set may hold a later one.

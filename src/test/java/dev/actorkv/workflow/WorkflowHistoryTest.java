@@ -394,4 +394,63 @@ class WorkflowHistoryTest {
       assertTrue(v4.matcher(id).matches(), id);
     }
   }
+
+  /** scopeSize (counted over the scope's subtree) against a model of the entries, under puts and deletes. */
+  @Test
+  void scopeSizeCountsDirectEntriesUnderRandomPutsAndDeletes() {
+    java.util.Random random = new java.util.Random(7);
+    for (int round = 0; round < 20; round++) {
+      ActorKeyspace a = store.actor("scopes" + round);
+      WorkflowHistory h = WorkflowHistory.load(a);
+      for (int n = 0; n < 3; n++) {
+        h.nameIndex("n" + n);
+      }
+      java.util.Map<WorkflowLocation, String> model = new java.util.HashMap<>();
+      List<WorkflowLocation> parents = new ArrayList<>();
+      for (int i = 0; i < 200; i++) {
+        WorkflowLocation loc = WorkflowLocation.root();
+        int depth = 1 + random.nextInt(3);
+        for (int d = 0; d < depth; d++) {
+          loc = random.nextBoolean() ? loc.name(random.nextInt(3)) : loc.loop(random.nextInt(3), random.nextInt(3));
+        }
+        switch (random.nextInt(4)) {
+          case 0, 1 -> {
+            if (loc.last() instanceof WorkflowLocation.Name) {
+              String id = h.newEntryId();
+              h.putEntry(loc, step(id, 0, "v"));
+              h.putMetadata(id, done());
+              model.put(loc, id);
+            }
+          }
+          case 2 -> {
+            h.deleteSubtree(loc);
+            WorkflowLocation doomed = loc;
+            model.keySet().removeIf(l -> l.startsWith(doomed));
+          }
+          default -> {
+            WorkflowLocation parent = loc.parent();
+            long loopIndex = random.nextInt(3);
+            long from = random.nextInt(3);
+            long to = from + random.nextInt(3);
+            h.deleteLoopIterations(parent, loopIndex, from, to);
+            for (long it = from; it < to; it++) {
+              WorkflowLocation doomed = parent.loop(loopIndex, it);
+              model.keySet().removeIf(l -> l.startsWith(doomed));
+            }
+          }
+        }
+        parents.add(loc.parent());
+        for (WorkflowLocation p : List.of(parents.get(random.nextInt(parents.size())), WorkflowLocation.root(), loc)) {
+          long expected = model.keySet().stream().filter(l -> !l.isRoot() && l.parent().equals(p)).count();
+          assertEquals(expected, h.scopeSize(p), () -> "scope " + p);
+        }
+      }
+      h.flush();
+      WorkflowHistory reloaded = WorkflowHistory.load(a);
+      for (WorkflowLocation p : parents) {
+        long expected = model.keySet().stream().filter(l -> l.parent().equals(p)).count();
+        assertEquals(expected, reloaded.scopeSize(p), () -> "reloaded scope " + p);
+      }
+    }
+  }
 }
