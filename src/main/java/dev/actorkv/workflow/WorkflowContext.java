@@ -116,17 +116,13 @@ public final class WorkflowContext {
     Located at = enter(name, HistoryEntry.KindCase.STEP);
     HistoryEntry entry;
     EntryMetadata md;
-    boolean firstAttempt = false;
     if (at.entry().isPresent()) {
       entry = at.entry().get();
       StepEntry recorded = entry.getStep();
       if (recorded.getHasOutput()) {
         return codec.decode(recorded.getOutput().toByteArray());
       }
-      md = run.history().metadata(entry.getId()).orElseThrow();
-      if (!recorded.getError().isEmpty()) {
-        throw new StepFailedException(name, md.getAttempts(), new RecordedFailure(recorded.getError()));
-      }
+      md = nextAttempt(name, at, entry, retry);
     } else {
       // A new step goes straight to its first attempt: the entry and the attempt's metadata are built
       // once here (a pending state in between would never be written: the attempt is flushed first).
@@ -140,27 +136,8 @@ public final class WorkflowContext {
           .setCreatedAtMs(nowMs).setLastAttemptAtMs(nowMs).build();
       put(at, entry);
       createdInScope++;
-      firstAttempt = true;
     }
     while (true) {
-      int attempt;
-      if (firstAttempt) {
-        firstAttempt = false;
-        attempt = 1;
-      } else {
-        long nowMs = now().toEpochMilli();
-        if (md.getStatus() == EntryStatus.ENTRY_RETRYING && nowMs < md.getRetryAtMs()) {
-          throw suspend(new Suspension.Wake(Instant.ofEpochMilli(md.getRetryAtMs()), false, Set.of()));
-        }
-        attempt = md.getAttempts() + 1;
-        if (attempt > retry.maxAttempts()) {
-          // The last allowed attempt started but never finished (the process ended during it).
-          String error = "attempt " + md.getAttempts() + " was interrupted (the process ended) and no attempts are left";
-          failStep(at, entry, md, error, nowMs);
-          throw new StepFailedException(name, md.getAttempts(), new RecordedFailure(error));
-        }
-        md = md.toBuilder().setStatus(EntryStatus.ENTRY_RUNNING).setAttempts(attempt).setLastAttemptAtMs(nowMs).build();
-      }
       run.history().putMetadata(entry.getId(), md);
       // Durable before the body's side effects: the attempt is counted even if the process dies now.
       run.flush();
@@ -170,16 +147,8 @@ public final class WorkflowContext {
       } catch (Suspension | Cancellation s) {
         throw s;
       } catch (Throwable t) {
-        checkCancelled();
-        String error = describe(t);
-        long done = now().toEpochMilli();
-        if (attempt >= retry.maxAttempts()) {
-          failStep(at, entry, md, error, done);
-          throw new StepFailedException(name, attempt, t);
-        }
-        long retryAt = done + retry.backoffAfter(attempt).toMillis();
-        md = md.toBuilder().setStatus(EntryStatus.ENTRY_RETRYING).setLastError(error).setRetryAtMs(retryAt).build();
-        run.history().putMetadata(entry.getId(), md);
+        attemptFailed(name, at, entry, md, retry, t);
+        md = nextAttempt(name, at, entry, retry);
         continue;
       }
       checkCancelled();
@@ -194,6 +163,49 @@ public final class WorkflowContext {
       // What replay will return, so the first run sees exactly the same value.
       return codec.decode(bytes);
     }
+  }
+
+  /**
+   * The metadata of the next attempt of the recorded, unfinished step {@code entry}. Throws when there
+   * is none now: the step failed for good, its retry is not due yet (the run suspends), or its last
+   * allowed attempt was interrupted.
+   */
+  private EntryMetadata nextAttempt(String name, Located at, HistoryEntry entry, RetryPolicy retry) {
+    EntryMetadata md = run.history().metadata(entry.getId()).orElseThrow();
+    String recordedError = entry.getStep().getError();
+    if (!recordedError.isEmpty()) {
+      throw new StepFailedException(name, md.getAttempts(), new RecordedFailure(recordedError));
+    }
+    long nowMs = now().toEpochMilli();
+    if (md.getStatus() == EntryStatus.ENTRY_RETRYING && nowMs < md.getRetryAtMs()) {
+      throw suspend(new Suspension.Wake(Instant.ofEpochMilli(md.getRetryAtMs()), false, Set.of()));
+    }
+    int attempt = md.getAttempts() + 1;
+    if (attempt > retry.maxAttempts()) {
+      // The last allowed attempt started but never finished (the process ended during it).
+      String error = "attempt " + md.getAttempts() + " was interrupted (the process ended) and no attempts are left";
+      failStep(at, entry, md, error, nowMs);
+      throw new StepFailedException(name, md.getAttempts(), new RecordedFailure(error));
+    }
+    return md.toBuilder().setStatus(EntryStatus.ENTRY_RUNNING).setAttempts(attempt).setLastAttemptAtMs(nowMs).build();
+  }
+
+  /**
+   * Attempt {@code md.getAttempts()} threw {@code t}: records the step as failed for good (and throws
+   * {@link StepFailedException}) when it was the last allowed one, else records when to retry.
+   */
+  private void attemptFailed(String name, Located at, HistoryEntry entry, EntryMetadata md, RetryPolicy retry, Throwable t) {
+    checkCancelled();
+    String error = describe(t);
+    long done = now().toEpochMilli();
+    int attempt = md.getAttempts();
+    if (attempt >= retry.maxAttempts()) {
+      failStep(at, entry, md, error, done);
+      throw new StepFailedException(name, attempt, t);
+    }
+    long retryAt = done + retry.backoffAfter(attempt).toMillis();
+    run.history().putMetadata(entry.getId(),
+        md.toBuilder().setStatus(EntryStatus.ENTRY_RETRYING).setLastError(error).setRetryAtMs(retryAt).build());
   }
 
   /** Records the step as failed for good with {@code error}. */

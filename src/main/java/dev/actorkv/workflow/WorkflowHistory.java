@@ -590,19 +590,9 @@ public final class WorkflowHistory {
         }
         return;
       }
-      boolean writeState = dirtyFields.contains(WorkflowField.STATE) && !cancelled;
-      if (writeState && cancelledOnDisk()) {
-        // Cancelled behind this instance's back (another process, the tool): never overwrite it.
-        cancelled = true;
-        writeState = false;
-        fields.put(WorkflowField.STATE, actor.get(WorkflowKeys.field(WorkflowField.STATE)));
-      }
       ActorBatch b = actor.batch();
-      for (KeyRange r : pendingRangeDeletes) {
-        b.deleteRange(r);
-      }
-      for (String id : deletedMetadata) {
-        b.delete(WorkflowKeys.entryMetadata(id));
+      if (!pendingRangeDeletes.isEmpty() || !deletedMetadata.isEmpty()) {
+        addDeletes(b);
       }
       for (int i = persistedNames; i < names.size(); i++) {
         b.put(WorkflowKeys.name(i), names.get(i).getBytes(StandardCharsets.UTF_8));
@@ -613,16 +603,8 @@ public final class WorkflowHistory {
       for (String id : dirtyMetadata) {
         b.put(WorkflowKeys.entryMetadata(id), metadata.get(id).toByteArray());
       }
-      for (WorkflowField f : dirtyFields) {
-        if (f == WorkflowField.STATE && !writeState) {
-          continue;
-        }
-        byte[] v = fields.get(f);
-        if (v == null) {
-          b.delete(WorkflowKeys.field(f));
-        } else {
-          b.put(WorkflowKeys.field(f), v);
-        }
+      if (!dirtyFields.isEmpty()) {
+        addFields(b);
       }
       if (extra != null) {
         b.addAll(extra);
@@ -641,6 +623,38 @@ public final class WorkflowHistory {
       }
     } finally {
       lock.unlock();
+    }
+  }
+
+  // The parts of a flush most flushes do not need, kept out of the per-step path.
+
+  private void addDeletes(ActorBatch b) {
+    for (KeyRange r : pendingRangeDeletes) {
+      b.deleteRange(r);
+    }
+    for (String id : deletedMetadata) {
+      b.delete(WorkflowKeys.entryMetadata(id));
+    }
+  }
+
+  private void addFields(ActorBatch b) {
+    boolean writeState = dirtyFields.contains(WorkflowField.STATE) && !cancelled;
+    if (writeState && cancelledOnDisk()) {
+      // Cancelled behind this instance's back (another process, the tool): never overwrite it.
+      cancelled = true;
+      writeState = false;
+      fields.put(WorkflowField.STATE, actor.get(WorkflowKeys.field(WorkflowField.STATE)));
+    }
+    for (WorkflowField f : dirtyFields) {
+      if (f == WorkflowField.STATE && !writeState) {
+        continue;
+      }
+      byte[] v = fields.get(f);
+      if (v == null) {
+        b.delete(WorkflowKeys.field(f));
+      } else {
+        b.put(WorkflowKeys.field(f), v);
+      }
     }
   }
 
