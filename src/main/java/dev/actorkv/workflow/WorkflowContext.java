@@ -75,6 +75,11 @@ public final class WorkflowContext {
     return run.clock().instant();
   }
 
+  /** {@link #now()} in epoch milliseconds, without an {@link Instant} in between. */
+  private long nowMillis() {
+    return run.clock().millis();
+  }
+
   /** The history location this context's operations are recorded under. */
   public WorkflowLocation scope() {
     return scope;
@@ -126,7 +131,7 @@ public final class WorkflowContext {
     } else {
       // A new step goes straight to its first attempt: the entry and the attempt's metadata are built
       // once here (a pending state in between would never be written: the attempt is flushed first).
-      long nowMs = now().toEpochMilli();
+      long nowMs = nowMillis();
       entry = HistoryEntry.newBuilder()
           .setId(run.history().newEntryId())
           .setOrdinal(at.ordinal())
@@ -159,7 +164,7 @@ public final class WorkflowContext {
           .setStep(StepEntry.newBuilder().setHasOutput(true).setOutput(ByteString.copyFrom(bytes)))
           .build());
       run.history().putMetadata(entry.getId(),
-          md.toBuilder().setStatus(EntryStatus.ENTRY_COMPLETED).setCompletedAtMs(now().toEpochMilli()).clearRetryAtMs().build());
+          md.toBuilder().setStatus(EntryStatus.ENTRY_COMPLETED).setCompletedAtMs(nowMillis()).clearRetryAtMs().build());
       // What replay will return, so the first run sees exactly the same value.
       return codec.decode(bytes);
     }
@@ -176,7 +181,7 @@ public final class WorkflowContext {
     if (!recordedError.isEmpty()) {
       throw new StepFailedException(name, md.getAttempts(), new RecordedFailure(recordedError));
     }
-    long nowMs = now().toEpochMilli();
+    long nowMs = nowMillis();
     if (md.getStatus() == EntryStatus.ENTRY_RETRYING && nowMs < md.getRetryAtMs()) {
       throw suspend(new Suspension.Wake(Instant.ofEpochMilli(md.getRetryAtMs()), false, Set.of()));
     }
@@ -197,7 +202,7 @@ public final class WorkflowContext {
   private void attemptFailed(String name, Located at, HistoryEntry entry, EntryMetadata md, RetryPolicy retry, Throwable t) {
     checkCancelled();
     String error = describe(t);
-    long done = now().toEpochMilli();
+    long done = nowMillis();
     int attempt = md.getAttempts();
     if (attempt >= retry.maxAttempts()) {
       failStep(at, entry, md, error, done);
@@ -267,7 +272,7 @@ public final class WorkflowContext {
     if (s.getDone()) {
       return;
     }
-    if (now().toEpochMilli() < s.getDeadlineMs()) {
+    if (nowMillis() < s.getDeadlineMs()) {
       throw suspend(new Suspension.Wake(Instant.ofEpochMilli(s.getDeadlineMs()), false, Set.of()));
     }
     put(at, entry.toBuilder().setSleep(s.toBuilder().setDone(true)).build());
@@ -620,7 +625,7 @@ public final class WorkflowContext {
       return got;
     }
     checkCancelled();
-    if (me.getDeadlineMs() != 0 && now().toEpochMilli() >= me.getDeadlineMs()) {
+    if (me.getDeadlineMs() != 0 && nowMillis() >= me.getDeadlineMs()) {
       put(at, entry.toBuilder().setMessages(me.toBuilder().setDone(true)).build());
       complete(entry.getId());
       return List.of();
@@ -684,20 +689,20 @@ public final class WorkflowContext {
     createdInScope++;
     run.history().putMetadata(e.getId(), EntryMetadata.newBuilder()
         .setStatus(EntryStatus.ENTRY_PENDING)
-        .setCreatedAtMs(now().toEpochMilli())
+        .setCreatedAtMs(nowMillis())
         .build());
     return e;
   }
 
   void complete(String entryId) {
     EntryMetadata md = run.history().metadata(entryId).orElse(EntryMetadata.getDefaultInstance());
-    run.history().putMetadata(entryId, md.toBuilder().setStatus(EntryStatus.ENTRY_COMPLETED).setCompletedAtMs(now().toEpochMilli()).build());
+    run.history().putMetadata(entryId, md.toBuilder().setStatus(EntryStatus.ENTRY_COMPLETED).setCompletedAtMs(nowMillis()).build());
   }
 
   private void fail(String entryId, String error) {
     EntryMetadata md = run.history().metadata(entryId).orElse(EntryMetadata.getDefaultInstance());
     run.history().putMetadata(entryId, md.toBuilder().setStatus(EntryStatus.ENTRY_FAILED).setLastError(error)
-        .setCompletedAtMs(now().toEpochMilli()).build());
+        .setCompletedAtMs(nowMillis()).build());
   }
 
   Suspension suspend(Suspension.Wake wake) {

@@ -29,7 +29,6 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -344,7 +343,7 @@ public final class WorkflowHistory {
   /**
    * A new entry id: a random (version 4) UUID string, as the layout documents, used by no entry of
    * this history. Drawn from a pseudo-random sequence of this history rather than
-   * {@link UUID#randomUUID()}: what an id needs is to be unique within the actor's history, which is
+   * {@code UUID.randomUUID()}: what an id needs is to be unique within the actor's history, which is
    * checked here against every id in memory (the history is loaded whole, and every entry has
    * metadata), while a {@code SecureRandom} draw per operation costs more than recording it.
    */
@@ -354,13 +353,42 @@ public final class WorkflowHistory {
       while (true) {
         long msb = (entryIds.nextLong() & ~0xF000L) | 0x4000L;
         long lsb = (entryIds.nextLong() & 0x3FFF_FFFF_FFFF_FFFFL) | 0x8000_0000_0000_0000L;
-        String id = new UUID(msb, lsb).toString();
+        String id = uuidString(msb, lsb);
         if (!metadata.containsKey(id) && !deletedMetadata.contains(id)) {
           return id;
         }
       }
     } finally {
       lock.unlock();
+    }
+  }
+
+  private static final byte[] HEX_DIGITS = {'0', '1', '2', '3', '4', '5', '6', '7', '8', '9', 'a', 'b', 'c', 'd', 'e', 'f'};
+
+  /**
+   * {@code new UUID(msb, lsb).toString()}, written with plain array stores: the JDK's version goes
+   * through var handles, which cost a lot until the JIT has compiled them, and a short-lived process
+   * creates most of its entries before that.
+   */
+  static String uuidString(long msb, long lsb) {
+    byte[] out = new byte[36];
+    hex(msb >>> 32, out, 0, 8);
+    out[8] = '-';
+    hex(msb >>> 16, out, 9, 4);
+    out[13] = '-';
+    hex(msb, out, 14, 4);
+    out[18] = '-';
+    hex(lsb >>> 48, out, 19, 4);
+    out[23] = '-';
+    hex(lsb, out, 24, 12);
+    return new String(out, StandardCharsets.ISO_8859_1);
+  }
+
+  /** The low {@code digits} hex digits of {@code v} into {@code out} at {@code at}. */
+  private static void hex(long v, byte[] out, int at, int digits) {
+    for (int i = at + digits - 1; i >= at; i--) {
+      out[i] = HEX_DIGITS[(int) v & 0xF];
+      v >>>= 4;
     }
   }
 

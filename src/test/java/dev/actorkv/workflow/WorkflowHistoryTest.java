@@ -453,4 +453,20 @@ class WorkflowHistoryTest {
       }
     }
   }
+
+  @Test
+  void uuidStringIsTheJdkFormat() {
+    java.util.Random random = new java.util.Random(11);
+    long[] edge = {0, -1, Long.MIN_VALUE, Long.MAX_VALUE, 0x0123456789abcdefL, 0xfedcba9876543210L};
+    for (long msb : edge) {
+      for (long lsb : edge) {
+        assertEquals(new java.util.UUID(msb, lsb).toString(), WorkflowHistory.uuidString(msb, lsb));
+      }
+    }
+    for (int i = 0; i < 10_000; i++) {
+      long msb = random.nextLong();
+      long lsb = random.nextLong();
+      assertEquals(new java.util.UUID(msb, lsb).toString(), WorkflowHistory.uuidString(msb, lsb));
+    }
+  }
 }
