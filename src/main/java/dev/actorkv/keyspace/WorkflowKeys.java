@@ -30,6 +30,29 @@ public final class WorkflowKeys {
     return history(PREFIX, location);
   }
 
+  /**
+   * The packed prefix of every history key at or under {@code location} (the begin of
+   * {@link #historySubtree}), from which {@link #historyChild} builds the keys of its named children.
+   */
+  public static byte[] historyPrefix(WorkflowLocation location) {
+    return historyPrefix(PREFIX, location);
+  }
+
+  /**
+   * {@code history(location.name(nameIndex))} given {@code historyPrefix(location)}: a packed tuple is
+   * its elements' encodings one after another, so only the new segment is packed (for a caller that
+   * records many operations in one scope).
+   */
+  public static byte[] historyChild(byte[] locationPrefix, long nameIndex) {
+    if (nameIndex < 0) {
+      throw new IllegalArgumentException("name index must be >= 0, got " + nameIndex);
+    }
+    byte[] segment = Tuple.of(nameIndex).pack();
+    byte[] key = java.util.Arrays.copyOf(locationPrefix, locationPrefix.length + segment.length);
+    System.arraycopy(segment, 0, key, locationPrefix.length, segment.length);
+    return key;
+  }
+
   /** Every history key at or under {@code location} (the root selects all history). */
   public static KeyRange historySubtree(WorkflowLocation location) {
     return KeyRange.prefix(historyPrefix(PREFIX, location));

@@ -56,6 +56,8 @@ public final class WorkflowContext {
   private int recordedInScope = -1;
   /** New entries this context recorded in its scope: with recordedInScope, the scope's size now. */
   private int createdInScope;
+  /** The packed prefix of this scope's history keys, from which each operation's key is built. */
+  private byte[] scopeKeyPrefix;
   /** Set when this context's branch lost a race: every further operation unwinds. */
   private volatile boolean cancelled;
   private Suspension suspended;
@@ -654,7 +656,10 @@ public final class WorkflowContext {
     WorkflowLocation loc = scope.name(index);
     int ordinal = nextOrdinal++;
     // Packed once here and reused by every write of this operation (a step writes its entry twice).
-    byte[] key = WorkflowKeys.history(loc);
+    if (scopeKeyPrefix == null) {
+      scopeKeyPrefix = WorkflowKeys.historyPrefix(scope);
+    }
+    byte[] key = WorkflowKeys.historyChild(scopeKeyPrefix, index);
     if (recordedInScope < 0) {
       recordedInScope = run.history().scopeSize(scope);
     }

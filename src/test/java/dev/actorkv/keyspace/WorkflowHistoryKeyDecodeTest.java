@@ -24,6 +24,21 @@ class WorkflowHistoryKeyDecodeTest {
   }
 
   @Property(tries = 500)
+  void childKeyFromTheParentPrefixIsTheChildKey(@ForAll("locations") WorkflowLocation loc, @ForAll @IntRange(max = 1 << 20) int index,
+      @ForAll long anyIndex) {
+    byte[] prefix = WorkflowKeys.historyPrefix(loc);
+    assertEquals(java.util.Arrays.toString(WorkflowKeys.history(loc.name(index))),
+        java.util.Arrays.toString(WorkflowKeys.historyChild(prefix, index)));
+    if (anyIndex >= 0) {
+      assertEquals(java.util.Arrays.toString(WorkflowKeys.history(loc.name(anyIndex))),
+          java.util.Arrays.toString(WorkflowKeys.historyChild(prefix, anyIndex)));
+    } else {
+      assertThrows(IllegalArgumentException.class, () -> WorkflowKeys.historyChild(prefix, anyIndex));
+    }
+    assertEquals(java.util.Arrays.toString(WorkflowKeys.historySubtree(loc).begin()), java.util.Arrays.toString(prefix));
+  }
+
+  @Property(tries = 500)
   void agreesWithTheGeneralDecoderOnEveryKind(@ForAll("keys") KeyArbitraries.BuiltKey k) {
     assertSameAsGeneral(k.key());
   }
