@@ -66,6 +66,75 @@ class WorkflowHistoryKeyDecodeTest {
     assertSameAsGeneral(damaged);
   }
 
+  /** nameIndex and entryId decode directly too: same values and same errors as the general decoder. */
+  @Property(tries = 500)
+  void nameAndEntryIdDecodersAgreeWithTheGeneralDecoder(@ForAll("keys") KeyArbitraries.BuiltKey k) {
+    assertSameNameAndIdAsGeneral(k.key());
+  }
+
+  @Property(tries = 1000)
+  void nameAndEntryIdDecodersAgreeOnDamagedKeys(@ForAll("smallOrAny") long index, @ForAll("text") String id,
+      @ForAll @IntRange(max = 200) int position, @ForAll byte value, @ForAll @IntRange(max = 2) int damage,
+      @ForAll @Size(max = 3) byte[] tail) {
+    for (byte[] key : new byte[][] {WorkflowKeys.name(index < 0 ? ~index : index), WorkflowKeys.entryMetadata(id)}) {
+      int at = position % key.length;
+      byte[] damaged = switch (damage) {
+        case 0 -> {
+          byte[] b = key.clone();
+          b[at] = value;
+          yield b;
+        }
+        case 1 -> Arrays.copyOf(key, at);
+        default -> {
+          byte[] b = Arrays.copyOf(key, key.length + tail.length);
+          System.arraycopy(tail, 0, b, key.length, tail.length);
+          yield b;
+        }
+      };
+      assertSameNameAndIdAsGeneral(key);
+      assertSameNameAndIdAsGeneral(damaged);
+    }
+  }
+
+  private static void assertSameNameAndIdAsGeneral(byte[] key) {
+    String expectedName;
+    try {
+      expectedName = "ok " + KeyDescriber.describeAs(key, KeyDescription.WorkflowName.class).index();
+    } catch (KeyFormatException e) {
+      expectedName = "error " + e.getMessage();
+    }
+    String actualName;
+    try {
+      actualName = "ok " + WorkflowKeys.nameIndex(key);
+    } catch (KeyFormatException e) {
+      actualName = "error " + e.getMessage();
+    }
+    assertEquals(expectedName, actualName);
+    String expectedId;
+    try {
+      expectedId = "ok " + KeyDescriber.describeAs(key, KeyDescription.WorkflowEntryMetadata.class).entryId();
+    } catch (KeyFormatException e) {
+      expectedId = "error " + e.getMessage();
+    }
+    String actualId;
+    try {
+      actualId = "ok " + WorkflowKeys.entryId(key);
+    } catch (KeyFormatException e) {
+      actualId = "error " + e.getMessage();
+    }
+    assertEquals(expectedId, actualId);
+  }
+
+  @Provide
+  Arbitrary<Long> smallOrAny() {
+    return KeyArbitraries.smallOrAny();
+  }
+
+  @Provide
+  Arbitrary<String> text() {
+    return KeyArbitraries.text();
+  }
+
   @Test
   void rejectsWhatIsNotAV1HistoryKey() {
     assertThrows(KeyFormatException.class, () -> WorkflowKeys.historyLocation(WorkflowKeys.name(3)));
