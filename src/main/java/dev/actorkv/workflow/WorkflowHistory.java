@@ -344,8 +344,10 @@ public final class WorkflowHistory {
    * A new entry id: a random (version 4) UUID string, as the layout documents, used by no entry of
    * this history. Drawn from a pseudo-random sequence of this history rather than
    * {@code UUID.randomUUID()}: what an id needs is to be unique within the actor's history, which is
-   * checked here against every id in memory (the history is loaded whole, and every entry has
-   * metadata), while a {@code SecureRandom} draw per operation costs more than recording it.
+   * checked here against the ids that have metadata in memory (the history is loaded whole, a loaded
+   * entry without metadata gets it rebuilt, and the engine records metadata with every entry it
+   * creates), while a {@code SecureRandom} draw per operation costs more than recording it. The
+   * sequence is seeded per history, so two histories (or processes) do not draw the same ids.
    */
   String newEntryId() {
     lock.lock();
