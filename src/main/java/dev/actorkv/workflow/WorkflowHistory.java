@@ -211,14 +211,20 @@ public final class WorkflowHistory {
 
   private void checkNames(WorkflowLocation loc) {
     for (WorkflowLocation.Segment s : loc.segments()) {
-      long index = switch (s) {
-        case WorkflowLocation.Name n -> n.index();
-        case WorkflowLocation.Loop l -> l.loopNameIndex();
-      };
+      long index = nameIndexOf(s);
       if (index >= names.size()) {
         throw new WorkflowHistoryCorruptException("history entry at " + loc + " refers to unregistered name index " + index);
       }
     }
+  }
+
+  /**
+   * The name index a segment refers to. An instanceof test rather than a pattern switch: this runs for
+   * every segment of every recorded entry, and a type switch is an invokedynamic call site that is
+   * slow until the JIT has compiled it.
+   */
+  private static long nameIndexOf(WorkflowLocation.Segment s) {
+    return s instanceof WorkflowLocation.Name n ? n.index() : ((WorkflowLocation.Loop) s).loopNameIndex();
   }
 
   // ------------------------------------------------------------------ names
@@ -322,10 +328,7 @@ public final class WorkflowHistory {
     lock.lock();
     try {
       for (WorkflowLocation.Segment seg : loc.segments()) {
-        long index = switch (seg) {
-          case WorkflowLocation.Name n -> n.index();
-          case WorkflowLocation.Loop l -> l.loopNameIndex();
-        };
+        long index = nameIndexOf(seg);
         if (index >= names.size()) {
           throw new IllegalArgumentException("location " + loc + " uses name index " + index + ", which is not registered");
         }
