@@ -30,6 +30,29 @@ public final class WorkflowKeys {
     return history(PREFIX, location);
   }
 
+  /**
+   * The packed prefix of every history key at or under {@code location} (the begin of
+   * {@link #historySubtree}), from which {@link #historyChild} builds the keys of its named children.
+   */
+  public static byte[] historyPrefix(WorkflowLocation location) {
+    return historyPrefix(PREFIX, location);
+  }
+
+  /**
+   * {@code history(location.name(nameIndex))} given {@code historyPrefix(location)}: a packed tuple is
+   * its elements' encodings one after another, so only the new segment is packed (for a caller that
+   * records many operations in one scope).
+   */
+  public static byte[] historyChild(byte[] locationPrefix, long nameIndex) {
+    if (nameIndex < 0) {
+      throw new IllegalArgumentException("name index must be >= 0, got " + nameIndex);
+    }
+    byte[] segment = Tuple.of(nameIndex).pack();
+    byte[] key = java.util.Arrays.copyOf(locationPrefix, locationPrefix.length + segment.length);
+    System.arraycopy(segment, 0, key, locationPrefix.length, segment.length);
+    return key;
+  }
+
   /** Every history key at or under {@code location} (the root selects all history). */
   public static KeyRange historySubtree(WorkflowLocation location) {
     return KeyRange.prefix(historyPrefix(PREFIX, location));
@@ -76,8 +99,29 @@ public final class WorkflowKeys {
 
   // Decoders for manager use: each accepts only its own kind of v1 key.
 
+  /** The index of a v1 name registry key; decoded directly like {@link #historyLocation} (once per name on load). */
   public static long nameIndex(byte[] key) {
+    Tuple t = v1Tuple(key, NAMES);
+    if (t != null) {
+      TupleKeys.requireSize(t, 2, "workflow name key");
+      return TupleKeys.nonNegative(t, 1, "workflow name index");
+    }
     return KeyDescriber.describeAs(key, KeyDescription.WorkflowName.class).index();
+  }
+
+  /**
+   * The tuple after the v1 prefix when {@code key} has the v1 workflow prefix and subspace tag
+   * {@code tag}, with the checks of {@link #decode} up to the tag; null when the prefix or tag differ
+   * (the caller then goes through {@link KeyDescriber}, which names what the key is).
+   */
+  private static Tuple v1Tuple(byte[] key, long tag) {
+    if (key.length > PREFIX.length && key[0] == PREFIX[0] && key[1] == PREFIX[1]) {
+      Tuple t = TupleKeys.suffix(key, PREFIX.length, "workflow key");
+      if (TupleKeys.nonNegative(t, 0, "workflow key subspace tag") == tag) {
+        return t;
+      }
+    }
+    return null;
   }
 
   /**
@@ -87,11 +131,9 @@ public final class WorkflowKeys {
    * what the key is instead.
    */
   public static WorkflowLocation historyLocation(byte[] key) {
-    if (key.length > PREFIX.length && key[0] == PREFIX[0] && key[1] == PREFIX[1]) {
-      Tuple t = TupleKeys.suffix(key, PREFIX.length, "workflow key");
-      if (TupleKeys.nonNegative(t, 0, "workflow key subspace tag") == HISTORY) {
-        return location(t);
-      }
+    Tuple t = v1Tuple(key, HISTORY);
+    if (t != null) {
+      return location(t);
     }
     return KeyDescriber.describeAs(key, KeyDescription.WorkflowHistory.class).location();
   }
@@ -100,7 +142,16 @@ public final class WorkflowKeys {
     return KeyDescriber.describeAs(key, KeyDescription.WorkflowFieldKey.class).field();
   }
 
+  /** The entry id of a v1 entry metadata key; decoded directly like {@link #historyLocation} (once per entry on load). */
   public static String entryId(byte[] key) {
+    Tuple t = v1Tuple(key, ENTRY_METADATA);
+    if (t != null) {
+      TupleKeys.requireSize(t, 2, "workflow entry metadata key");
+      if (!(t.get(1) instanceof String id)) {
+        throw new KeyFormatException("workflow entry id must be a string, found " + TupleKeys.describe(t.get(1)));
+      }
+      return id;
+    }
     return KeyDescriber.describeAs(key, KeyDescription.WorkflowEntryMetadata.class).entryId();
   }
 

@@ -10,21 +10,27 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.MessageLite;
 import com.google.protobuf.Parser;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 
 /**
  * The standard codecs. {@link #of(Class)} is the default used when a workflow names only a type:
  * strings as strict UTF-8, byte arrays as themselves, {@link Void} as empty, and everything else
- * (numbers, booleans, records, POJOs, lists, maps) as JSON through Jackson. Protobuf messages use
- * {@link #protobuf(Parser)}.
+ * (numbers, booleans, records, POJOs, lists, maps) as JSON through Jackson. Numbers and booleans
+ * ({@code Long}, {@code Integer}, {@code Short}, {@code Byte}, {@code Boolean}, {@code Double},
+ * {@code Float} and their primitive types) are written and read without Jackson, byte for byte as
+ * Jackson does. Protobuf messages use {@link #protobuf(Parser)}.
  */
 public final class WorkflowCodecs {
-  private static final ObjectMapper JSON = new ObjectMapper()
-      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+  /**
+   * Created on first use: building the mapper loads hundreds of Jackson classes, which a workflow
+   * whose values are strings, bytes, numbers and booleans never needs.
+   */
+  private static final class Json {
+    static final ObjectMapper MAPPER = new ObjectMapper()
+        .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+  }
 
   private static final WorkflowCodec<String> UTF8 = new WorkflowCodec<>() {
     @Override
@@ -35,11 +41,7 @@ public final class WorkflowCodecs {
     @Override
     public String decode(byte[] bytes) {
       try {
-        return StandardCharsets.UTF_8.newDecoder()
-            .onMalformedInput(CodingErrorAction.REPORT)
-            .onUnmappableCharacter(CodingErrorAction.REPORT)
-            .decode(ByteBuffer.wrap(bytes))
-            .toString();
+        return StrictUtf8.decode(bytes);
       } catch (CharacterCodingException e) {
         throw new WorkflowCodecException("recorded value is not valid UTF-8", e);
       }
@@ -104,18 +106,24 @@ public final class WorkflowCodecs {
       throw new IllegalArgumentException(
           "protobuf message " + type.getName() + ": use WorkflowCodecs.protobuf(" + type.getSimpleName() + ".parser())");
     }
-    return json(JSON.constructType(type));
+    WorkflowCodec<T> scalar = ScalarJsonCodec.forType(type);
+    return scalar != null ? scalar : jsonOf(type);
+  }
+
+  /** The Jackson codec of {@code type}; for a scalar type, what {@link ScalarJsonCodec} falls back to and must match. */
+  static <T> WorkflowCodec<T> jsonOf(Class<T> type) {
+    return json(Json.MAPPER.constructType(type));
   }
 
   /** JSON through Jackson for a generic type, e.g. {@code json(new TypeReference<List<Order>>() {})}. */
   public static <T> WorkflowCodec<T> json(TypeReference<T> type) {
-    return json(JSON.constructType(type));
+    return json(Json.MAPPER.constructType(type));
   }
 
   private static <T> WorkflowCodec<T> json(JavaType type) {
     // Built once per codec (immutable, thread-safe): writerFor/readerFor per value cost more than the value.
-    ObjectWriter writer = JSON.writerFor(type);
-    ObjectReader reader = JSON.readerFor(type);
+    ObjectWriter writer = Json.MAPPER.writerFor(type);
+    ObjectReader reader = Json.MAPPER.readerFor(type);
     return new WorkflowCodec<>() {
       @Override
       public byte[] encode(T value) {

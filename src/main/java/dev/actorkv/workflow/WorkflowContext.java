@@ -24,7 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
@@ -48,6 +47,17 @@ public final class WorkflowContext {
   private final WorkflowContext parent;
   private final Set<String> usedNames = new HashSet<>();
   private int nextOrdinal;
+  /**
+   * Entries the history had in this scope when this context first entered an operation (-1 before).
+   * Only this context records into its scope (a run has one context per scope; branches and loop
+   * iterations get scopes of their own), so when that was 0 every entry in the scope is one this
+   * context created, under a name it already used: a new operation has nothing to find or diverge from.
+   */
+  private int recordedInScope = -1;
+  /** New entries this context recorded in its scope: with recordedInScope, the scope's size now. */
+  private int createdInScope;
+  /** The packed prefix of this scope's history keys, from which each operation's key is built. */
+  private byte[] scopeKeyPrefix;
   /** Set when this context's branch lost a race: every further operation unwinds. */
   private volatile boolean cancelled;
   private Suspension suspended;
@@ -65,6 +75,11 @@ public final class WorkflowContext {
   /** The instant source of the engine, for code that needs "now" consistently with sleeps. */
   public Instant now() {
     return run.clock().instant();
+  }
+
+  /** {@link #now()} in epoch milliseconds, without an {@link Instant} in between. */
+  private long nowMillis() {
+    return run.clock().millis();
   }
 
   /** The history location this context's operations are recorded under. */
@@ -106,32 +121,30 @@ public final class WorkflowContext {
    */
   public <T> T step(String name, RetryPolicy retry, WorkflowCodec<T> codec, Callable<? extends T> body) {
     Located at = enter(name, HistoryEntry.KindCase.STEP);
-    HistoryEntry entry = at.entry()
-        .orElseGet(() -> create(at, HistoryEntry.newBuilder().setStep(StepEntry.getDefaultInstance())));
-    StepEntry recorded = entry.getStep();
-    if (recorded.getHasOutput()) {
-      return codec.decode(recorded.getOutput().toByteArray());
-    }
-    EntryMetadata md = run.history().metadata(entry.getId()).orElseThrow();
-    if (!recorded.getError().isEmpty()) {
-      throw new StepFailedException(name, md.getAttempts(), new RecordedFailure(recorded.getError()));
+    HistoryEntry entry;
+    EntryMetadata md;
+    if (at.entry().isPresent()) {
+      entry = at.entry().get();
+      StepEntry recorded = entry.getStep();
+      if (recorded.getHasOutput()) {
+        return codec.decode(recorded.getOutput().toByteArray());
+      }
+      md = nextAttempt(name, at, entry, retry);
+    } else {
+      // A new step goes straight to its first attempt: the entry and the attempt's metadata are built
+      // once here (a pending state in between would never be written: the attempt is flushed first).
+      long nowMs = nowMillis();
+      entry = HistoryEntry.newBuilder()
+          .setId(run.history().newEntryId())
+          .setOrdinal(at.ordinal())
+          .setStep(StepEntry.getDefaultInstance())
+          .build();
+      md = EntryMetadata.newBuilder().setStatus(EntryStatus.ENTRY_RUNNING).setAttempts(1)
+          .setCreatedAtMs(nowMs).setLastAttemptAtMs(nowMs).build();
+      put(at, entry);
+      createdInScope++;
     }
     while (true) {
-      Instant now = now();
-      if (md.getStatus() == EntryStatus.ENTRY_RETRYING && now.toEpochMilli() < md.getRetryAtMs()) {
-        throw suspend(new Suspension.Wake(Instant.ofEpochMilli(md.getRetryAtMs()), false, Set.of()));
-      }
-      int attempt = md.getAttempts() + 1;
-      if (attempt > retry.maxAttempts()) {
-        // The last allowed attempt started but never finished (the process ended during it).
-        String error = "attempt " + md.getAttempts() + " was interrupted (the process ended) and no attempts are left";
-        entry = entry.toBuilder().setStep(StepEntry.newBuilder().setError(error)).build();
-        put(at, entry);
-        run.history().putMetadata(entry.getId(),
-            md.toBuilder().setStatus(EntryStatus.ENTRY_FAILED).setLastError(error).setCompletedAtMs(now.toEpochMilli()).build());
-        throw new StepFailedException(name, md.getAttempts(), new RecordedFailure(error));
-      }
-      md = md.toBuilder().setStatus(EntryStatus.ENTRY_RUNNING).setAttempts(attempt).setLastAttemptAtMs(now.toEpochMilli()).build();
       run.history().putMetadata(entry.getId(), md);
       // Durable before the body's side effects: the attempt is counted even if the process dies now.
       run.flush();
@@ -141,30 +154,76 @@ public final class WorkflowContext {
       } catch (Suspension | Cancellation s) {
         throw s;
       } catch (Throwable t) {
-        checkCancelled();
-        String error = describe(t);
-        long done = now().toEpochMilli();
-        if (attempt >= retry.maxAttempts()) {
-          entry = entry.toBuilder().setStep(StepEntry.newBuilder().setError(error)).build();
-          put(at, entry);
-          run.history().putMetadata(entry.getId(),
-              md.toBuilder().setStatus(EntryStatus.ENTRY_FAILED).setLastError(error).setCompletedAtMs(done).build());
-          throw new StepFailedException(name, attempt, t);
-        }
-        long retryAt = done + retry.backoffAfter(attempt).toMillis();
-        md = md.toBuilder().setStatus(EntryStatus.ENTRY_RETRYING).setLastError(error).setRetryAtMs(retryAt).build();
-        run.history().putMetadata(entry.getId(), md);
+        attemptFailed(name, at, entry, md, retry, t);
+        md = nextAttempt(name, at, entry, retry);
         continue;
       }
       checkCancelled();
       byte[] bytes = codec.encode(value);
-      entry = entry.toBuilder().setStep(StepEntry.newBuilder().setHasOutput(true).setOutput(ByteString.copyFrom(bytes))).build();
-      put(at, entry);
+      put(at, HistoryEntry.newBuilder()
+          .setId(entry.getId())
+          .setOrdinal(entry.getOrdinal())
+          .setStep(StepEntry.newBuilder().setHasOutput(true).setOutput(ByteString.copyFrom(bytes)))
+          .build());
       run.history().putMetadata(entry.getId(),
-          md.toBuilder().setStatus(EntryStatus.ENTRY_COMPLETED).setCompletedAtMs(now().toEpochMilli()).clearRetryAtMs().build());
+          md.toBuilder().setStatus(EntryStatus.ENTRY_COMPLETED).setCompletedAtMs(nowMillis()).clearRetryAtMs().build());
       // What replay will return, so the first run sees exactly the same value.
       return codec.decode(bytes);
     }
+  }
+
+  /**
+   * The metadata of the next attempt of the recorded, unfinished step {@code entry}. Throws when there
+   * is none now: the step failed for good, its retry is not due yet (the run suspends), or its last
+   * allowed attempt was interrupted.
+   */
+  private EntryMetadata nextAttempt(String name, Located at, HistoryEntry entry, RetryPolicy retry) {
+    EntryMetadata md = run.history().metadata(entry.getId()).orElseThrow();
+    String recordedError = entry.getStep().getError();
+    if (!recordedError.isEmpty()) {
+      throw new StepFailedException(name, md.getAttempts(), new RecordedFailure(recordedError));
+    }
+    long nowMs = nowMillis();
+    if (md.getStatus() == EntryStatus.ENTRY_RETRYING && nowMs < md.getRetryAtMs()) {
+      throw suspend(new Suspension.Wake(Instant.ofEpochMilli(md.getRetryAtMs()), false, Set.of()));
+    }
+    int attempt = md.getAttempts() + 1;
+    if (attempt > retry.maxAttempts()) {
+      // The last allowed attempt started but never finished (the process ended during it).
+      String error = "attempt " + md.getAttempts() + " was interrupted (the process ended) and no attempts are left";
+      failStep(at, entry, md, error, nowMs);
+      throw new StepFailedException(name, md.getAttempts(), new RecordedFailure(error));
+    }
+    return md.toBuilder().setStatus(EntryStatus.ENTRY_RUNNING).setAttempts(attempt).setLastAttemptAtMs(nowMs).build();
+  }
+
+  /**
+   * Attempt {@code md.getAttempts()} threw {@code t}: records the step as failed for good (and throws
+   * {@link StepFailedException}) when it was the last allowed one, else records when to retry.
+   */
+  private void attemptFailed(String name, Located at, HistoryEntry entry, EntryMetadata md, RetryPolicy retry, Throwable t) {
+    checkCancelled();
+    String error = describe(t);
+    long done = nowMillis();
+    int attempt = md.getAttempts();
+    if (attempt >= retry.maxAttempts()) {
+      failStep(at, entry, md, error, done);
+      throw new StepFailedException(name, attempt, t);
+    }
+    long retryAt = done + retry.backoffAfter(attempt).toMillis();
+    run.history().putMetadata(entry.getId(),
+        md.toBuilder().setStatus(EntryStatus.ENTRY_RETRYING).setLastError(error).setRetryAtMs(retryAt).build());
+  }
+
+  /** Records the step as failed for good with {@code error}. */
+  private void failStep(Located at, HistoryEntry entry, EntryMetadata md, String error, long nowMs) {
+    put(at, HistoryEntry.newBuilder()
+        .setId(entry.getId())
+        .setOrdinal(entry.getOrdinal())
+        .setStep(StepEntry.newBuilder().setError(error))
+        .build());
+    run.history().putMetadata(entry.getId(),
+        md.toBuilder().setStatus(EntryStatus.ENTRY_FAILED).setLastError(error).setCompletedAtMs(nowMs).build());
   }
 
   private static <T> T runAttempt(String name, Duration timeout, Callable<? extends T> body) throws Exception {
@@ -215,7 +274,7 @@ public final class WorkflowContext {
     if (s.getDone()) {
       return;
     }
-    if (now().toEpochMilli() < s.getDeadlineMs()) {
+    if (nowMillis() < s.getDeadlineMs()) {
       throw suspend(new Suspension.Wake(Instant.ofEpochMilli(s.getDeadlineMs()), false, Set.of()));
     }
     put(at, entry.toBuilder().setSleep(s.toBuilder().setDone(true)).build());
@@ -568,7 +627,7 @@ public final class WorkflowContext {
       return got;
     }
     checkCancelled();
-    if (me.getDeadlineMs() != 0 && now().toEpochMilli() >= me.getDeadlineMs()) {
+    if (me.getDeadlineMs() != 0 && nowMillis() >= me.getDeadlineMs()) {
       put(at, entry.toBuilder().setMessages(me.toBuilder().setDone(true)).build());
       complete(entry.getId());
       return List.of();
@@ -597,8 +656,15 @@ public final class WorkflowContext {
     WorkflowLocation loc = scope.name(index);
     int ordinal = nextOrdinal++;
     // Packed once here and reused by every write of this operation (a step writes its entry twice).
-    byte[] key = WorkflowKeys.history(loc);
-    Optional<HistoryEntry> entry = run.history().entry(key);
+    if (scopeKeyPrefix == null) {
+      scopeKeyPrefix = WorkflowKeys.historyPrefix(scope);
+    }
+    byte[] key = WorkflowKeys.historyChild(scopeKeyPrefix, index);
+    if (recordedInScope < 0) {
+      recordedInScope = run.history().scopeSize(scope);
+    }
+    // Nothing recorded in this scope before: no lookup can find anything (see recordedInScope).
+    Optional<HistoryEntry> entry = recordedInScope == 0 ? Optional.empty() : run.history().entry(key);
     if (entry.isPresent()) {
       HistoryEntry e = entry.get();
       if (e.getKindCase() != kind) {
@@ -609,7 +675,7 @@ public final class WorkflowContext {
         throw run.diverged(new HistoryDivergenceException(run.history().describe(loc),
             kindName(kind) + " \"" + name + "\" was recorded as operation #" + e.getOrdinal() + " of its scope, now it is #" + ordinal));
       }
-    } else if (run.history().scopeSize(scope) > ordinal) {
+    } else if (recordedInScope + createdInScope > ordinal) {
       throw run.diverged(new HistoryDivergenceException(run.history().describe(loc),
           "history has a different operation recorded at position #" + ordinal + " of scope " + run.history().describe(scope)
               + ", the workflow now issues " + kindName(kind) + " \"" + name + "\""));
@@ -623,24 +689,25 @@ public final class WorkflowContext {
   }
 
   HistoryEntry create(Located at, HistoryEntry.Builder entry) {
-    HistoryEntry e = entry.setId(UUID.randomUUID().toString()).setOrdinal(at.ordinal()).build();
+    HistoryEntry e = entry.setId(run.history().newEntryId()).setOrdinal(at.ordinal()).build();
     put(at, e);
+    createdInScope++;
     run.history().putMetadata(e.getId(), EntryMetadata.newBuilder()
         .setStatus(EntryStatus.ENTRY_PENDING)
-        .setCreatedAtMs(now().toEpochMilli())
+        .setCreatedAtMs(nowMillis())
         .build());
     return e;
   }
 
   void complete(String entryId) {
     EntryMetadata md = run.history().metadata(entryId).orElse(EntryMetadata.getDefaultInstance());
-    run.history().putMetadata(entryId, md.toBuilder().setStatus(EntryStatus.ENTRY_COMPLETED).setCompletedAtMs(now().toEpochMilli()).build());
+    run.history().putMetadata(entryId, md.toBuilder().setStatus(EntryStatus.ENTRY_COMPLETED).setCompletedAtMs(nowMillis()).build());
   }
 
   private void fail(String entryId, String error) {
     EntryMetadata md = run.history().metadata(entryId).orElse(EntryMetadata.getDefaultInstance());
     run.history().putMetadata(entryId, md.toBuilder().setStatus(EntryStatus.ENTRY_FAILED).setLastError(error)
-        .setCompletedAtMs(now().toEpochMilli()).build());
+        .setCompletedAtMs(nowMillis()).build());
   }
 
   Suspension suspend(Suspension.Wake wake) {

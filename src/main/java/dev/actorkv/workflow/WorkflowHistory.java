@@ -14,9 +14,7 @@ import dev.actorkv.workflow.proto.EntryStatus;
 import dev.actorkv.workflow.proto.HistoryEntry;
 import dev.actorkv.workflow.proto.WorkflowStateCode;
 import dev.actorkv.workflow.proto.WorkflowStateValue;
-import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -28,8 +26,10 @@ import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.Set;
+import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -60,8 +60,6 @@ public final class WorkflowHistory {
 
   private final TreeMap<byte[], Entry> entries = new TreeMap<>(UnsignedBytes.lexicographicalComparator());
   private final Map<String, EntryMetadata> metadata = new HashMap<>();
-  /** Number of entries directly in each scope (parent location), for divergence checks. */
-  private final Map<WorkflowLocation, Integer> scopeSizes = new HashMap<>();
   private final EnumMap<WorkflowField, byte[]> fields = new EnumMap<>(WorkflowField.class);
 
   private final TreeSet<byte[]> dirtyEntries = new TreeSet<>(UnsignedBytes.lexicographicalComparator());
@@ -72,6 +70,8 @@ public final class WorkflowHistory {
   private final List<String> repairs = new ArrayList<>();
   private boolean cancelled;
   private long flushes;
+  /** Where new entry ids come from (see {@link #newEntryId}); guarded by {@link #lock}. */
+  private final SplittableRandom entryIds = new SplittableRandom(ThreadLocalRandom.current().nextLong());
 
   private WorkflowHistory(ActorKeyspace actor) {
     this.actor = actor;
@@ -116,7 +116,6 @@ public final class WorkflowHistory {
         throw new WorkflowHistoryCorruptException("history entry at " + describe(loc) + " has no id or no kind");
       }
       entries.put(kv.key(), new Entry(loc, e));
-      scopeSizes.merge(loc.parent(), 1, Integer::sum);
     });
 
     Map<String, Entry> byId = new HashMap<>();
@@ -200,11 +199,7 @@ public final class WorkflowHistory {
 
   private static String decodeName(byte[] value, long index) {
     try {
-      String s = StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(value))
-          .toString();
+      String s = StrictUtf8.decode(value);
       if (s.isEmpty()) {
         throw new WorkflowHistoryCorruptException("workflow name " + index + " is empty");
       }
@@ -216,14 +211,20 @@ public final class WorkflowHistory {
 
   private void checkNames(WorkflowLocation loc) {
     for (WorkflowLocation.Segment s : loc.segments()) {
-      long index = switch (s) {
-        case WorkflowLocation.Name n -> n.index();
-        case WorkflowLocation.Loop l -> l.loopNameIndex();
-      };
+      long index = nameIndexOf(s);
       if (index >= names.size()) {
         throw new WorkflowHistoryCorruptException("history entry at " + loc + " refers to unregistered name index " + index);
       }
     }
+  }
+
+  /**
+   * The name index a segment refers to. An instanceof test rather than a pattern switch: this runs for
+   * every segment of every recorded entry, and a type switch is an invokedynamic call site that is
+   * slow until the JIT has compiled it.
+   */
+  private static long nameIndexOf(WorkflowLocation.Segment s) {
+    return s instanceof WorkflowLocation.Name n ? n.index() : ((WorkflowLocation.Loop) s).loopNameIndex();
   }
 
   // ------------------------------------------------------------------ names
@@ -327,23 +328,72 @@ public final class WorkflowHistory {
     lock.lock();
     try {
       for (WorkflowLocation.Segment seg : loc.segments()) {
-        long index = switch (seg) {
-          case WorkflowLocation.Name n -> n.index();
-          case WorkflowLocation.Loop l -> l.loopNameIndex();
-        };
+        long index = nameIndexOf(seg);
         if (index >= names.size()) {
           throw new IllegalArgumentException("location " + loc + " uses name index " + index + ", which is not registered");
         }
       }
       Entry previous = entries.put(key, new Entry(loc, value));
-      if (previous == null) {
-        scopeSizes.merge(loc.parent(), 1, Integer::sum);
-      } else if (!previous.value().getId().equals(value.getId())) {
+      if (previous != null && !previous.value().getId().equals(value.getId())) {
         deleteMetadata(previous.value().getId());
       }
       dirtyEntries.add(key);
     } finally {
       lock.unlock();
+    }
+  }
+
+  /**
+   * A new entry id: a random (version 4) UUID string, as the layout documents, used by no entry of
+   * this history. Drawn from a pseudo-random sequence of this history rather than
+   * {@code UUID.randomUUID()}: what an id needs is to be unique within the actor's history, which is
+   * checked here against the ids that have metadata in memory (the history is loaded whole, a loaded
+   * entry without metadata gets it rebuilt, and the engine records metadata with every entry it
+   * creates), while a {@code SecureRandom} draw per operation costs more than recording it. The
+   * sequence is seeded per history, so two histories (or processes) do not draw the same ids.
+   */
+  String newEntryId() {
+    lock.lock();
+    try {
+      while (true) {
+        long msb = (entryIds.nextLong() & ~0xF000L) | 0x4000L;
+        long lsb = (entryIds.nextLong() & 0x3FFF_FFFF_FFFF_FFFFL) | 0x8000_0000_0000_0000L;
+        String id = uuidString(msb, lsb);
+        if (!metadata.containsKey(id) && !deletedMetadata.contains(id)) {
+          return id;
+        }
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private static final byte[] HEX_DIGITS = {'0', '1', '2', '3', '4', '5', '6', '7', '8', '9', 'a', 'b', 'c', 'd', 'e', 'f'};
+
+  /**
+   * {@code new UUID(msb, lsb).toString()}, written with plain array stores: the JDK's version goes
+   * through var handles, which cost a lot until the JIT has compiled them, and a short-lived process
+   * creates most of its entries before that.
+   */
+  static String uuidString(long msb, long lsb) {
+    byte[] out = new byte[36];
+    hex(msb >>> 32, out, 0, 8);
+    out[8] = '-';
+    hex(msb >>> 16, out, 9, 4);
+    out[13] = '-';
+    hex(msb, out, 14, 4);
+    out[18] = '-';
+    hex(lsb >>> 48, out, 19, 4);
+    out[23] = '-';
+    hex(lsb, out, 24, 12);
+    return new String(out, StandardCharsets.ISO_8859_1);
+  }
+
+  /** The low {@code digits} hex digits of {@code v} into {@code out} at {@code at}. */
+  private static void hex(long v, byte[] out, int at, int digits) {
+    for (int i = at + digits - 1; i >= at; i--) {
+      out[i] = HEX_DIGITS[(int) v & 0xF];
+      v >>>= 4;
     }
   }
 
@@ -373,11 +423,22 @@ public final class WorkflowHistory {
     deletedMetadata.add(id);
   }
 
-  /** Number of entries directly in the scope {@code parent}. */
+  /**
+   * Number of entries directly in the scope {@code parent}, counted over the scope's subtree (a run
+   * asks once per scope, when it enters the scope, and tracks what it adds itself; keeping a count
+   * per scope up to date would cost every recorded operation a hash of its location instead).
+   */
   public int scopeSize(WorkflowLocation parent) {
+    int depth = parent.depth() + 1;
     lock.lock();
     try {
-      return scopeSizes.getOrDefault(parent, 0);
+      int n = 0;
+      for (Entry e : view(WorkflowKeys.historySubtree(parent)).values()) {
+        if (e.location().depth() == depth) {
+          n++;
+        }
+      }
+      return n;
     } finally {
       lock.unlock();
     }
@@ -427,7 +488,6 @@ public final class WorkflowHistory {
       NavigableMap<byte[], Entry> doomed = view(range);
       for (Entry e : doomed.values()) {
         deleteMetadata(e.value().getId());
-        scopeSizes.computeIfPresent(e.location().parent(), (k, v) -> v == 1 ? null : v - 1);
       }
       // One by one through the set's comparator: removeAll(List) may compare with List.contains, which
       // is array identity, and the map keeps the first key instance while the set may hold a later one.
@@ -563,19 +623,9 @@ public final class WorkflowHistory {
         }
         return;
       }
-      boolean writeState = dirtyFields.contains(WorkflowField.STATE) && !cancelled;
-      if (writeState && cancelledOnDisk()) {
-        // Cancelled behind this instance's back (another process, the tool): never overwrite it.
-        cancelled = true;
-        writeState = false;
-        fields.put(WorkflowField.STATE, actor.get(WorkflowKeys.field(WorkflowField.STATE)));
-      }
       ActorBatch b = actor.batch();
-      for (KeyRange r : pendingRangeDeletes) {
-        b.deleteRange(r);
-      }
-      for (String id : deletedMetadata) {
-        b.delete(WorkflowKeys.entryMetadata(id));
+      if (!pendingRangeDeletes.isEmpty() || !deletedMetadata.isEmpty()) {
+        addDeletes(b);
       }
       for (int i = persistedNames; i < names.size(); i++) {
         b.put(WorkflowKeys.name(i), names.get(i).getBytes(StandardCharsets.UTF_8));
@@ -586,16 +636,8 @@ public final class WorkflowHistory {
       for (String id : dirtyMetadata) {
         b.put(WorkflowKeys.entryMetadata(id), metadata.get(id).toByteArray());
       }
-      for (WorkflowField f : dirtyFields) {
-        if (f == WorkflowField.STATE && !writeState) {
-          continue;
-        }
-        byte[] v = fields.get(f);
-        if (v == null) {
-          b.delete(WorkflowKeys.field(f));
-        } else {
-          b.put(WorkflowKeys.field(f), v);
-        }
+      if (!dirtyFields.isEmpty()) {
+        addFields(b);
       }
       if (extra != null) {
         b.addAll(extra);
@@ -614,6 +656,38 @@ public final class WorkflowHistory {
       }
     } finally {
       lock.unlock();
+    }
+  }
+
+  // The parts of a flush most flushes do not need, kept out of the per-step path.
+
+  private void addDeletes(ActorBatch b) {
+    for (KeyRange r : pendingRangeDeletes) {
+      b.deleteRange(r);
+    }
+    for (String id : deletedMetadata) {
+      b.delete(WorkflowKeys.entryMetadata(id));
+    }
+  }
+
+  private void addFields(ActorBatch b) {
+    boolean writeState = dirtyFields.contains(WorkflowField.STATE) && !cancelled;
+    if (writeState && cancelledOnDisk()) {
+      // Cancelled behind this instance's back (another process, the tool): never overwrite it.
+      cancelled = true;
+      writeState = false;
+      fields.put(WorkflowField.STATE, actor.get(WorkflowKeys.field(WorkflowField.STATE)));
+    }
+    for (WorkflowField f : dirtyFields) {
+      if (f == WorkflowField.STATE && !writeState) {
+        continue;
+      }
+      byte[] v = fields.get(f);
+      if (v == null) {
+        b.delete(WorkflowKeys.field(f));
+      } else {
+        b.put(WorkflowKeys.field(f), v);
+      }
     }
   }
 

@@ -24,6 +24,21 @@ class WorkflowHistoryKeyDecodeTest {
   }
 
   @Property(tries = 500)
+  void childKeyFromTheParentPrefixIsTheChildKey(@ForAll("locations") WorkflowLocation loc, @ForAll @IntRange(max = 1 << 20) int index,
+      @ForAll long anyIndex) {
+    byte[] prefix = WorkflowKeys.historyPrefix(loc);
+    assertEquals(java.util.Arrays.toString(WorkflowKeys.history(loc.name(index))),
+        java.util.Arrays.toString(WorkflowKeys.historyChild(prefix, index)));
+    if (anyIndex >= 0) {
+      assertEquals(java.util.Arrays.toString(WorkflowKeys.history(loc.name(anyIndex))),
+          java.util.Arrays.toString(WorkflowKeys.historyChild(prefix, anyIndex)));
+    } else {
+      assertThrows(IllegalArgumentException.class, () -> WorkflowKeys.historyChild(prefix, anyIndex));
+    }
+    assertEquals(java.util.Arrays.toString(WorkflowKeys.historySubtree(loc).begin()), java.util.Arrays.toString(prefix));
+  }
+
+  @Property(tries = 500)
   void agreesWithTheGeneralDecoderOnEveryKind(@ForAll("keys") KeyArbitraries.BuiltKey k) {
     assertSameAsGeneral(k.key());
   }
@@ -49,6 +64,75 @@ class WorkflowHistoryKeyDecodeTest {
       }
     };
     assertSameAsGeneral(damaged);
+  }
+
+  /** nameIndex and entryId decode directly too: same values and same errors as the general decoder. */
+  @Property(tries = 500)
+  void nameAndEntryIdDecodersAgreeWithTheGeneralDecoder(@ForAll("keys") KeyArbitraries.BuiltKey k) {
+    assertSameNameAndIdAsGeneral(k.key());
+  }
+
+  @Property(tries = 1000)
+  void nameAndEntryIdDecodersAgreeOnDamagedKeys(@ForAll("smallOrAny") long index, @ForAll("text") String id,
+      @ForAll @IntRange(max = 200) int position, @ForAll byte value, @ForAll @IntRange(max = 2) int damage,
+      @ForAll @Size(max = 3) byte[] tail) {
+    for (byte[] key : new byte[][] {WorkflowKeys.name(index < 0 ? ~index : index), WorkflowKeys.entryMetadata(id)}) {
+      int at = position % key.length;
+      byte[] damaged = switch (damage) {
+        case 0 -> {
+          byte[] b = key.clone();
+          b[at] = value;
+          yield b;
+        }
+        case 1 -> Arrays.copyOf(key, at);
+        default -> {
+          byte[] b = Arrays.copyOf(key, key.length + tail.length);
+          System.arraycopy(tail, 0, b, key.length, tail.length);
+          yield b;
+        }
+      };
+      assertSameNameAndIdAsGeneral(key);
+      assertSameNameAndIdAsGeneral(damaged);
+    }
+  }
+
+  private static void assertSameNameAndIdAsGeneral(byte[] key) {
+    String expectedName;
+    try {
+      expectedName = "ok " + KeyDescriber.describeAs(key, KeyDescription.WorkflowName.class).index();
+    } catch (KeyFormatException e) {
+      expectedName = "error " + e.getMessage();
+    }
+    String actualName;
+    try {
+      actualName = "ok " + WorkflowKeys.nameIndex(key);
+    } catch (KeyFormatException e) {
+      actualName = "error " + e.getMessage();
+    }
+    assertEquals(expectedName, actualName);
+    String expectedId;
+    try {
+      expectedId = "ok " + KeyDescriber.describeAs(key, KeyDescription.WorkflowEntryMetadata.class).entryId();
+    } catch (KeyFormatException e) {
+      expectedId = "error " + e.getMessage();
+    }
+    String actualId;
+    try {
+      actualId = "ok " + WorkflowKeys.entryId(key);
+    } catch (KeyFormatException e) {
+      actualId = "error " + e.getMessage();
+    }
+    assertEquals(expectedId, actualId);
+  }
+
+  @Provide
+  Arbitrary<Long> smallOrAny() {
+    return KeyArbitraries.smallOrAny();
+  }
+
+  @Provide
+  Arbitrary<String> text() {
+    return KeyArbitraries.text();
   }
 
   @Test

@@ -370,4 +370,103 @@ class WorkflowHistoryTest {
       }
     }
   }
+
+  @Test
+  void newEntryIdsAreDistinctVersion4UuidsUnusedByTheHistory() {
+    WorkflowHistory h = WorkflowHistory.load(actor);
+    h.nameIndex("a");
+    Set<String> ids = new HashSet<>();
+    java.util.regex.Pattern v4 = java.util.regex.Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
+    for (int i = 0; i < 5000; i++) {
+      String id = h.newEntryId();
+      assertTrue(v4.matcher(id).matches(), id);
+      assertTrue(ids.add(id), id);
+      if (i < 20) {
+        h.putEntry(WorkflowLocation.root().name(0).loop(0, i), step(id, 0, "x"));
+        h.putMetadata(id, done());
+      }
+    }
+    h.flush();
+    WorkflowHistory reloaded = WorkflowHistory.load(actor);
+    for (int i = 0; i < 1000; i++) {
+      String id = reloaded.newEntryId();
+      assertTrue(reloaded.metadata(id).isEmpty(), id);
+      assertTrue(v4.matcher(id).matches(), id);
+    }
+  }
+
+  /** scopeSize (counted over the scope's subtree) against a model of the entries, under puts and deletes. */
+  @Test
+  void scopeSizeCountsDirectEntriesUnderRandomPutsAndDeletes() {
+    java.util.Random random = new java.util.Random(7);
+    for (int round = 0; round < 20; round++) {
+      ActorKeyspace a = store.actor("scopes" + round);
+      WorkflowHistory h = WorkflowHistory.load(a);
+      for (int n = 0; n < 3; n++) {
+        h.nameIndex("n" + n);
+      }
+      java.util.Map<WorkflowLocation, String> model = new java.util.HashMap<>();
+      List<WorkflowLocation> parents = new ArrayList<>();
+      for (int i = 0; i < 200; i++) {
+        WorkflowLocation loc = WorkflowLocation.root();
+        int depth = 1 + random.nextInt(3);
+        for (int d = 0; d < depth; d++) {
+          loc = random.nextBoolean() ? loc.name(random.nextInt(3)) : loc.loop(random.nextInt(3), random.nextInt(3));
+        }
+        switch (random.nextInt(4)) {
+          case 0, 1 -> {
+            if (loc.last() instanceof WorkflowLocation.Name) {
+              String id = h.newEntryId();
+              h.putEntry(loc, step(id, 0, "v"));
+              h.putMetadata(id, done());
+              model.put(loc, id);
+            }
+          }
+          case 2 -> {
+            h.deleteSubtree(loc);
+            WorkflowLocation doomed = loc;
+            model.keySet().removeIf(l -> l.startsWith(doomed));
+          }
+          default -> {
+            WorkflowLocation parent = loc.parent();
+            long loopIndex = random.nextInt(3);
+            long from = random.nextInt(3);
+            long to = from + random.nextInt(3);
+            h.deleteLoopIterations(parent, loopIndex, from, to);
+            for (long it = from; it < to; it++) {
+              WorkflowLocation doomed = parent.loop(loopIndex, it);
+              model.keySet().removeIf(l -> l.startsWith(doomed));
+            }
+          }
+        }
+        parents.add(loc.parent());
+        for (WorkflowLocation p : List.of(parents.get(random.nextInt(parents.size())), WorkflowLocation.root(), loc)) {
+          long expected = model.keySet().stream().filter(l -> !l.isRoot() && l.parent().equals(p)).count();
+          assertEquals(expected, h.scopeSize(p), () -> "scope " + p);
+        }
+      }
+      h.flush();
+      WorkflowHistory reloaded = WorkflowHistory.load(a);
+      for (WorkflowLocation p : parents) {
+        long expected = model.keySet().stream().filter(l -> l.parent().equals(p)).count();
+        assertEquals(expected, reloaded.scopeSize(p), () -> "reloaded scope " + p);
+      }
+    }
+  }
+
+  @Test
+  void uuidStringIsTheJdkFormat() {
+    java.util.Random random = new java.util.Random(11);
+    long[] edge = {0, -1, Long.MIN_VALUE, Long.MAX_VALUE, 0x0123456789abcdefL, 0xfedcba9876543210L};
+    for (long msb : edge) {
+      for (long lsb : edge) {
+        assertEquals(new java.util.UUID(msb, lsb).toString(), WorkflowHistory.uuidString(msb, lsb));
+      }
+    }
+    for (int i = 0; i < 10_000; i++) {
+      long msb = random.nextLong();
+      long lsb = random.nextLong();
+      assertEquals(new java.util.UUID(msb, lsb).toString(), WorkflowHistory.uuidString(msb, lsb));
+    }
+  }
 }
