@@ -8,10 +8,7 @@ import dev.actorkv.store.ActorBatch;
 import dev.actorkv.store.ActorKeyspace;
 import dev.actorkv.store.KeyValue;
 import dev.actorkv.store.KeyValueIterator;
-import dev.actorkv.traces.proto.SpanRecord;
-import dev.actorkv.traces.proto.SpanState;
 import dev.actorkv.traces.proto.SpanUpdate;
-import dev.actorkv.traces.proto.TraceChunk;
 import io.opentelemetry.proto.common.v1.InstrumentationScope;
 import io.opentelemetry.proto.resource.v1.Resource;
 import io.opentelemetry.proto.trace.v1.Span;
@@ -803,52 +800,26 @@ public final class ActorTraces implements AutoCloseable {
     }
     long firstBucket = Buckets.of(startNanos);
     long lastBucket = Buckets.of(endNanos - 1);
-    Folder folder = new Folder();
+    SpanFolder folder = new SpanFolder();
     int read = 0;
     KeyValue before = lastChunkBefore(TracesKeys.chunk(firstBucket, 0));
     if (before != null) {
-      folder.apply(before);
+      fold(folder, before);
       read++;
     }
     try (KeyValueIterator it = actor.iterator(TracesKeys.buckets(firstBucket, lastBucket + Buckets.SECONDS), false)) {
       while (it.hasNext()) {
-        folder.apply(it.next());
+        fold(folder, it.next());
         read++;
       }
     }
     chunksRead.addAndGet(read);
-    // Folded spans are without ids; only the spans returned get theirs back (one copy each).
-    List<Map.Entry<SpanKey, Span>> hits = new ArrayList<>();
-    for (Map.Entry<SpanKey, Folder.State> f : folder.spans.entrySet()) {
-      Folder.State s = f.getValue();
-      if (!s.hasBase()) {
-        continue;
-      }
-      Span span = s.build();
-      long start = span.getStartTimeUnixNano();
-      long end = span.getEndTimeUnixNano();
-      if (Long.compareUnsigned(start, endNanos) < 0 && (end == 0 || Long.compareUnsigned(end, startNanos) >= 0)) {
-        hits.add(Map.entry(f.getKey(), span));
-      }
-    }
-    hits.sort(FOLDED_ORDER);
-    boolean truncated = hits.size() > limit;
-    int n = truncated ? limit : hits.size();
-    List<StoredSpan> out = new ArrayList<>(n);
-    for (int i = 0; i < n; i++) {
-      Map.Entry<SpanKey, Span> h = hits.get(i);
-      Folder.State s = folder.spans.get(h.getKey());
-      out.add(new StoredSpan(s.resource, s.scope,
-          h.getValue().toBuilder().setTraceId(h.getKey().traceId()).setSpanId(h.getKey().spanId()).build()));
-    }
-    return new TraceRead(out, truncated, read);
+    return folder.select(startNanos, endNanos, limit, read);
   }
 
-  /** {@link #SPAN_ORDER} for folded spans whose ids are in the key. */
-  private static final Comparator<Map.Entry<SpanKey, Span>> FOLDED_ORDER = Comparator
-      .comparing((Map.Entry<SpanKey, Span> e) -> e.getValue().getStartTimeUnixNano(), Long::compareUnsigned)
-      .thenComparing(e -> e.getKey().traceId(), ByteString.unsignedLexicographicalComparator())
-      .thenComparing(e -> e.getKey().spanId(), ByteString.unsignedLexicographicalComparator());
+  private static void fold(SpanFolder folder, KeyValue chunk) {
+    folder.add(ChunkScanner.read(TracesKeys.decodeChunk(chunk.key()).bucketStartSec(), chunk.value()));
+  }
 
   static final Comparator<StoredSpan> SPAN_ORDER = Comparator
       .comparing((StoredSpan s) -> s.span().getStartTimeUnixNano(), Long::compareUnsigned)
@@ -857,79 +828,6 @@ public final class ActorTraces implements AutoCloseable {
 
   private KeyValue lastChunkBefore(byte[] endExclusive) {
     return actor.first(KeyRange.of(TracesKeys.chunks().begin(), endExclusive), true);
-  }
-
-  /** Folds records in key order into span states: a whole-span record replaces, incremental ones apply. */
-  private static final class Folder {
-    /** A span's folded state: an immutable base, turned into a builder only when an incremental record applies. */
-    static final class State {
-      Span span;
-      Span.Builder builder;
-      Resource resource;
-      InstrumentationScope scope;
-
-      boolean hasBase() {
-        return span != null || builder != null;
-      }
-
-      long endTime() {
-        return builder != null ? builder.getEndTimeUnixNano() : span.getEndTimeUnixNano();
-      }
-
-      Span.Builder mutable() {
-        if (builder == null) {
-          builder = span.toBuilder();
-          span = null;
-        }
-        return builder;
-      }
-
-      Span build() {
-        return builder != null ? builder.build() : span;
-      }
-    }
-
-    final LinkedHashMap<SpanKey, State> spans = new LinkedHashMap<>();
-
-    void apply(KeyValue kv) {
-      long bucket = TracesKeys.decodeChunk(kv.key()).bucketStartSec();
-      TraceChunk chunk = ChunkCodec.decode(bucket, kv.value(), false);
-      for (SpanRecord r : chunk.getRecordsList()) {
-        State s = spans.computeIfAbsent(new SpanKey(r.getTraceId(), r.getSpanId()), k -> new State());
-        switch (r.getBodyCase()) {
-          // An end is final: a start or snapshot that sorts after it (a late record of an older bucket
-          // written after the span was snapshotted in a newer one) must not reopen the span.
-          case START -> replaceUnlessEnded(s, chunk, r.getStart());
-          case SNAPSHOT -> replaceUnlessEnded(s, chunk, r.getSnapshot());
-          case END -> replace(s, chunk, r.getEnd());
-          case UPDATE -> {
-            if (s.hasBase()) {
-              SpanStates.apply(s.mutable(), r.getUpdate());
-            }
-          }
-          case EVENT -> {
-            if (s.hasBase()) {
-              SpanStates.apply(s.mutable(), r.getEvent());
-            }
-          }
-          case BODY_NOT_SET -> throw new IllegalStateException("validated record without body");
-        }
-      }
-    }
-
-    private static void replaceUnlessEnded(State s, TraceChunk chunk, SpanState state) {
-      if (!s.hasBase() || s.endTime() == 0) {
-        replace(s, chunk, state);
-      }
-    }
-
-    /** The state's span as stored, without ids (validated empty); read() puts them back. */
-    private static void replace(State s, TraceChunk chunk, SpanState state) {
-      s.span = state.getSpan();
-      s.builder = null;
-      s.resource = chunk.getResources(state.getResourceIndex());
-      s.scope = chunk.getScopes(state.getScopeIndex());
-    }
   }
 
   /** Chunk values read by {@link #read} since open, for tests and benchmarks. */

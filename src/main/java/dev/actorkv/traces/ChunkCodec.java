@@ -107,11 +107,12 @@ final class ChunkCodec {
     if (!parent.isEmpty() && parent.size() != 8) {
       throw problem(index, "parent span id must be empty or 8 bytes, got " + parent.size());
     }
-    if (s.getResourceIndex() >= chunk.getResourcesCount()) {
-      throw problem(index, "resource index " + s.getResourceIndex() + " out of range");
+    // uint32 indices: one of 2^31 or more reads as a negative int.
+    if (Integer.compareUnsigned(s.getResourceIndex(), chunk.getResourcesCount()) >= 0) {
+      throw problem(index, "resource index " + Integer.toUnsignedString(s.getResourceIndex()) + " out of range");
     }
-    if (s.getScopeIndex() >= chunk.getScopesCount()) {
-      throw problem(index, "scope index " + s.getScopeIndex() + " out of range");
+    if (Integer.compareUnsigned(s.getScopeIndex(), chunk.getScopesCount()) >= 0) {
+      throw problem(index, "scope index " + Integer.toUnsignedString(s.getScopeIndex()) + " out of range");
     }
     return s;
   }
