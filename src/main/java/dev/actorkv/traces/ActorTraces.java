@@ -366,7 +366,9 @@ public final class ActorTraces implements AutoCloseable {
     try {
       checkOpen();
       OpenSpan s = requireOpen(key);
-      endLocked(key, s.resource, s.scope, s.current().toBuilder().setEndTimeUnixNano(endNanos).build());
+      Span finalState = s.current().toBuilder().setEndTimeUnixNano(endNanos).build();
+      endLocked(key, new Entry.State(Entry.StateKind.END, s.resource, s.scope, finalState),
+          finalState.getStartTimeUnixNano(), endNanos);
     } finally {
       lock.unlock();
     }
@@ -383,20 +385,36 @@ public final class ActorTraces implements AutoCloseable {
     lock.lock();
     try {
       checkOpen();
-      endLocked(key, resource, scope, stripped);
+      endLocked(key, new Entry.State(Entry.StateKind.END, resource, scope, stripped), stripped.getStartTimeUnixNano(),
+          stripped.getEndTimeUnixNano());
     } finally {
       lock.unlock();
     }
   }
 
-  private void endLocked(SpanKey key, Resource resource, InstrumentationScope scope, Span finalState) {
-    long endNanos = finalState.getEndTimeUnixNano();
-    if (endNanos == 0 || Long.compareUnsigned(endNanos, finalState.getStartTimeUnixNano()) < 0) {
-      throw new IllegalArgumentException("span " + key + " end time " + Long.toUnsignedString(endNanos)
-          + " is not after its start time " + Long.toUnsignedString(finalState.getStartTimeUnixNano()));
+  /**
+   * As {@link #end(SpanKey, Resource, InstrumentationScope, Span)} for a final state given as the
+   * serialization of the span without ids (the SDK path encodes it straight from the SDK's data, see
+   * {@link SpanDataEncoder}), with the start and end times it holds.
+   */
+  void end(SpanKey key, Resource resource, InstrumentationScope scope, long startNanos, long endNanos,
+      byte[] encodedStripped) {
+    Entry.State st = Entry.State.encoded(Entry.StateKind.END, resource, scope, encodedStripped);
+    lock.lock();
+    try {
+      checkOpen();
+      endLocked(key, st, startNanos, endNanos);
+    } finally {
+      lock.unlock();
     }
-    Entry e = SpanStates.fit(new Entry(key, endNanos, new Entry.State(Entry.StateKind.END, resource, scope, finalState)),
-        options.maxChunkBytes());
+  }
+
+  private void endLocked(SpanKey key, Entry.State finalState, long startNanos, long endNanos) {
+    if (endNanos == 0 || Long.compareUnsigned(endNanos, startNanos) < 0) {
+      throw new IllegalArgumentException("span " + key + " end time " + Long.toUnsignedString(endNanos)
+          + " is not after its start time " + Long.toUnsignedString(startNanos));
+    }
+    Entry e = SpanStates.fit(new Entry(key, endNanos, finalState), options.maxChunkBytes());
     long bucket = admit(e, "end of span");
     OpenSpan s = open.get(key);
     if (s != null) {

@@ -208,7 +208,8 @@ final class ChunkBuilder {
   }
 
   private static int stateBytes(Entry.State st, int resourceIndex, int scopeIndex) {
-    int s = CodedOutputStream.computeMessageSize(SpanState.SPAN_FIELD_NUMBER, st.span());
+    int span = st.spanBytes();
+    int s = CodedOutputStream.computeTagSize(SpanState.SPAN_FIELD_NUMBER) + CodedOutputStream.computeUInt32SizeNoTag(span) + span;
     if (resourceIndex != 0) {
       s += CodedOutputStream.computeUInt32Size(SpanState.RESOURCE_INDEX_FIELD_NUMBER, resourceIndex);
     }
@@ -241,7 +242,9 @@ final class ChunkBuilder {
       case Entry.State st -> {
         o.writeTag(stateField(st.kind()), WireFormat.WIRETYPE_LENGTH_DELIMITED);
         o.writeUInt32NoTag(stateBytes(st, p.resourceIndex, p.scopeIndex));
-        o.writeMessage(SpanState.SPAN_FIELD_NUMBER, st.span());
+        o.writeTag(SpanState.SPAN_FIELD_NUMBER, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+        o.writeUInt32NoTag(st.spanBytes());
+        st.writeSpan(o);
         if (p.resourceIndex != 0) {
           o.writeUInt32(SpanState.RESOURCE_INDEX_FIELD_NUMBER, p.resourceIndex);
         }

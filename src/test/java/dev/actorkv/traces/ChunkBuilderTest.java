@@ -39,6 +39,11 @@ class ChunkBuilderTest {
       case 1 -> new Entry(k, t + 5, new Entry.State(Entry.StateKind.END, resource, scope,
           TestSpans.completed(s.span(), t, t + 5).toBuilder().clearTraceId().clearSpanId()
               .addAttributes(TestSpans.attr("blob", blob)).build()));
+      case 4 -> { // an end given as its serialization, as the SDK path hands it
+        Span span = TestSpans.completed(s.span(), t, t + 5).toBuilder().clearTraceId().clearSpanId()
+            .addAttributes(TestSpans.attr("blob", blob)).build();
+        yield new Entry(k, t + 5, Entry.State.encoded(Entry.StateKind.END, resource, scope, span.toByteArray()));
+      }
       case 2 -> new Entry(k, t, new Entry.Update(SpanUpdate.newBuilder().addAttributes(TestSpans.attr("u", blob)).build()));
       default -> new Entry(k, t, new Entry.Event(Span.Event.newBuilder().setName(blob).setTimeUnixNano(t).build()));
     };
@@ -60,7 +65,7 @@ class ChunkBuilderTest {
           b = new ChunkBuilder(bucket, max);
           assertTrue(b.add(e), "a record that fits alone fits an empty chunk");
         }
-      } else if (s.kind() == 1) {
+      } else if (s.kind() == 1 || s.kind() == 4) {
         // An end whose start is in the chunk replaces it; size stays exact either way.
         assertTrue(b.size() <= max);
       }
@@ -95,9 +100,29 @@ class ChunkBuilderTest {
     assertFalse(b.replaceStart(entry(new Spec(3, 1, 0, 0))), "no start of span 3 in the chunk");
   }
 
+  /** A state given as bytes is cut to fit exactly as the same state given as a message. */
+  @Property(tries = 60)
+  void encodedStatesFitAsMessagesDo(@ForAll @IntRange(min = 0, max = 40) int events,
+      @ForAll @IntRange(min = 600, max = 4000) int max) {
+    Span.Builder b = TestSpans.completed(1, T0, T0 + 5).toBuilder().clearTraceId().clearSpanId();
+    for (int i = 0; i < events; i++) {
+      b.addEvents(Span.Event.newBuilder().setName("event-" + i + "-" + "x".repeat(40)).setTimeUnixNano(T0 + i));
+    }
+    Span span = b.build();
+    SpanKey k = TestSpans.key(1);
+    Entry asMessage = new Entry(k, T0 + 5, new Entry.State(Entry.StateKind.END, RESOURCE, SCOPE, span));
+    Entry asBytes = new Entry(k, T0 + 5, Entry.State.encoded(Entry.StateKind.END, RESOURCE, SCOPE, span.toByteArray()));
+    assertEquals(ChunkBuilder.aloneSize(asMessage), ChunkBuilder.aloneSize(asBytes));
+    Entry m = SpanStates.fit(asMessage, max);
+    Entry e = SpanStates.fit(asBytes, max);
+    assertEquals(((Entry.State) m.body()).span(), ((Entry.State) e.body()).span());
+    assertEquals(ChunkBuilder.aloneSize(m), ChunkBuilder.aloneSize(e));
+    assertTrue(ChunkBuilder.aloneSize(e) <= max);
+  }
+
   @Provide
   Arbitrary<List<Spec>> specs() {
-    return Combinators.combine(Arbitraries.integers().between(0, 20), Arbitraries.integers().between(0, 3),
+    return Combinators.combine(Arbitraries.integers().between(0, 20), Arbitraries.integers().between(0, 4),
             Arbitraries.frequencyOf(net.jqwik.api.Tuple.of(5, Arbitraries.integers().between(0, 200)),
                 net.jqwik.api.Tuple.of(1, Arbitraries.integers().between(0, 9000))),
             Arbitraries.integers().between(0, 4))

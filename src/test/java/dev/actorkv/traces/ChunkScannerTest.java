@@ -289,7 +289,7 @@ class ChunkScannerTest {
   @Provide
   Arbitrary<List<Entry>> entries() {
     Arbitrary<Entry> specEntry = Combinators.combine(Arbitraries.integers().between(0, 20),
-            Arbitraries.integers().between(0, 3), Arbitraries.integers().between(0, 60), Arbitraries.integers().between(0, 4))
+            Arbitraries.integers().between(0, 4), Arbitraries.integers().between(0, 60), Arbitraries.integers().between(0, 4))
         .as(ChunkBuilderTest.Spec::new).map(ChunkBuilderTest::entry);
     Arbitrary<Entry> snapshot = Arbitraries.integers().between(0, 20).map(n -> new Entry(TestSpans.key(n), T0 + 7,
         new Entry.State(Entry.StateKind.SNAPSHOT, RESOURCE, SCOPE,
