@@ -8,12 +8,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.actorkv.traces.proto.SpanState;
 import dev.actorkv.traces.proto.SpanUpdate;
 import dev.actorkv.traces.proto.TraceChunk;
 import io.opentelemetry.proto.common.v1.InstrumentationScope;
 import io.opentelemetry.proto.resource.v1.Resource;
 import io.opentelemetry.proto.trace.v1.Span;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -98,6 +102,48 @@ class ChunkBuilderTest {
       assertEquals(before, b.size());
     }
     assertFalse(b.replaceStart(entry(new Spec(3, 1, 0, 0))), "no start of span 3 in the chunk");
+  }
+
+  /**
+   * Dictionaries hold each distinct resource and scope once, in order of first use, whether records bring
+   * the same instance or equal copies, and past the size where lookups switch from a scan to a map.
+   */
+  @Property(tries = 100)
+  void dictionariesHoldEachDistinctEntryOnceInOrderOfFirstUse(
+      @ForAll("resourceIds") List<Integer> ids, @ForAll boolean sameInstances) {
+    long bucket = Buckets.of(T0);
+    ChunkBuilder b = new ChunkBuilder(bucket, Integer.MAX_VALUE);
+    Map<Integer, Resource> shared = new HashMap<>();
+    List<Resource> firstUse = new ArrayList<>();
+    for (int i = 0; i < ids.size(); i++) {
+      int id = ids.get(i);
+      Resource r = sameInstances ? shared.computeIfAbsent(id, ChunkBuilderTest::resource) : resource(id);
+      if (!firstUse.contains(r)) {
+        firstUse.add(r);
+      }
+      InstrumentationScope scope = InstrumentationScope.newBuilder().setName("scope-" + id % 11).build();
+      Span span = TestSpans.completed(i, T0 + i, T0 + i + 5).toBuilder().clearTraceId().clearSpanId().build();
+      assertTrue(b.add(new Entry(TestSpans.key(i), T0 + i + 5, new Entry.State(Entry.StateKind.END, r, scope, span))));
+    }
+    byte[] bytes = b.encode();
+    assertArrayEquals(b.toMessage().toByteArray(), bytes);
+    TraceChunk chunk = ChunkCodec.decode(bucket, bytes, true);
+    assertEquals(firstUse, chunk.getResourcesList());
+    assertEquals(ids.stream().map(id -> id % 11).distinct().count(), chunk.getScopesCount());
+    for (int i = 0; i < ids.size(); i++) {
+      SpanState st = chunk.getRecords(i).getEnd();
+      assertEquals(resource(ids.get(i)), chunk.getResources(st.getResourceIndex()));
+      assertEquals("scope-" + ids.get(i) % 11, chunk.getScopes(st.getScopeIndex()).getName());
+    }
+  }
+
+  private static Resource resource(int id) {
+    return Resource.newBuilder().addAttributes(TestSpans.attr("service.name", "svc-" + id)).build();
+  }
+
+  @Provide
+  Arbitrary<List<Integer>> resourceIds() {
+    return Arbitraries.integers().between(0, 30).list().ofMinSize(1).ofMaxSize(80);
   }
 
   /** A state given as bytes is cut to fit exactly as the same state given as a message. */
