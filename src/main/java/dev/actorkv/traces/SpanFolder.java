@@ -21,7 +21,18 @@ import java.util.List;
  * returns are parsed into messages.
  */
 final class SpanFolder {
-  private record Ids(long traceHi, long traceLo, long spanId) {}
+  private record Ids(long traceHi, long traceLo, long spanId) {
+    // Written out rather than the record's generated ones (bootstrapped method handles): one lookup per record read.
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Ids i && traceHi == i.traceHi && traceLo == i.traceLo && spanId == i.spanId;
+    }
+
+    @Override
+    public int hashCode() {
+      return Long.hashCode(traceHi * 31 + traceLo) * 31 + Long.hashCode(spanId);
+    }
+  }
 
   private static final class State {
     final Ids ids;

@@ -48,6 +48,18 @@ public record SpanKey(ByteString traceId, ByteString spanId) {
     return HEX.encode(spanId.toByteArray());
   }
 
+  // Written out rather than the record's generated ones (bootstrapped method handles, slow until the JIT
+  // has inlined them): spans are looked up by key several times per span.
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof SpanKey k && traceId.equals(k.traceId) && spanId.equals(k.spanId);
+  }
+
+  @Override
+  public int hashCode() {
+    return 31 * traceId.hashCode() + spanId.hashCode();
+  }
+
   @Override
   public String toString() {
     return traceIdHex() + "/" + spanIdHex();
