@@ -139,15 +139,22 @@ final class ChunkBuilder {
     commit(a);
     records.add(a.placed);
     size += recordBytes;
-    if (e.body() instanceof Entry.State st && st.kind() == Entry.StateKind.START) {
-      starts.put(e.key(), records.size() - 1);
+    if (e.body() instanceof Entry.State st) {
+      if (st.kind() == Entry.StateKind.START) {
+        starts.put(e.key(), records.size() - 1);
+      }
+    } else {
+      // A change after the start: an end in the start's place would come before it, and a read (which
+      // folds in chunk order) would apply the change again on top of the end's final state.
+      starts.remove(e.key());
     }
     return true;
   }
 
   /**
-   * Replaces the START record of {@code end}'s span with {@code end} when that START is in this chunk and
-   * the result fits; a span that begins and ends within one flush is then stored once.
+   * Replaces the START record of {@code end}'s span with {@code end} when that START is in this chunk, no
+   * update or event of the span follows it here, and the result fits; a span that begins and ends within
+   * one flush is then stored once.
    */
   boolean replaceStart(Entry end) {
     Integer at = starts.get(end.key());
