@@ -81,8 +81,12 @@ final class SpanFolder {
           }
         }
         case END -> replace(s, chunk, r);
+        // An end holds the span's final state with every change made while it was open; a change that
+        // folds after it is already in it (chunks written before the fix of ChunkBuilder#replaceStart
+        // hold [end, change] for a span started, changed and ended in one flush; a change timed after the
+        // end lands in a later bucket), so only changes of an open span apply.
         case UPDATE, EVENT -> {
-          if (s.base != null) {
+          if (s.base != null && s.base.spanEnd() == 0) {
             if (s.changes == null) {
               s.changes = new ArrayList<>(2);
             }

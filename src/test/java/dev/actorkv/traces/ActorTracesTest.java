@@ -166,6 +166,25 @@ class ActorTracesTest {
     }
   }
 
+  /** Chunks written before that fix hold [end, change]: the read does not apply the change a second time. */
+  @Test
+  void changeFoldedAfterTheEndIsAlreadyInIt() {
+    try (ActorStore store = ActorStore.open(dir)) {
+      ActorKeyspace actor = store.actor("a");
+      Span.Event ev = Span.Event.newBuilder().setName("tick").setTimeUnixNano(T0 + 12).build();
+      Span ended = TestSpans.started(1, T0 + 10).toBuilder().addEvents(ev).setEndTimeUnixNano(T0 + 20).build();
+      SpanKey k = TestSpans.key(1);
+      ChunkBuilder b = new ChunkBuilder(Buckets.of(T0), 1 << 16);
+      assertTrue(b.add(new Entry(k, T0 + 20, new Entry.State(Entry.StateKind.END, RESOURCE, SCOPE,
+          ended.toBuilder().clearTraceId().clearSpanId().build()))));
+      assertTrue(b.add(new Entry(k, T0 + 12, new Entry.Event(ev))));
+      actor.commit(actor.batch().put(TracesKeys.chunk(Buckets.of(T0), 0), b.encode()));
+      try (ActorTraces traces = ActorTraces.open(actor, MANUAL)) {
+        assertEquals(List.of(ended), traces.read(T0, T0 + HOUR, 10).spans().stream().map(StoredSpan::span).toList());
+      }
+    }
+  }
+
   @Test
   void spansAcrossChunksAndBuckets() {
     TracesOptions small = MANUAL.withMaxChunkBytes(2048);
