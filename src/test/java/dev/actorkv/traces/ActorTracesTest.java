@@ -243,7 +243,7 @@ class ActorTracesTest {
         }
         List<KeyValue> now = chunks(actor);
         for (KeyValue kv : now) {
-          String k = SpanKey.HEX.encode(kv.key());
+          String k = SpanKey.hex().encode(kv.key());
           byte[] before = seen.putIfAbsent(k, kv.value());
           if (before != null) {
             assertArrayEquals(before, kv.value(), "chunk " + k + " was overwritten in run " + run);
@@ -605,16 +605,16 @@ class ActorTracesTest {
         first.record(RESOURCE, SCOPE, TestSpans.completed(1, T0, T0 + 1));
         second.record(RESOURCE, SCOPE, TestSpans.completed(2, T0, T0 + 1));
         first.flush();
-        chunks(actor).forEach(kv -> seen.put(SpanKey.HEX.encode(kv.key()), kv.value()));
+        chunks(actor).forEach(kv -> seen.put(SpanKey.hex().encode(kv.key()), kv.value()));
         second.flush();
-        chunks(actor).forEach(kv -> seen.putIfAbsent(SpanKey.HEX.encode(kv.key()), kv.value()));
+        chunks(actor).forEach(kv -> seen.putIfAbsent(SpanKey.hex().encode(kv.key()), kv.value()));
         first.record(RESOURCE, SCOPE, TestSpans.completed(3, T0, T0 + 1));
         first.flush();
       }
       List<KeyValue> all = chunks(actor);
       assertEquals(4, all.size());
       for (KeyValue kv : all) {
-        byte[] before = seen.get(SpanKey.HEX.encode(kv.key()));
+        byte[] before = seen.get(SpanKey.hex().encode(kv.key()));
         if (before != null) {
           assertArrayEquals(before, kv.value());
         }
