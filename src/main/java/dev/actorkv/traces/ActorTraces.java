@@ -441,11 +441,29 @@ public final class ActorTraces implements AutoCloseable {
    */
   public void record(Resource resource, InstrumentationScope scope, Span span) {
     SpanKey key = new SpanKey(span.getTraceId(), span.getSpanId());
-    long endNanos = span.getEndTimeUnixNano();
-    if (endNanos == 0 || Long.compareUnsigned(endNanos, span.getStartTimeUnixNano()) < 0) {
+    checkEnded(key, span.getStartTimeUnixNano(), span.getEndTimeUnixNano());
+    recordFinished(key, new Entry.State(Entry.StateKind.END, resource, scope, stripIds(span)), span.getEndTimeUnixNano());
+  }
+
+  /**
+   * As {@link #record(Resource, InstrumentationScope, Span)} for a finished span given as the
+   * serialization of the span without ids (the SDK exporter encodes it straight from the SDK's data, see
+   * {@link SpanDataEncoder}), with the start and end times it holds.
+   */
+  void record(SpanKey key, Resource resource, InstrumentationScope scope, long startNanos, long endNanos,
+      byte[] encodedStripped) {
+    checkEnded(key, startNanos, endNanos);
+    recordFinished(key, Entry.State.encoded(Entry.StateKind.END, resource, scope, encodedStripped), endNanos);
+  }
+
+  private static void checkEnded(SpanKey key, long startNanos, long endNanos) {
+    if (endNanos == 0 || Long.compareUnsigned(endNanos, startNanos) < 0) {
       throw new IllegalArgumentException("span " + key + " to record must end at or after its start");
     }
-    Entry e = new Entry(key, endNanos, new Entry.State(Entry.StateKind.END, resource, scope, stripIds(span)));
+  }
+
+  private void recordFinished(SpanKey key, Entry.State finished, long endNanos) {
+    Entry e = new Entry(key, endNanos, finished);
     lock.lock();
     try {
       checkOpen();
