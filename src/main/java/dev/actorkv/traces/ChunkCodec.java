@@ -7,7 +7,12 @@ import dev.actorkv.traces.proto.SpanState;
 import dev.actorkv.traces.proto.TraceChunk;
 import java.util.Arrays;
 
-/** Strict decoding of chunk values: every record must be well formed and belong to the chunk's bucket. */
+/**
+ * Strict decoding of chunk values: every record must be well formed and belong to the chunk's bucket.
+ * {@link ChunkScanner} (the read path) applies the same checks without building messages and falls back to
+ * this decoder for anything else; a new check here must be added there too (ChunkScannerTest compares
+ * the two on written and mutated chunks).
+ */
 final class ChunkCodec {
   static final int FORMAT_VERSION = 1;
 
