@@ -38,8 +38,9 @@ public final class ActorSpanExporter implements SpanExporter {
   public CompletableResultCode export(Collection<SpanData> spans) {
     try {
       for (SpanData d : spans) {
-        traces.record(resources.get(d.getResource()), scopes.get(d.getInstrumentationScopeInfo()),
-            SpanDataConverter.span(d));
+        // Encoded straight from the SDK's data: no OTLP messages are built for the span.
+        traces.record(SpanDataConverter.key(d), resources.get(d.getResource()), scopes.get(d.getInstrumentationScopeInfo()),
+            d.getStartEpochNanos(), d.hasEnded() ? d.getEndEpochNanos() : 0, SpanDataEncoder.encodeWithoutIds(d));
       }
       return CompletableResultCode.ofSuccess();
     } catch (RuntimeException e) {

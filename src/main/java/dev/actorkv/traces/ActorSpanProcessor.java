@@ -73,8 +73,10 @@ public final class ActorSpanProcessor implements SpanProcessor {
     }
     try {
       var data = span.toSpanData();
+      // Encoded straight from the SDK's data: no OTLP messages are built for a finished span.
       traces.end(SpanDataConverter.key(data), resources.get(data.getResource()),
-          scopes.get(data.getInstrumentationScopeInfo()), SpanDataConverter.spanWithoutIds(data));
+          scopes.get(data.getInstrumentationScopeInfo()), data.getStartEpochNanos(),
+          data.hasEnded() ? data.getEndEpochNanos() : 0, SpanDataEncoder.encodeWithoutIds(data));
     } catch (RuntimeException e) {
       refuse(e);
     }

@@ -8,10 +8,7 @@ import dev.actorkv.store.ActorBatch;
 import dev.actorkv.store.ActorKeyspace;
 import dev.actorkv.store.KeyValue;
 import dev.actorkv.store.KeyValueIterator;
-import dev.actorkv.traces.proto.SpanRecord;
-import dev.actorkv.traces.proto.SpanState;
 import dev.actorkv.traces.proto.SpanUpdate;
-import dev.actorkv.traces.proto.TraceChunk;
 import io.opentelemetry.proto.common.v1.InstrumentationScope;
 import io.opentelemetry.proto.resource.v1.Resource;
 import io.opentelemetry.proto.trace.v1.Span;
@@ -369,7 +366,9 @@ public final class ActorTraces implements AutoCloseable {
     try {
       checkOpen();
       OpenSpan s = requireOpen(key);
-      endLocked(key, s.resource, s.scope, s.current().toBuilder().setEndTimeUnixNano(endNanos).build());
+      Span finalState = s.current().toBuilder().setEndTimeUnixNano(endNanos).build();
+      endLocked(key, new Entry.State(Entry.StateKind.END, s.resource, s.scope, finalState),
+          finalState.getStartTimeUnixNano(), endNanos);
     } finally {
       lock.unlock();
     }
@@ -386,20 +385,36 @@ public final class ActorTraces implements AutoCloseable {
     lock.lock();
     try {
       checkOpen();
-      endLocked(key, resource, scope, stripped);
+      endLocked(key, new Entry.State(Entry.StateKind.END, resource, scope, stripped), stripped.getStartTimeUnixNano(),
+          stripped.getEndTimeUnixNano());
     } finally {
       lock.unlock();
     }
   }
 
-  private void endLocked(SpanKey key, Resource resource, InstrumentationScope scope, Span finalState) {
-    long endNanos = finalState.getEndTimeUnixNano();
-    if (endNanos == 0 || Long.compareUnsigned(endNanos, finalState.getStartTimeUnixNano()) < 0) {
-      throw new IllegalArgumentException("span " + key + " end time " + Long.toUnsignedString(endNanos)
-          + " is not after its start time " + Long.toUnsignedString(finalState.getStartTimeUnixNano()));
+  /**
+   * As {@link #end(SpanKey, Resource, InstrumentationScope, Span)} for a final state given as the
+   * serialization of the span without ids (the SDK path encodes it straight from the SDK's data, see
+   * {@link SpanDataEncoder}), with the start and end times it holds.
+   */
+  void end(SpanKey key, Resource resource, InstrumentationScope scope, long startNanos, long endNanos,
+      byte[] encodedStripped) {
+    Entry.State st = Entry.State.encoded(Entry.StateKind.END, resource, scope, encodedStripped);
+    lock.lock();
+    try {
+      checkOpen();
+      endLocked(key, st, startNanos, endNanos);
+    } finally {
+      lock.unlock();
     }
-    Entry e = SpanStates.fit(new Entry(key, endNanos, new Entry.State(Entry.StateKind.END, resource, scope, finalState)),
-        options.maxChunkBytes());
+  }
+
+  private void endLocked(SpanKey key, Entry.State finalState, long startNanos, long endNanos) {
+    if (endNanos == 0 || Long.compareUnsigned(endNanos, startNanos) < 0) {
+      throw new IllegalArgumentException("span " + key + " end time " + Long.toUnsignedString(endNanos)
+          + " is not after its start time " + Long.toUnsignedString(startNanos));
+    }
+    Entry e = SpanStates.fit(new Entry(key, endNanos, finalState), options.maxChunkBytes());
     long bucket = admit(e, "end of span");
     OpenSpan s = open.get(key);
     if (s != null) {
@@ -426,11 +441,29 @@ public final class ActorTraces implements AutoCloseable {
    */
   public void record(Resource resource, InstrumentationScope scope, Span span) {
     SpanKey key = new SpanKey(span.getTraceId(), span.getSpanId());
-    long endNanos = span.getEndTimeUnixNano();
-    if (endNanos == 0 || Long.compareUnsigned(endNanos, span.getStartTimeUnixNano()) < 0) {
+    checkEnded(key, span.getStartTimeUnixNano(), span.getEndTimeUnixNano());
+    recordFinished(key, new Entry.State(Entry.StateKind.END, resource, scope, stripIds(span)), span.getEndTimeUnixNano());
+  }
+
+  /**
+   * As {@link #record(Resource, InstrumentationScope, Span)} for a finished span given as the
+   * serialization of the span without ids (the SDK exporter encodes it straight from the SDK's data, see
+   * {@link SpanDataEncoder}), with the start and end times it holds.
+   */
+  void record(SpanKey key, Resource resource, InstrumentationScope scope, long startNanos, long endNanos,
+      byte[] encodedStripped) {
+    checkEnded(key, startNanos, endNanos);
+    recordFinished(key, Entry.State.encoded(Entry.StateKind.END, resource, scope, encodedStripped), endNanos);
+  }
+
+  private static void checkEnded(SpanKey key, long startNanos, long endNanos) {
+    if (endNanos == 0 || Long.compareUnsigned(endNanos, startNanos) < 0) {
       throw new IllegalArgumentException("span " + key + " to record must end at or after its start");
     }
-    Entry e = new Entry(key, endNanos, new Entry.State(Entry.StateKind.END, resource, scope, stripIds(span)));
+  }
+
+  private void recordFinished(SpanKey key, Entry.State finished, long endNanos) {
+    Entry e = new Entry(key, endNanos, finished);
     lock.lock();
     try {
       checkOpen();
@@ -803,52 +836,26 @@ public final class ActorTraces implements AutoCloseable {
     }
     long firstBucket = Buckets.of(startNanos);
     long lastBucket = Buckets.of(endNanos - 1);
-    Folder folder = new Folder();
+    SpanFolder folder = new SpanFolder();
     int read = 0;
     KeyValue before = lastChunkBefore(TracesKeys.chunk(firstBucket, 0));
     if (before != null) {
-      folder.apply(before);
+      fold(folder, before);
       read++;
     }
     try (KeyValueIterator it = actor.iterator(TracesKeys.buckets(firstBucket, lastBucket + Buckets.SECONDS), false)) {
       while (it.hasNext()) {
-        folder.apply(it.next());
+        fold(folder, it.next());
         read++;
       }
     }
     chunksRead.addAndGet(read);
-    // Folded spans are without ids; only the spans returned get theirs back (one copy each).
-    List<Map.Entry<SpanKey, Span>> hits = new ArrayList<>();
-    for (Map.Entry<SpanKey, Folder.State> f : folder.spans.entrySet()) {
-      Folder.State s = f.getValue();
-      if (!s.hasBase()) {
-        continue;
-      }
-      Span span = s.build();
-      long start = span.getStartTimeUnixNano();
-      long end = span.getEndTimeUnixNano();
-      if (Long.compareUnsigned(start, endNanos) < 0 && (end == 0 || Long.compareUnsigned(end, startNanos) >= 0)) {
-        hits.add(Map.entry(f.getKey(), span));
-      }
-    }
-    hits.sort(FOLDED_ORDER);
-    boolean truncated = hits.size() > limit;
-    int n = truncated ? limit : hits.size();
-    List<StoredSpan> out = new ArrayList<>(n);
-    for (int i = 0; i < n; i++) {
-      Map.Entry<SpanKey, Span> h = hits.get(i);
-      Folder.State s = folder.spans.get(h.getKey());
-      out.add(new StoredSpan(s.resource, s.scope,
-          h.getValue().toBuilder().setTraceId(h.getKey().traceId()).setSpanId(h.getKey().spanId()).build()));
-    }
-    return new TraceRead(out, truncated, read);
+    return folder.select(startNanos, endNanos, limit, read);
   }
 
-  /** {@link #SPAN_ORDER} for folded spans whose ids are in the key. */
-  private static final Comparator<Map.Entry<SpanKey, Span>> FOLDED_ORDER = Comparator
-      .comparing((Map.Entry<SpanKey, Span> e) -> e.getValue().getStartTimeUnixNano(), Long::compareUnsigned)
-      .thenComparing(e -> e.getKey().traceId(), ByteString.unsignedLexicographicalComparator())
-      .thenComparing(e -> e.getKey().spanId(), ByteString.unsignedLexicographicalComparator());
+  private static void fold(SpanFolder folder, KeyValue chunk) {
+    folder.add(ChunkScanner.read(TracesKeys.decodeChunk(chunk.key()).bucketStartSec(), chunk.value()));
+  }
 
   static final Comparator<StoredSpan> SPAN_ORDER = Comparator
       .comparing((StoredSpan s) -> s.span().getStartTimeUnixNano(), Long::compareUnsigned)
@@ -857,79 +864,6 @@ public final class ActorTraces implements AutoCloseable {
 
   private KeyValue lastChunkBefore(byte[] endExclusive) {
     return actor.first(KeyRange.of(TracesKeys.chunks().begin(), endExclusive), true);
-  }
-
-  /** Folds records in key order into span states: a whole-span record replaces, incremental ones apply. */
-  private static final class Folder {
-    /** A span's folded state: an immutable base, turned into a builder only when an incremental record applies. */
-    static final class State {
-      Span span;
-      Span.Builder builder;
-      Resource resource;
-      InstrumentationScope scope;
-
-      boolean hasBase() {
-        return span != null || builder != null;
-      }
-
-      long endTime() {
-        return builder != null ? builder.getEndTimeUnixNano() : span.getEndTimeUnixNano();
-      }
-
-      Span.Builder mutable() {
-        if (builder == null) {
-          builder = span.toBuilder();
-          span = null;
-        }
-        return builder;
-      }
-
-      Span build() {
-        return builder != null ? builder.build() : span;
-      }
-    }
-
-    final LinkedHashMap<SpanKey, State> spans = new LinkedHashMap<>();
-
-    void apply(KeyValue kv) {
-      long bucket = TracesKeys.decodeChunk(kv.key()).bucketStartSec();
-      TraceChunk chunk = ChunkCodec.decode(bucket, kv.value(), false);
-      for (SpanRecord r : chunk.getRecordsList()) {
-        State s = spans.computeIfAbsent(new SpanKey(r.getTraceId(), r.getSpanId()), k -> new State());
-        switch (r.getBodyCase()) {
-          // An end is final: a start or snapshot that sorts after it (a late record of an older bucket
-          // written after the span was snapshotted in a newer one) must not reopen the span.
-          case START -> replaceUnlessEnded(s, chunk, r.getStart());
-          case SNAPSHOT -> replaceUnlessEnded(s, chunk, r.getSnapshot());
-          case END -> replace(s, chunk, r.getEnd());
-          case UPDATE -> {
-            if (s.hasBase()) {
-              SpanStates.apply(s.mutable(), r.getUpdate());
-            }
-          }
-          case EVENT -> {
-            if (s.hasBase()) {
-              SpanStates.apply(s.mutable(), r.getEvent());
-            }
-          }
-          case BODY_NOT_SET -> throw new IllegalStateException("validated record without body");
-        }
-      }
-    }
-
-    private static void replaceUnlessEnded(State s, TraceChunk chunk, SpanState state) {
-      if (!s.hasBase() || s.endTime() == 0) {
-        replace(s, chunk, state);
-      }
-    }
-
-    /** The state's span as stored, without ids (validated empty); read() puts them back. */
-    private static void replace(State s, TraceChunk chunk, SpanState state) {
-      s.span = state.getSpan();
-      s.builder = null;
-      s.resource = chunk.getResources(state.getResourceIndex());
-      s.scope = chunk.getScopes(state.getScopeIndex());
-    }
   }
 
   /** Chunk values read by {@link #read} since open, for tests and benchmarks. */

@@ -27,10 +27,8 @@ final class ChunkBuilder {
 
   final long bucket;
   private final int maxBytes;
-  private final List<Resource> resources = new ArrayList<>();
-  private final Map<Resource, Integer> resourceIndex = new HashMap<>();
-  private final List<InstrumentationScope> scopes = new ArrayList<>();
-  private final Map<InstrumentationScope, Integer> scopeIndex = new HashMap<>();
+  private final Dictionary<Resource> resources = new Dictionary<>();
+  private final Dictionary<InstrumentationScope> scopes = new Dictionary<>();
   private final List<Placed> records = new ArrayList<>();
   /** Index in records of each START record, so an END in the same chunk can replace it. */
   private final Map<SpanKey, Integer> starts = new HashMap<>();
@@ -42,6 +40,65 @@ final class ChunkBuilder {
     long chunkBytes() {
       return CodedOutputStream.computeTagSize(TraceChunk.RECORDS_FIELD_NUMBER)
           + CodedOutputStream.computeUInt32SizeNoTag(bodyBytes) + bodyBytes;
+    }
+  }
+
+  /**
+   * A chunk's resource or scope dictionary: entries in order of first use, deduplicated by equality. The
+   * entry looked up last is found by identity and a small dictionary by {@code equals}, so the usual case
+   * (every span of a tracer provider shares one resource and one scope instance) never hashes a message:
+   * a generated message's {@code hashCode} builds its proto file's descriptors first, a few hundred
+   * milliseconds of start-up for a short-lived process that otherwise never needs them.
+   */
+  private static final class Dictionary<T> {
+    private static final int LINEAR = 8;
+    final List<T> entries = new ArrayList<>();
+    /** Built once the dictionary outgrows a linear scan. */
+    private Map<T, Integer> index;
+    private T last;
+    private int lastIndex;
+
+    /** Index of {@code t}, or -1. */
+    int indexOf(T t) {
+      if (t == last) {
+        return lastIndex;
+      }
+      int i = -1;
+      if (index != null) {
+        Integer at = index.get(t);
+        i = at == null ? -1 : at;
+      } else {
+        for (int j = 0; j < entries.size(); j++) {
+          if (entries.get(j).equals(t)) {
+            i = j;
+            break;
+          }
+        }
+      }
+      if (i >= 0) {
+        last = t;
+        lastIndex = i;
+      }
+      return i;
+    }
+
+    int size() {
+      return entries.size();
+    }
+
+    void add(T t) {
+      int i = entries.size();
+      entries.add(t);
+      if (index != null) {
+        index.put(t, i);
+      } else if (entries.size() > LINEAR) {
+        index = new HashMap<>();
+        for (int j = 0; j < entries.size(); j++) {
+          index.put(entries.get(j), j);
+        }
+      }
+      last = t;
+      lastIndex = i;
     }
   }
 
@@ -82,15 +139,22 @@ final class ChunkBuilder {
     commit(a);
     records.add(a.placed);
     size += recordBytes;
-    if (e.body() instanceof Entry.State st && st.kind() == Entry.StateKind.START) {
-      starts.put(e.key(), records.size() - 1);
+    if (e.body() instanceof Entry.State st) {
+      if (st.kind() == Entry.StateKind.START) {
+        starts.put(e.key(), records.size() - 1);
+      }
+    } else {
+      // A change after the start: an end in the start's place would come before it, and a read (which
+      // folds in chunk order) would apply the change again on top of the end's final state.
+      starts.remove(e.key());
     }
     return true;
   }
 
   /**
-   * Replaces the START record of {@code end}'s span with {@code end} when that START is in this chunk and
-   * the result fits; a span that begins and ends within one flush is then stored once.
+   * Replaces the START record of {@code end}'s span with {@code end} when that START is in this chunk, no
+   * update or event of the span follows it here, and the result fits; a span that begins and ends within
+   * one flush is then stored once.
    */
   boolean replaceStart(Entry end) {
     Integer at = starts.get(end.key());
@@ -124,10 +188,10 @@ final class ChunkBuilder {
     CodedOutputStream o = CodedOutputStream.newInstance(out);
     try {
       o.writeUInt32(TraceChunk.FORMAT_VERSION_FIELD_NUMBER, ChunkCodec.FORMAT_VERSION);
-      for (Resource r : resources) {
+      for (Resource r : resources.entries) {
         o.writeMessage(TraceChunk.RESOURCES_FIELD_NUMBER, r);
       }
-      for (InstrumentationScope sc : scopes) {
+      for (InstrumentationScope sc : scopes.entries) {
         o.writeMessage(TraceChunk.SCOPES_FIELD_NUMBER, sc);
       }
       for (Placed p : records) {
@@ -151,14 +215,14 @@ final class ChunkBuilder {
     Resource newResource = null;
     InstrumentationScope newScope = null;
     if (e.body() instanceof Entry.State st) {
-      Integer r = resourceIndex.get(st.resource());
-      if (r == null) {
+      int r = resources.indexOf(st.resource());
+      if (r < 0) {
         newResource = st.resource();
         r = resources.size();
         dict += CodedOutputStream.computeMessageSize(TraceChunk.RESOURCES_FIELD_NUMBER, newResource);
       }
-      Integer s = scopeIndex.get(st.scope());
-      if (s == null) {
+      int s = scopes.indexOf(st.scope());
+      if (s < 0) {
         newScope = st.scope();
         s = scopes.size();
         dict += CodedOutputStream.computeMessageSize(TraceChunk.SCOPES_FIELD_NUMBER, newScope);
@@ -171,11 +235,9 @@ final class ChunkBuilder {
 
   private void commit(Added a) {
     if (a.newResource != null) {
-      resourceIndex.put(a.newResource, resources.size());
       resources.add(a.newResource);
     }
     if (a.newScope != null) {
-      scopeIndex.put(a.newScope, scopes.size());
       scopes.add(a.newScope);
     }
     size += a.dictionaryBytes;
@@ -208,7 +270,8 @@ final class ChunkBuilder {
   }
 
   private static int stateBytes(Entry.State st, int resourceIndex, int scopeIndex) {
-    int s = CodedOutputStream.computeMessageSize(SpanState.SPAN_FIELD_NUMBER, st.span());
+    int span = st.spanBytes();
+    int s = CodedOutputStream.computeTagSize(SpanState.SPAN_FIELD_NUMBER) + CodedOutputStream.computeUInt32SizeNoTag(span) + span;
     if (resourceIndex != 0) {
       s += CodedOutputStream.computeUInt32Size(SpanState.RESOURCE_INDEX_FIELD_NUMBER, resourceIndex);
     }
@@ -241,7 +304,9 @@ final class ChunkBuilder {
       case Entry.State st -> {
         o.writeTag(stateField(st.kind()), WireFormat.WIRETYPE_LENGTH_DELIMITED);
         o.writeUInt32NoTag(stateBytes(st, p.resourceIndex, p.scopeIndex));
-        o.writeMessage(SpanState.SPAN_FIELD_NUMBER, st.span());
+        o.writeTag(SpanState.SPAN_FIELD_NUMBER, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+        o.writeUInt32NoTag(st.spanBytes());
+        st.writeSpan(o);
         if (p.resourceIndex != 0) {
           o.writeUInt32(SpanState.RESOURCE_INDEX_FIELD_NUMBER, p.resourceIndex);
         }
@@ -257,7 +322,7 @@ final class ChunkBuilder {
   /** The chunk as the generated {@code TraceChunk} message; {@link #encode()} must equal its serialization. */
   TraceChunk toMessage() {
     TraceChunk.Builder c = TraceChunk.newBuilder().setFormatVersion(ChunkCodec.FORMAT_VERSION)
-        .addAllResources(resources).addAllScopes(scopes);
+        .addAllResources(resources.entries).addAllScopes(scopes.entries);
     for (Placed p : records) {
       c.addRecords(toRecord(p.entry, p.resourceIndex, p.scopeIndex));
     }

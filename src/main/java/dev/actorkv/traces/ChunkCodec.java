@@ -7,7 +7,12 @@ import dev.actorkv.traces.proto.SpanState;
 import dev.actorkv.traces.proto.TraceChunk;
 import java.util.Arrays;
 
-/** Strict decoding of chunk values: every record must be well formed and belong to the chunk's bucket. */
+/**
+ * Strict decoding of chunk values: every record must be well formed and belong to the chunk's bucket.
+ * {@link ChunkScanner} (the read path) applies the same checks without building messages and falls back to
+ * this decoder for anything else; a new check here must be added there too (ChunkScannerTest compares
+ * the two on written and mutated chunks).
+ */
 final class ChunkCodec {
   static final int FORMAT_VERSION = 1;
 
@@ -107,11 +112,12 @@ final class ChunkCodec {
     if (!parent.isEmpty() && parent.size() != 8) {
       throw problem(index, "parent span id must be empty or 8 bytes, got " + parent.size());
     }
-    if (s.getResourceIndex() >= chunk.getResourcesCount()) {
-      throw problem(index, "resource index " + s.getResourceIndex() + " out of range");
+    // uint32 indices: one of 2^31 or more reads as a negative int.
+    if (Integer.compareUnsigned(s.getResourceIndex(), chunk.getResourcesCount()) >= 0) {
+      throw problem(index, "resource index " + Integer.toUnsignedString(s.getResourceIndex()) + " out of range");
     }
-    if (s.getScopeIndex() >= chunk.getScopesCount()) {
-      throw problem(index, "scope index " + s.getScopeIndex() + " out of range");
+    if (Integer.compareUnsigned(s.getScopeIndex(), chunk.getScopesCount()) >= 0) {
+      throw problem(index, "scope index " + Integer.toUnsignedString(s.getScopeIndex()) + " out of range");
     }
     return s;
   }

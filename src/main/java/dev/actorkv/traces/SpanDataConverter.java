@@ -23,8 +23,8 @@ import java.util.List;
 /** Converts the OpenTelemetry SDK's span data to OTLP messages, as the OTLP exporters do. */
 final class SpanDataConverter {
   /** OTLP span flags: bit 8 says whether bit 9 (the parent or link context is remote) is known. */
-  private static final int HAS_IS_REMOTE = 0x100;
-  private static final int IS_REMOTE = 0x200;
+  static final int HAS_IS_REMOTE = 0x100;
+  static final int IS_REMOTE = 0x200;
 
   private SpanDataConverter() {}
 
@@ -96,11 +96,11 @@ final class SpanDataConverter {
     return b.build();
   }
 
-  private static int flags(byte traceFlags, SpanContext parent) {
+  static int flags(byte traceFlags, SpanContext parent) {
     return (traceFlags & 0xff) | HAS_IS_REMOTE | (parent.isValid() && parent.isRemote() ? IS_REMOTE : 0);
   }
 
-  private static Span.SpanKind kind(io.opentelemetry.api.trace.SpanKind k) {
+  static Span.SpanKind kind(io.opentelemetry.api.trace.SpanKind k) {
     return switch (k) {
       case INTERNAL -> Span.SpanKind.SPAN_KIND_INTERNAL;
       case SERVER -> Span.SpanKind.SPAN_KIND_SERVER;
@@ -111,16 +111,19 @@ final class SpanDataConverter {
   }
 
   private static Status status(StatusData s) {
-    Status.StatusCode code = switch (s.getStatusCode()) {
+    return Status.newBuilder().setCode(statusCode(s)).setMessage(s.getDescription()).build();
+  }
+
+  static Status.StatusCode statusCode(StatusData s) {
+    return switch (s.getStatusCode()) {
       case UNSET -> Status.StatusCode.STATUS_CODE_UNSET;
       case OK -> Status.StatusCode.STATUS_CODE_OK;
       case ERROR -> Status.StatusCode.STATUS_CODE_ERROR;
     };
-    return Status.newBuilder().setCode(code).setMessage(s.getDescription()).build();
   }
 
   /** W3C {@code tracestate} header form: {@code key=value} pairs joined by commas, in the state's order. */
-  private static String traceState(TraceState ts) {
+  static String traceState(TraceState ts) {
     if (ts.isEmpty()) {
       return "";
     }

@@ -6,7 +6,14 @@ import java.util.Objects;
 
 /** Identity of one span: a 16-byte trace id and an 8-byte span id, neither all zero (W3C trace context). */
 public record SpanKey(ByteString traceId, ByteString spanId) {
-  static final BaseEncoding HEX = BaseEncoding.base16().lowerCase();
+  /** Lowercase hex, for ids and keys in text. In a holder: Guava's encodings load only when text is needed. */
+  static BaseEncoding hex() {
+    return Hex.LOWER;
+  }
+
+  private static final class Hex {
+    static final BaseEncoding LOWER = BaseEncoding.base16().lowerCase();
+  }
 
   public SpanKey {
     Objects.requireNonNull(traceId, "traceId");
@@ -22,7 +29,7 @@ public record SpanKey(ByteString traceId, ByteString spanId) {
 
   static ByteString fromHex(String hex, String what) {
     try {
-      return ByteString.copyFrom(HEX.decode(hex.toLowerCase(java.util.Locale.ROOT)));
+      return ByteString.copyFrom(hex().decode(hex.toLowerCase(java.util.Locale.ROOT)));
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(what + " is not hex: \"" + hex + "\"", e);
     }
@@ -41,11 +48,23 @@ public record SpanKey(ByteString traceId, ByteString spanId) {
   }
 
   public String traceIdHex() {
-    return HEX.encode(traceId.toByteArray());
+    return hex().encode(traceId.toByteArray());
   }
 
   public String spanIdHex() {
-    return HEX.encode(spanId.toByteArray());
+    return hex().encode(spanId.toByteArray());
+  }
+
+  // Written out rather than the record's generated ones (bootstrapped method handles, slow until the JIT
+  // has inlined them): spans are looked up by key several times per span.
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof SpanKey k && traceId.equals(k.traceId) && spanId.equals(k.spanId);
+  }
+
+  @Override
+  public int hashCode() {
+    return 31 * traceId.hashCode() + spanId.hashCode();
   }
 
   @Override

@@ -44,9 +44,11 @@ final class SpanStates {
    * do — until it fits. A state derived from a record that fit always fits once those are gone.
    */
   static Entry fit(Entry e, int maxChunkBytes) {
-    if (ChunkBuilder.aloneSize(e) <= maxChunkBytes) {
-      return e;
-    }
+    return ChunkBuilder.aloneSize(e) <= maxChunkBytes ? e : cut(e, maxChunkBytes);
+  }
+
+  /** The rare case of {@link #fit}, apart so the per-span check stays small for the JIT. */
+  private static Entry cut(Entry e, int maxChunkBytes) {
     Entry.State st = (Entry.State) e.body();
     Span.Builder span = st.span().toBuilder();
     while (ChunkBuilder.aloneSize(with(e, st, span)) > maxChunkBytes) {

@@ -44,7 +44,7 @@ public final class TraceChunks {
     try (KeyValueIterator it = actor.iterator(TracesKeys.all(), false)) {
       while (it.hasNext()) {
         KeyValue kv = it.next();
-        String where = "traces key " + SpanKey.HEX.encode(kv.key()) + ": ";
+        String where = "traces key " + SpanKey.hex().encode(kv.key()) + ": ";
         KeyDescription.TracesChunk key;
         try {
           key = TracesKeys.decodeChunk(kv.key());

@@ -23,7 +23,8 @@
  *       incremental).
  * </ul>
  * A span's state at any point is its last self-contained record followed by the incremental records after
- * it. The first chunk of each new bucket carries a snapshot of every span still open from an older
+ * it; an end is final (it holds every change made while the span was open), so neither a later start or
+ * snapshot nor an incremental record folded after it changes the span. The first chunk of each new bucket carries a snapshot of every span still open from an older
  * bucket, so a read of a window needs only the window's buckets (and the one chunk before them).
  *
  * <h2>Entry points</h2>

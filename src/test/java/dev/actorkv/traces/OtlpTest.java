@@ -60,7 +60,7 @@ class OtlpTest {
     String json = Otlp.toJson(d);
     JsonNode span = MAPPER.readTree(json).get("resourceSpans").get(0).get("scopeSpans").get(0).get("spans").get(0);
     Span proto = d.getResourceSpans(0).getScopeSpans(0).getSpans(0);
-    assertEquals(SpanKey.HEX.encode(proto.getTraceId().toByteArray()), span.get("traceId").asText());
+    assertEquals(SpanKey.hex().encode(proto.getTraceId().toByteArray()), span.get("traceId").asText());
     assertEquals(32, span.get("traceId").asText().length());
     assertEquals(16, span.get("spanId").asText().length());
     assertEquals(16, span.get("parentSpanId").asText().length());

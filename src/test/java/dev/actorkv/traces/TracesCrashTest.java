@@ -68,7 +68,7 @@ class TracesCrashTest {
       try (ActorStore store = ActorStore.open(dir.resolve("db"))) {
         ActorKeyspace actor = store.actor("crash");
         for (KeyValue kv : actor.scan(TracesKeys.all(), Integer.MAX_VALUE)) {
-          byte[] before = seen.putIfAbsent(SpanKey.HEX.encode(kv.key()), kv.value());
+          byte[] before = seen.putIfAbsent(SpanKey.hex().encode(kv.key()), kv.value());
           if (before != null) {
             assertArrayEquals(before, kv.value(), "chunk overwritten after restart " + round);
           }
