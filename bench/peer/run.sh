@@ -7,7 +7,8 @@
 # Usage: bench/peer/run.sh [REPEATS [SCALES]]
 #   REPEATS  runs per cell, the median is reported (default 3)
 #   SCALES   workload size multipliers, space-separated (default "1 4"): 1 is the standard size, larger
-#            ones show how each side grows once start-up is amortized
+#            ones show how each side grows once start-up is amortized; "floor" runs every workload with
+#            one row / span / step, i.e. what each side costs before doing any real work
 #
 # actor-kv runs twice per cell:
 #   default  plain `java` with JVM defaults, exactly as a user's process starts the first time;
@@ -43,29 +44,34 @@ trap 'rm -rf "$work"' EXIT
 cp="$work/actor-kv.jar:$work/peer.jar:$(cat "$work/deps.classpath")"
 jflags=(--enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow)
 
-# The command line of workload $1 at scale $2 (a multiplier of the standard size), without the runner.
-args() {
-  local w=$1 s=$2
-  case $w in
-    sqlite) echo "dev.actorkv.bench.peer.PeerSqlWorkload DB $(awk -v s="$s" "BEGIN { printf \"%d $SQL_PER_TX %d\", $SQL_ROWS * s, $SQL_SELECTS * s }")" ;;
-    traces) echo "dev.actorkv.bench.peer.PeerTracesWorkload DB $(awk -v s="$s" "BEGIN { printf \"%d\", $SPANS * s }")" ;;
-    workflow) echo "dev.actorkv.bench.peer.PeerWorkflowWorkload DB $(awk -v s="$s" "BEGIN { printf \"%d\", $STEPS * s }")" ;;
+# Sizes at scale $1 (a multiplier of the standard size; at least 1 of everything): sets rows, selects,
+# spans and steps.
+scale_sizes() {
+  scaled() { awk -v n="$1" -v s="$2" 'BEGIN { x = int(n * s); print (x < 1 ? 1 : x) }'; }
+  rows="$(scaled $SQL_ROWS "$1")"; selects="$(scaled $SQL_SELECTS "$1")"
+  spans="$(scaled $SPANS "$1")"; steps="$(scaled $STEPS "$1")"
+}
+# The Java workload's arguments (DB stands for the database directory), the reference's script and
+# arguments, and a description of the size, for workload $1 at the sizes last set by scale_sizes.
+java_args() {
+  case $1 in
+    sqlite) echo "dev.actorkv.bench.peer.PeerSqlWorkload DB $rows $SQL_PER_TX $selects" ;;
+    traces) echo "dev.actorkv.bench.peer.PeerTracesWorkload DB $spans" ;;
+    workflow) echo "dev.actorkv.bench.peer.PeerWorkflowWorkload DB $steps" ;;
   esac
 }
 node_args() {
-  local w=$1 s=$2
-  case $w in
-    sqlite) echo "sqlite.mjs $(awk -v s="$s" "BEGIN { printf \"%d $SQL_PER_TX %d\", $SQL_ROWS * s, $SQL_SELECTS * s }")" ;;
-    traces) echo "traces.mjs $(awk -v s="$s" "BEGIN { printf \"%d\", $SPANS * s }")" ;;
-    workflow) echo "workflow.mjs $(awk -v s="$s" "BEGIN { printf \"%d\", $STEPS * s }")" ;;
+  case $1 in
+    sqlite) echo "sqlite.mjs $rows $SQL_PER_TX $selects" ;;
+    traces) echo "traces.mjs $spans" ;;
+    workflow) echo "workflow.mjs $steps" ;;
   esac
 }
 size() {
-  local w=$1 s=$2
-  case $w in
-    sqlite) awk -v s="$s" "BEGIN { printf \"%d rows in tx of $SQL_PER_TX, %d point selects, 1 range scan\", $SQL_ROWS * s, $SQL_SELECTS * s }" ;;
-    traces) awk -v s="$s" "BEGIN { printf \"%d spans (attrs + event), 1 range read\", $SPANS * s }" ;;
-    workflow) awk -v s="$s" "BEGIN { printf \"%d steps recorded, then replayed\", $STEPS * s }" ;;
+  case $1 in
+    sqlite) echo "$rows rows in tx of $SQL_PER_TX, $selects point selects, 1 range scan" ;;
+    traces) echo "$spans spans (attrs + event), 1 range read" ;;
+    workflow) echo "$steps steps recorded, then replayed" ;;
   esac
 }
 
@@ -88,9 +94,10 @@ outcome() {
 }
 
 echo "training the AOT caches (one run per workload at 1/10 of the standard size)..." >&2
+scale_sizes 0.1
 for w in sqlite traces workflow; do
   rm -rf "$work/train-db"
-  read -r -a a <<<"$(args "$w" 0.1)"
+  read -r -a a <<<"$(java_args "$w")"
   "$java" -XX:AOTCacheOutput="$work/$w.aot" "${jflags[@]}" -cp "$cp" "${a[@]/#DB/$work/train-db}" >"$work/train.log" 2>&1 \
     || { cat "$work/train.log" >&2; exit 1; }
 done
@@ -98,10 +105,11 @@ done
 printf '| workload | size | reference TS (s) | actor-kv (s) | speed-up | actor-kv + AOT cache (s) | speed-up | reference peak RSS (MiB) | actor-kv peak RSS (MiB) | + AOT cache (MiB) |\n'
 printf '|---|---|---|---|---|---|---|---|---|---|\n'
 for s in $scales; do
+  if [ "$s" = floor ]; then scale_sizes 0; else scale_sizes "$s"; fi
   for w in sqlite traces workflow; do
     echo "scale $s: $w..." >&2
-    read -r -a a <<<"$(args "$w" "$s")"
-    read -r -a n <<<"$(node_args "$w" "$s")"
+    read -r -a a <<<"$(java_args "$w")"
+    read -r -a n <<<"$(node_args "$w")"
     ref="$(cd "$here" && measure ref node "${n[@]}")"
     plain="$(measure plain "$java" "${jflags[@]}" -cp "$cp" "${a[@]/#DB/$work/db}")"
     aot="$(measure aot "$java" -XX:AOTCache="$work/$w.aot" -Xlog:aot=off -Xlog:cds=off "${jflags[@]}" -cp "$cp" "${a[@]/#DB/$work/db}")"
@@ -115,7 +123,7 @@ for s in $scales; do
     read -r r_s r_kb <<<"$ref"
     read -r p_s p_kb <<<"$plain"
     read -r a_s a_kb <<<"$aot"
-    awk -v w="$w" -v size="$(size "$w" "$s")" -v r="$r_s" -v p="$p_s" -v a="$a_s" -v rk="$r_kb" -v pk="$p_kb" -v ak="$a_kb" \
+    awk -v w="$w" -v size="$(size "$w")" -v r="$r_s" -v p="$p_s" -v a="$a_s" -v rk="$r_kb" -v pk="$p_kb" -v ak="$a_kb" \
       'BEGIN { printf "| %s | %s | %.2f | %.2f | %.1fx | %.2f | %.1fx | %.0f | %.0f | %.0f |\n", w, size, r, p, (p > 0 ? r / p : 0), a, (a > 0 ? r / a : 0), rk / 1024, pk / 1024, ak / 1024 }'
   done
 done
