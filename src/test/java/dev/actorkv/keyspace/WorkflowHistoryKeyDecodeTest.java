@@ -50,20 +50,7 @@ class WorkflowHistoryKeyDecodeTest {
       @ForAll @Size(max = 3) byte[] tail) {
     byte[] key = WorkflowKeys.history(loc);
     int at = position % key.length;
-    byte[] damaged = switch (damage) {
-      case 0 -> {
-        byte[] b = key.clone();
-        b[at] = value;
-        yield b;
-      }
-      case 1 -> Arrays.copyOf(key, at);
-      default -> {
-        byte[] b = Arrays.copyOf(key, key.length + tail.length);
-        System.arraycopy(tail, 0, b, key.length, tail.length);
-        yield b;
-      }
-    };
-    assertSameAsGeneral(damaged);
+    assertSameAsGeneral(damaged(key, at, value, damage, tail));
   }
 
   /** nameIndex and entryId decode directly too: same values and same errors as the general decoder. */
@@ -78,22 +65,26 @@ class WorkflowHistoryKeyDecodeTest {
       @ForAll @Size(max = 3) byte[] tail) {
     for (byte[] key : new byte[][] {WorkflowKeys.name(index < 0 ? ~index : index), WorkflowKeys.entryMetadata(id)}) {
       int at = position % key.length;
-      byte[] damaged = switch (damage) {
-        case 0 -> {
-          byte[] b = key.clone();
-          b[at] = value;
-          yield b;
-        }
-        case 1 -> Arrays.copyOf(key, at);
-        default -> {
-          byte[] b = Arrays.copyOf(key, key.length + tail.length);
-          System.arraycopy(tail, 0, b, key.length, tail.length);
-          yield b;
-        }
-      };
       assertSameNameAndIdAsGeneral(key);
-      assertSameNameAndIdAsGeneral(damaged);
+      assertSameNameAndIdAsGeneral(damaged(key, at, value, damage, tail));
     }
+  }
+
+  /** {@code key} with one byte changed (damage 0), cut short at {@code at} (1), or extended by {@code tail} (2). */
+  private static byte[] damaged(byte[] key, int at, byte value, int damage, byte[] tail) {
+    return switch (damage) {
+      case 0 -> {
+        byte[] b = key.clone();
+        b[at] = value;
+        yield b;
+      }
+      case 1 -> Arrays.copyOf(key, at);
+      default -> {
+        byte[] b = Arrays.copyOf(key, key.length + tail.length);
+        System.arraycopy(tail, 0, b, key.length, tail.length);
+        yield b;
+      }
+    };
   }
 
   private static void assertSameNameAndIdAsGeneral(byte[] key) {
