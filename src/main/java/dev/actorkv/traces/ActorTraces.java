@@ -294,12 +294,10 @@ public final class ActorTraces implements AutoCloseable {
    * written, so reads of the start's bucket still find the span.
    */
   private void settleStart(OpenSpan s, long endBucket) {
-    if (unwrittenStarts.containsKey(s.key)) {
-      if (endBucket == s.startBucket) {
-        unwrittenStarts.remove(s.key);
-      } else {
-        writeStart(s);
-      }
+    if (endBucket == s.startBucket) {
+      unwrittenStarts.remove(s.key);
+    } else {
+      writeStart(s);
     }
   }
 

@@ -42,8 +42,14 @@ final class SpanDataConverter {
 
   /** The identity of {@code d}. */
   static SpanKey key(SpanData d) {
-    SpanContext ctx = d.getSpanContext();
-    return new SpanKey(ByteString.copyFrom(ctx.getTraceIdBytes()), ByteString.copyFrom(ctx.getSpanIdBytes()));
+    return key(d.getSpanContext());
+  }
+
+  /** The identity of the span of {@code ctx}. */
+  static SpanKey key(SpanContext ctx) {
+    // Decoded from the hex ids once, into the arrays the key holds (getTraceIdBytes decodes into an array
+    // that would then be copied again).
+    return new SpanKey(SpanKey.idFromHex(ctx.getTraceId(), 16, "trace id"), SpanKey.idFromHex(ctx.getSpanId(), 8, "span id"));
   }
 
   private static Span build(SpanData d, Span.Builder b) {
