@@ -254,10 +254,13 @@ public final class ActorStore implements AutoCloseable {
   int rawValueLength(byte[] physicalKey) {
     enter();
     try {
-      // One zero-copy point read: RocksDB copies min(length, 0) bytes and returns the full length. It
-      // consults the memtable and the (cached) bloom filters exactly as keyMayExist would, so a leading
-      // keyMayExist only added a second lookup for keys that exist, and with a value holder it copied
-      // the whole old value into the JVM just to learn its length.
+      // Most written keys are new: keyMayExist answers "certainly absent" from the memtable and the
+      // bloom filters, much faster than a get of an absent key through JNI (ValueLengthBench). Without a
+      // value holder it copies nothing; with one it copied the whole old value (e.g. a 4 KiB SQLite
+      // chunk) into the JVM just to learn its length. An existing key then costs one zero-copy get.
+      if (!db.keyMayExist(physicalKey, null)) {
+        return -1;
+      }
       int n = db.get(physicalKey, NO_VALUE);
       return n == RocksDB.NOT_FOUND ? -1 : n;
     } catch (RocksDBException e) {
