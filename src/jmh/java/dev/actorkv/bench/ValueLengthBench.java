@@ -104,6 +104,22 @@ public class ValueLengthBench {
     return db.get(key, NO_VALUE);
   }
 
+  private final java.nio.ByteBuffer keyBuffer = java.nio.ByteBuffer.allocateDirect(256);
+  private final java.nio.ByteBuffer noValue = java.nio.ByteBuffer.allocateDirect(0);
+
+  /** keyMayExist on direct buffers: the length of a value found in memory without copying it. */
+  @Benchmark
+  public int directMayExistThenGet() throws Exception {
+    byte[] key = nextKey();
+    keyBuffer.clear().put(key).flip();
+    org.rocksdb.KeyMayExist r = db.keyMayExist(keyBuffer, noValue.clear());
+    return switch (r.exists) {
+      case kNotExist -> -1;
+      case kExistsWithValue -> r.valueLength;
+      case kExistsWithoutValue -> db.get(key, NO_VALUE);
+    };
+  }
+
   @Benchmark
   public int getOnly() throws Exception {
     return db.get(nextKey(), NO_VALUE);
