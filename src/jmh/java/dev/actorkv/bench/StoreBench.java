@@ -186,6 +186,34 @@ public class StoreBench {
     }
   }
 
+  /** Keys per batch in the batch benchmarks: about what one workflow step or queue send commits. */
+  static final int BATCH = 5;
+
+  /** One commit of {@code BATCH} distinct existing keys of one actor, sizes changing. */
+  @Benchmark
+  public void putBatchStore() {
+    long p = pick();
+    ActorKeyspace ks = store.actor(actorIds[(int) (p >>> 32)]);
+    ActorBatch batch = ks.batch();
+    for (int i = 0; i < BATCH; i++) {
+      batch.put(key(((int) p + i) % keysPerActor), values[(next + i) & (values.length - 1)]);
+    }
+    ks.commit(batch);
+  }
+
+  /** The same keys and values as one raw WriteBatch (no accounting, no checks). */
+  @Benchmark
+  public void putBatchDirect() throws Exception {
+    long p = pick();
+    byte[] prefix = actorPrefixes[(int) (p >>> 32)];
+    try (WriteBatch wb = new WriteBatch()) {
+      for (int i = 0; i < BATCH; i++) {
+        wb.put(concat(prefix, key(((int) p + i) % keysPerActor)), values[(next + i) & (values.length - 1)]);
+      }
+      direct.write(directWrite, wb);
+    }
+  }
+
   static final byte[] NO_VALUE = new byte[0];
   long[] counters;
   byte[][] counterKeys;

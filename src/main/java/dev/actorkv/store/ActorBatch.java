@@ -84,6 +84,11 @@ public final class ActorBatch {
     return Collections.unmodifiableList(ops);
   }
 
+  /** The changes without a defensive wrapper, for the store's commit path (which only reads them). */
+  List<Op> opsView() {
+    return ops;
+  }
+
   public int size() {
     return ops.size();
   }

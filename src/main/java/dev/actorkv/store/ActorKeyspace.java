@@ -5,7 +5,6 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import dev.actorkv.keyspace.KeyRange;
 import dev.actorkv.keyspace.LegacyKeys;
 import dev.actorkv.keyspace.Namespace;
-import dev.actorkv.store.proto.ActorRecord;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -57,10 +56,10 @@ public final class ActorKeyspace {
       return;
     }
     try {
-      ActorRecord r = ActorRecord.parseFrom(raw);
+      RecordCodec.ActorRecordValue r = RecordCodec.decodeActorRecord(raw);
       hasRecord = true;
-      storageBytes = r.getStorageBytes();
-      layoutVersion = r.getLayoutVersion();
+      storageBytes = r.storageBytes();
+      layoutVersion = r.layoutVersion();
     } catch (InvalidProtocolBufferException e) {
       hasRecord = false;
       storageBytes = scanStorageBytes();
@@ -160,7 +159,7 @@ public final class ActorKeyspace {
       return -1;
     }
     try {
-      return ActorRecord.parseFrom(raw).getStorageBytes();
+      return RecordCodec.decodeActorRecord(raw).storageBytes();
     } catch (InvalidProtocolBufferException e) {
       return -1;
     }
@@ -291,10 +290,13 @@ public final class ActorKeyspace {
       long delta = 0;
       boolean legacy = false;
       // Sizes of keys touched earlier in this batch: value length, or -1 once deleted.
-      List<ActorBatch.Op> ops = batch.ops();
-      // One change cannot overlap another: skip the overlay (the common single put stays allocation-light).
-      TreeMap<byte[], Integer> overlay = ops.size() > 1 ? new TreeMap<>(UnsignedBytes.lexicographicalComparator()) : null;
-      List<KeyRange> deletedRanges = ops.size() > 1 ? new ArrayList<>() : List.of();
+      List<ActorBatch.Op> ops = batch.opsView();
+      // The overlay tracks keys changed earlier in the batch. A batch whose changes cannot overlap (one
+      // change, or puts and deletes of distinct keys: the common case) needs none, and each old size is
+      // read from the store alone.
+      boolean overlapping = mayOverlap(ops);
+      TreeMap<byte[], Integer> overlay = overlapping ? new TreeMap<>(UnsignedBytes.lexicographicalComparator()) : null;
+      List<KeyRange> deletedRanges = overlapping ? new ArrayList<>() : List.of();
       // Physical keys of puts and deletes, built once for both the size lookup and the write.
       byte[][] physical = new byte[ops.size()][];
       for (int i = 0; i < ops.size(); i++) {
@@ -382,7 +384,48 @@ public final class ActorKeyspace {
   }
 
   private static byte[] record(long storage, int layoutVersion) {
-    return ActorRecord.newBuilder().setStorageBytes(storage).setLayoutVersion(layoutVersion).build().toByteArray();
+    return RecordCodec.encodeActorRecord(layoutVersion, storage);
+  }
+
+  /** Largest batch whose keys are compared pairwise; larger ones are sorted (n log n) instead. */
+  private static final int PAIRWISE_MAX = 16;
+
+  /**
+   * Whether a change of {@code ops} may touch a key an earlier one touched: true when the batch has a
+   * range delete (next to any other change) or the same key twice.
+   */
+  static boolean mayOverlap(List<ActorBatch.Op> ops) {
+    int n = ops.size();
+    if (n < 2) {
+      return false;
+    }
+    byte[][] keys = new byte[n][];
+    for (int i = 0; i < n; i++) {
+      switch (ops.get(i)) {
+        case ActorBatch.Put p -> keys[i] = p.key();
+        case ActorBatch.Delete d -> keys[i] = d.key();
+        case ActorBatch.DeleteRange r -> {
+          return true;
+        }
+      }
+    }
+    if (n <= PAIRWISE_MAX) {
+      for (int i = 1; i < n; i++) {
+        for (int j = 0; j < i; j++) {
+          if (java.util.Arrays.equals(keys[i], keys[j])) {
+            return true;
+          }
+        }
+      }
+      return false;
+    }
+    java.util.Arrays.sort(keys, java.util.Arrays::compareUnsigned);
+    for (int i = 1; i < n; i++) {
+      if (java.util.Arrays.equals(keys[i], keys[i - 1])) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static Map<byte[], Integer> subMap(TreeMap<byte[], Integer> overlay, KeyRange range) {

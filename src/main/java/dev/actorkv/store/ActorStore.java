@@ -2,7 +2,6 @@ package dev.actorkv.store;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.actorkv.keyspace.KeyRange;
-import dev.actorkv.store.proto.StoreFormat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,7 +14,6 @@ import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.StampedLock;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.BloomFilter;
-import org.rocksdb.Holder;
 import org.rocksdb.LRUCache;
 import org.rocksdb.Options;
 import org.rocksdb.ReadOptions;
@@ -125,18 +123,17 @@ public final class ActorStore implements AutoCloseable {
   private void checkFormat() {
     byte[] raw = rawGet(PhysicalKeys.FORMAT_KEY);
     if (raw == null) {
-      byte[] record = StoreFormat.newBuilder().setFormatVersion(FORMAT_VERSION).setCreatedBy("actor-kv").build().toByteArray();
-      rawPut(PhysicalKeys.FORMAT_KEY, record);
+      rawPut(PhysicalKeys.FORMAT_KEY, RecordCodec.encodeStoreFormat(FORMAT_VERSION, "actor-kv"));
       return;
     }
-    StoreFormat format;
+    RecordCodec.StoreFormatValue format;
     try {
-      format = StoreFormat.parseFrom(raw);
+      format = RecordCodec.decodeStoreFormat(raw);
     } catch (InvalidProtocolBufferException e) {
       throw new IncompatibleStoreException("store format record at " + directory + " does not decode: " + e.getMessage());
     }
-    if (format.getFormatVersion() > FORMAT_VERSION) {
-      throw new IncompatibleStoreException("store at " + directory + " has format version " + format.getFormatVersion()
+    if (format.formatVersion() > FORMAT_VERSION) {
+      throw new IncompatibleStoreException("store at " + directory + " has format version " + format.formatVersion()
           + ", newer than this library's " + FORMAT_VERSION + "; upgrade actor-kv to open it");
     }
   }
@@ -257,14 +254,12 @@ public final class ActorStore implements AutoCloseable {
   int rawValueLength(byte[] physicalKey) {
     enter();
     try {
-      // Most written keys are new: the memtable and the bloom filters prove that without reading a
-      // block, and a value already in memory comes back from the same call.
-      Holder<byte[]> inMemory = new Holder<>();
-      if (!db.keyMayExist(physicalKey, inMemory)) {
+      // Most written keys are new: keyMayExist answers "certainly absent" from the memtable and the
+      // bloom filters, much faster than a get of an absent key through JNI (ValueLengthBench). Without a
+      // value holder it copies nothing; with one it copied the whole old value (e.g. a 4 KiB SQLite
+      // chunk) into the JVM just to learn its length. An existing key then costs one zero-copy get.
+      if (!db.keyMayExist(physicalKey, null)) {
         return -1;
-      }
-      if (inMemory.getValue() != null) {
-        return inMemory.getValue().length;
       }
       int n = db.get(physicalKey, NO_VALUE);
       return n == RocksDB.NOT_FOUND ? -1 : n;

@@ -1,0 +1,133 @@
+package dev.actorkv.store;
+
+import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.WireFormat;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Encodes and decodes the store's two bookkeeping values ({@code store.proto}'s {@code ActorRecord} and
+ * {@code StoreFormat}) with protobuf's wire-level reader and a hand-written writer instead of the
+ * generated messages. The bytes are exactly those of the generated messages (proto3: fields in number
+ * order, zero values omitted), and decoding accepts and rejects exactly what the generated parser does
+ * (unknown fields skipped, malformed input an {@link InvalidProtocolBufferException}); both are tested
+ * against the generated classes. Why: the generated classes build store.proto's descriptors on first
+ * use, a start-up cost every process paid at open, and the actor record is written on every commit that
+ * changes an actor's size, where a builder round trip per commit is measurable.
+ */
+final class RecordCodec {
+  private static final int LAYOUT_VERSION_TAG = tag(1, WireFormat.WIRETYPE_VARINT);
+  private static final int STORAGE_BYTES_TAG = tag(2, WireFormat.WIRETYPE_VARINT);
+  private static final int FORMAT_VERSION_TAG = tag(1, WireFormat.WIRETYPE_VARINT);
+  private static final int CREATED_BY_TAG = tag(2, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+
+  private RecordCodec() {}
+
+  private static int tag(int field, int wireType) {
+    return field << 3 | wireType; // WireFormat.makeTag is not public
+  }
+
+  /** An actor record's fields ({@code layout_version} is a uint32, {@code storage_bytes} a uint64). */
+  record ActorRecordValue(int layoutVersion, long storageBytes) {}
+
+  /** A store format record's fields. */
+  record StoreFormatValue(int formatVersion, String createdBy) {}
+
+  static byte[] encodeActorRecord(int layoutVersion, long storageBytes) {
+    int size = (layoutVersion != 0 ? 1 + varintSize(layoutVersion & 0xffffffffL) : 0)
+        + (storageBytes != 0 ? 1 + varintSize(storageBytes) : 0);
+    byte[] out = new byte[size];
+    int pos = 0;
+    if (layoutVersion != 0) {
+      out[pos++] = (byte) LAYOUT_VERSION_TAG;
+      pos = writeVarint(out, pos, layoutVersion & 0xffffffffL);
+    }
+    if (storageBytes != 0) {
+      out[pos++] = (byte) STORAGE_BYTES_TAG;
+      writeVarint(out, pos, storageBytes);
+    }
+    return out;
+  }
+
+  static ActorRecordValue decodeActorRecord(byte[] raw) throws InvalidProtocolBufferException {
+    try {
+      CodedInputStream in = CodedInputStream.newInstance(raw);
+      int layoutVersion = 0;
+      long storageBytes = 0;
+      for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+        if (tag == LAYOUT_VERSION_TAG) {
+          layoutVersion = in.readUInt32();
+        } else if (tag == STORAGE_BYTES_TAG) {
+          storageBytes = in.readUInt64();
+        } else if (!in.skipField(tag)) {
+          break; // an end-group tag ends the message, as in the generated parser
+        }
+      }
+      in.checkLastTagWas(0); // a stray end-group tag is an error at the top level, as in parseFrom
+      return new ActorRecordValue(layoutVersion, storageBytes);
+    } catch (InvalidProtocolBufferException e) {
+      throw e;
+    } catch (java.io.IOException e) { // a byte-array reader has no other I/O; kept typed all the same
+      throw new InvalidProtocolBufferException(e);
+    }
+  }
+
+  static byte[] encodeStoreFormat(int formatVersion, String createdBy) {
+    byte[] text = createdBy.getBytes(StandardCharsets.UTF_8);
+    int size = (formatVersion != 0 ? 1 + varintSize(formatVersion & 0xffffffffL) : 0)
+        + (text.length != 0 ? 1 + varintSize(text.length) + text.length : 0);
+    byte[] out = new byte[size];
+    int pos = 0;
+    if (formatVersion != 0) {
+      out[pos++] = (byte) FORMAT_VERSION_TAG;
+      pos = writeVarint(out, pos, formatVersion & 0xffffffffL);
+    }
+    if (text.length != 0) {
+      out[pos++] = (byte) CREATED_BY_TAG;
+      pos = writeVarint(out, pos, text.length);
+      System.arraycopy(text, 0, out, pos, text.length);
+    }
+    return out;
+  }
+
+  static StoreFormatValue decodeStoreFormat(byte[] raw) throws InvalidProtocolBufferException {
+    try {
+      CodedInputStream in = CodedInputStream.newInstance(raw);
+      int formatVersion = 0;
+      String createdBy = "";
+      for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
+        if (tag == FORMAT_VERSION_TAG) {
+          formatVersion = in.readUInt32();
+        } else if (tag == CREATED_BY_TAG) {
+          createdBy = in.readStringRequireUtf8(); // proto3 strings must be valid UTF-8
+        } else if (!in.skipField(tag)) {
+          break;
+        }
+      }
+      in.checkLastTagWas(0);
+      return new StoreFormatValue(formatVersion, createdBy);
+    } catch (InvalidProtocolBufferException e) {
+      throw e;
+    } catch (java.io.IOException e) { // a byte-array reader has no other I/O; kept typed all the same
+      throw new InvalidProtocolBufferException(e);
+    }
+  }
+
+  private static int varintSize(long value) {
+    int n = 1;
+    while ((value & ~0x7fL) != 0) {
+      value >>>= 7;
+      n++;
+    }
+    return n;
+  }
+
+  private static int writeVarint(byte[] out, int pos, long value) {
+    while ((value & ~0x7fL) != 0) {
+      out[pos++] = (byte) ((value & 0x7f) | 0x80);
+      value >>>= 7;
+    }
+    out[pos++] = (byte) value;
+    return pos;
+  }
+}
