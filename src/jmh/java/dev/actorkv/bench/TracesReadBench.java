@@ -1,11 +1,11 @@
 package dev.actorkv.bench;
 
 import com.google.protobuf.ByteString;
+import dev.actorkv.bench.peer.PeerTracesWorkload;
 import dev.actorkv.keyspace.TracesKeys;
 import dev.actorkv.store.ActorKeyspace;
 import dev.actorkv.store.ActorStore;
 import dev.actorkv.store.KeyValue;
-import dev.actorkv.traces.ActorSpanProcessor;
 import dev.actorkv.traces.ActorTraces;
 import dev.actorkv.traces.SpanKey;
 import dev.actorkv.traces.TraceRead;
@@ -13,12 +13,7 @@ import dev.actorkv.traces.TracesOptions;
 import dev.actorkv.traces.proto.SpanRecord;
 import dev.actorkv.traces.proto.SpanState;
 import dev.actorkv.traces.proto.TraceChunk;
-import io.opentelemetry.api.common.AttributeKey;
-import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.api.trace.StatusCode;
-import io.opentelemetry.api.trace.Tracer;
-import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -50,10 +45,6 @@ import org.openjdk.jmh.annotations.TearDown;
 public class TracesReadBench {
   static final int SPANS = 50_000;
   static final int LIMIT = 10_000;
-  private static final AttributeKey<String> ACTOR = AttributeKey.stringKey("actor.id");
-  private static final AttributeKey<Long> INDEX = AttributeKey.longKey("op.index");
-  private static final AttributeKey<String> KIND = AttributeKey.stringKey("op.kind");
-  private static final AttributeKey<Long> STEP = AttributeKey.longKey("step");
 
   Path dir;
   ActorStore store;
@@ -69,20 +60,7 @@ public class TracesReadBench {
     actor = store.actor("a");
     traces = ActorTraces.open(actor, TracesOptions.defaults().withFlushInterval(Duration.ZERO));
     from = (System.currentTimeMillis() - 1000) * 1_000_000L;
-    try (SdkTracerProvider provider = SdkTracerProvider.builder().addSpanProcessor(ActorSpanProcessor.create(traces)).build()) {
-      Tracer tracer = provider.get("bench");
-      for (int i = 0; i < SPANS; i++) {
-        Span span = tracer.spanBuilder("op-" + (i % 10))
-            .setAllAttributes(Attributes.of(ACTOR, "bench", INDEX, (long) i, KIND, "bench")).startSpan();
-        span.addEvent("checkpoint", Attributes.of(STEP, (long) i));
-        span.setStatus(StatusCode.OK);
-        span.end();
-        if (i % 1000 == 999) {
-          traces.flush();
-        }
-      }
-    }
-    traces.flush();
+    PeerTracesWorkload.emit(traces, "bench", SPANS);
     to = (System.currentTimeMillis() + 1000) * 1_000_000L;
     if (readOurs().spans().size() != LIMIT || !parseEverythingWithGeneratedCode().equals(readOurs().spans().stream()
         .map(s -> s.span()).toList())) {

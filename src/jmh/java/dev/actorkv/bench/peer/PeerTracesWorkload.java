@@ -25,6 +25,28 @@ public final class PeerTracesWorkload {
 
   private PeerTracesWorkload() {}
 
+  /**
+   * The workload's ingest: {@code spans} spans through the OpenTelemetry SDK into {@code traces}, each
+   * with three attributes and one event, flushed every 1000 spans and at the end.
+   */
+  public static void emit(ActorTraces traces, String actorId, int spans) {
+    try (SdkTracerProvider provider = SdkTracerProvider.builder().addSpanProcessor(ActorSpanProcessor.create(traces)).build()) {
+      Tracer tracer = provider.get(actorId);
+      for (int i = 0; i < spans; i++) {
+        Span span = tracer.spanBuilder("op-" + (i % 10))
+            .setAllAttributes(Attributes.of(ACTOR, actorId, INDEX, (long) i, KIND, "bench"))
+            .startSpan();
+        span.addEvent("checkpoint", Attributes.of(STEP, (long) i));
+        span.setStatus(StatusCode.OK);
+        span.end();
+        if (i % 1000 == 999) {
+          traces.flush();
+        }
+      }
+    }
+    traces.flush();
+  }
+
   public static void main(String[] args) {
     Path dir = Path.of(args[0]);
     int spans = Integer.parseInt(args[1]);
@@ -32,21 +54,7 @@ public final class PeerTracesWorkload {
     int read;
     try (ActorStore store = ActorStore.open(dir); ActorTraces traces = ActorTraces.open(store.actor("peer-bench"))) {
       long t0 = System.currentTimeMillis();
-      try (SdkTracerProvider provider = SdkTracerProvider.builder().addSpanProcessor(ActorSpanProcessor.create(traces)).build()) {
-        Tracer tracer = provider.get("peer-bench");
-        for (int i = 0; i < spans; i++) {
-          Span span = tracer.spanBuilder("op-" + (i % 10))
-              .setAllAttributes(Attributes.of(ACTOR, "peer-bench", INDEX, (long) i, KIND, "bench"))
-              .startSpan();
-          span.addEvent("checkpoint", Attributes.of(STEP, (long) i));
-          span.setStatus(StatusCode.OK);
-          span.end();
-          if (i % 1000 == 999) {
-            traces.flush();
-          }
-        }
-      }
-      traces.flush();
+      emit(traces, "peer-bench", spans);
       // The reference caps one read at 10 000 spans (its maxReadLimit); read the same number.
       TraceRead result = traces.read((t0 - 1000) * 1_000_000L, (System.currentTimeMillis() + 1000) * 1_000_000L, Math.min(spans, 10_000));
       read = result.spans().size();
