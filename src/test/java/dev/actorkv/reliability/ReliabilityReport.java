@@ -65,7 +65,7 @@ final class ReliabilityReport {
     md.append("Written by the long variant of the reliability suite (`src/test/java/dev/actorkv/reliability`, ")
         .append("class `ReliabilityLongTest`). Run ").append(started.truncatedTo(ChronoUnit.SECONDS))
         .append(", ").append(took.toMinutes()).append(" min ").append(took.toSecondsPart()).append(" s on ")
-        .append(Runtime.getRuntime().availableProcessors()).append(" cores (shared with other builds), Java ")
+        .append(Runtime.getRuntime().availableProcessors()).append(" cores, Java ")
         .append(System.getProperty("java.version")).append(".\n\n");
     md.append("Reproduce: `").append(command).append("`\n\n");
     md.append("## Summary\n\n| campaign | reached | goal | violations |\n|---|---:|---:|---:|\n");
