@@ -80,6 +80,12 @@ class PageStoreTest {
         Tuple.of(1, Arbitraries.just(new Reopen()))).list().ofMaxSize(25);
   }
 
+  /** The case jqwik found: changes that cancel out leave a failing commit nothing to write. */
+  @Test
+  void failedCommitOfChangesThatCancelOut() throws IOException {
+    behavesLikeAByteArray(List.of(new Write(0, new byte[1]), new Truncate(0), new FailedCommit()));
+  }
+
   /** The case jqwik found: a truncation whose new last chunk was a hole left no chunk to rebuild the size from. */
   @Test
   void truncatingToAHoleStillStoresTheLastChunk() throws IOException {
@@ -120,7 +126,17 @@ class PageStoreTest {
           case FailedCommit f -> {
             if (ps.hasStagedChanges()) {
               faults.failWriteAfter(0);
-              assertThrows(FailingFaults.InjectedFault.class, ps::commit);
+              if (Arrays.equals(staged, committed)) {
+                // Changes that cancel out (a write, then a truncation back) may leave nothing to write,
+                // and then nothing can fail; either way the committed state must be all that remains.
+                try {
+                  ps.commit();
+                } catch (FailingFaults.InjectedFault expected) {
+                  // the commit did write, and the failed write left nothing behind (checked below)
+                }
+              } else {
+                assertThrows(FailingFaults.InjectedFault.class, ps::commit);
+              }
               faults.disarm();
             }
             staged = committed.clone();
