@@ -10,6 +10,7 @@ import dev.actorkv.keyspace.Namespace;
 import dev.actorkv.keyspace.WorkflowField;
 import dev.actorkv.keyspace.WorkflowLocation;
 import dev.actorkv.store.ActorKeyspace;
+import dev.actorkv.tuple.Utf8;
 import dev.actorkv.workflow.Branch;
 import dev.actorkv.workflow.LoopOptions;
 import dev.actorkv.workflow.LoopResult;
@@ -26,9 +27,6 @@ import dev.actorkv.workflow.proto.WorkflowError;
 import dev.actorkv.workflow.proto.WorkflowStateCode;
 import dev.actorkv.workflow.proto.WorkflowStateValue;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -79,15 +77,10 @@ final class WorkflowInspector implements NamespaceInspector {
   }
 
   private static String utf8(byte[] value) {
-    try {
-      return StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(value))
-          .toString();
-    } catch (CharacterCodingException e) {
+    if (Utf8.firstInvalid(value) >= 0) {
       throw new IllegalArgumentException("not valid UTF-8");
     }
+    return new String(value, StandardCharsets.UTF_8);
   }
 
   private static Map<String, Object> proto(Message m) {
