@@ -3,6 +3,7 @@ package dev.actorkv.traces;
 import com.google.common.io.BaseEncoding;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
+import java.util.HexFormat;
 import java.util.Objects;
 
 /** Identity of one span: a 16-byte trace id and an 8-byte span id, neither all zero (W3C trace context). */
@@ -38,36 +39,18 @@ public record SpanKey(ByteString traceId, ByteString spanId) {
 
   /**
    * The {@code bytes}-byte id spelled by {@code hex} (exactly {@code 2 * bytes} lowercase or uppercase hex
-   * digits): what {@link #fromHex} decodes, without loading a general-purpose codec on the span path.
+   * digits): what {@link #fromHex} decodes, with the JDK's {@link HexFormat} rather than Guava's
+   * general-purpose codec on the span path.
    */
   static ByteString idFromHex(CharSequence hex, int bytes, String what) {
     if (hex.length() != 2 * bytes) {
       throw new IllegalArgumentException(what + " must be " + 2 * bytes + " hex digits: \"" + hex + "\"");
     }
-    byte[] id = new byte[bytes];
-    for (int i = 0; i < bytes; i++) {
-      int hi = nibble(hex.charAt(2 * i));
-      int lo = nibble(hex.charAt(2 * i + 1));
-      if ((hi | lo) < 0) {
-        throw new IllegalArgumentException(what + " is not hex: \"" + hex + "\"");
-      }
-      id[i] = (byte) (hi << 4 | lo);
+    try {
+      return UnsafeByteOperations.unsafeWrap(HexFormat.of().parseHex(hex));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(what + " is not hex: \"" + hex + "\"", e);
     }
-    return UnsafeByteOperations.unsafeWrap(id);
-  }
-
-  /** The value of hex digit {@code c}, or -1. */
-  private static int nibble(char c) {
-    if (c >= '0' && c <= '9') {
-      return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-      return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-      return c - 'A' + 10;
-    }
-    return -1;
   }
 
   static void checkId(ByteString id, int length, String what) {
