@@ -1,14 +1,14 @@
 package dev.actorkv.store;
 
 import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.WireFormat;
-import java.nio.charset.StandardCharsets;
 
 /**
  * Encodes and decodes the store's two bookkeeping values ({@code store.proto}'s {@code ActorRecord} and
- * {@code StoreFormat}) with protobuf's wire-level reader and a hand-written writer instead of the
- * generated messages. The bytes are exactly those of the generated messages (proto3: fields in number
+ * {@code StoreFormat}) with protobuf's wire-level reader and writer instead of the generated
+ * messages. The bytes are exactly those of the generated messages (proto3: fields in number
  * order, zero values omitted), and decoding accepts and rejects exactly what the generated parser does
  * (unknown fields skipped, malformed input an {@link InvalidProtocolBufferException}); both are tested
  * against the generated classes. Why: the generated classes build store.proto's descriptors on first
@@ -16,10 +16,15 @@ import java.nio.charset.StandardCharsets;
  * changes an actor's size, where a builder round trip per commit is measurable.
  */
 final class RecordCodec {
-  private static final int LAYOUT_VERSION_TAG = tag(1, WireFormat.WIRETYPE_VARINT);
-  private static final int STORAGE_BYTES_TAG = tag(2, WireFormat.WIRETYPE_VARINT);
-  private static final int FORMAT_VERSION_TAG = tag(1, WireFormat.WIRETYPE_VARINT);
-  private static final int CREATED_BY_TAG = tag(2, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+  // Field numbers of store.proto.
+  private static final int LAYOUT_VERSION = 1;
+  private static final int STORAGE_BYTES = 2;
+  private static final int FORMAT_VERSION = 1;
+  private static final int CREATED_BY = 2;
+  private static final int LAYOUT_VERSION_TAG = tag(LAYOUT_VERSION, WireFormat.WIRETYPE_VARINT);
+  private static final int STORAGE_BYTES_TAG = tag(STORAGE_BYTES, WireFormat.WIRETYPE_VARINT);
+  private static final int FORMAT_VERSION_TAG = tag(FORMAT_VERSION, WireFormat.WIRETYPE_VARINT);
+  private static final int CREATED_BY_TAG = tag(CREATED_BY, WireFormat.WIRETYPE_LENGTH_DELIMITED);
 
   private RecordCodec() {}
 
@@ -34,17 +39,20 @@ final class RecordCodec {
   record StoreFormatValue(int formatVersion, String createdBy) {}
 
   static byte[] encodeActorRecord(int layoutVersion, long storageBytes) {
-    int size = (layoutVersion != 0 ? 1 + varintSize(layoutVersion & 0xffffffffL) : 0)
-        + (storageBytes != 0 ? 1 + varintSize(storageBytes) : 0);
+    int size = (layoutVersion != 0 ? CodedOutputStream.computeUInt32Size(LAYOUT_VERSION, layoutVersion) : 0)
+        + (storageBytes != 0 ? CodedOutputStream.computeUInt64Size(STORAGE_BYTES, storageBytes) : 0);
     byte[] out = new byte[size];
-    int pos = 0;
-    if (layoutVersion != 0) {
-      out[pos++] = (byte) LAYOUT_VERSION_TAG;
-      pos = writeVarint(out, pos, layoutVersion & 0xffffffffL);
-    }
-    if (storageBytes != 0) {
-      out[pos++] = (byte) STORAGE_BYTES_TAG;
-      writeVarint(out, pos, storageBytes);
+    CodedOutputStream o = CodedOutputStream.newInstance(out);
+    try {
+      if (layoutVersion != 0) {
+        o.writeUInt32(LAYOUT_VERSION, layoutVersion);
+      }
+      if (storageBytes != 0) {
+        o.writeUInt64(STORAGE_BYTES, storageBytes);
+      }
+      o.checkNoSpaceLeft();
+    } catch (java.io.IOException e) { // the array was sized exactly above
+      throw new IllegalStateException("actor record size miscomputed", e);
     }
     return out;
   }
@@ -73,19 +81,20 @@ final class RecordCodec {
   }
 
   static byte[] encodeStoreFormat(int formatVersion, String createdBy) {
-    byte[] text = createdBy.getBytes(StandardCharsets.UTF_8);
-    int size = (formatVersion != 0 ? 1 + varintSize(formatVersion & 0xffffffffL) : 0)
-        + (text.length != 0 ? 1 + varintSize(text.length) + text.length : 0);
+    int size = (formatVersion != 0 ? CodedOutputStream.computeUInt32Size(FORMAT_VERSION, formatVersion) : 0)
+        + (!createdBy.isEmpty() ? CodedOutputStream.computeStringSize(CREATED_BY, createdBy) : 0);
     byte[] out = new byte[size];
-    int pos = 0;
-    if (formatVersion != 0) {
-      out[pos++] = (byte) FORMAT_VERSION_TAG;
-      pos = writeVarint(out, pos, formatVersion & 0xffffffffL);
-    }
-    if (text.length != 0) {
-      out[pos++] = (byte) CREATED_BY_TAG;
-      pos = writeVarint(out, pos, text.length);
-      System.arraycopy(text, 0, out, pos, text.length);
+    CodedOutputStream o = CodedOutputStream.newInstance(out);
+    try {
+      if (formatVersion != 0) {
+        o.writeUInt32(FORMAT_VERSION, formatVersion);
+      }
+      if (!createdBy.isEmpty()) {
+        o.writeString(CREATED_BY, createdBy);
+      }
+      o.checkNoSpaceLeft();
+    } catch (java.io.IOException e) { // the array was sized exactly above
+      throw new IllegalStateException("store format record size miscomputed", e);
     }
     return out;
   }
@@ -111,23 +120,5 @@ final class RecordCodec {
     } catch (java.io.IOException e) { // a byte-array reader has no other I/O; kept typed all the same
       throw new InvalidProtocolBufferException(e);
     }
-  }
-
-  private static int varintSize(long value) {
-    int n = 1;
-    while ((value & ~0x7fL) != 0) {
-      value >>>= 7;
-      n++;
-    }
-    return n;
-  }
-
-  private static int writeVarint(byte[] out, int pos, long value) {
-    while ((value & ~0x7fL) != 0) {
-      out[pos++] = (byte) ((value & 0x7f) | 0x80);
-      value >>>= 7;
-    }
-    out[pos++] = (byte) value;
-    return pos;
   }
 }
