@@ -134,15 +134,9 @@ public final class WorkflowContext {
       // A new step goes straight to its first attempt: the entry and the attempt's metadata are built
       // once here (a pending state in between would never be written: the attempt is flushed first).
       long nowMs = nowMillis();
-      entry = HistoryEntry.newBuilder()
-          .setId(run.history().newEntryId())
-          .setOrdinal(at.ordinal())
-          .setStep(StepEntry.getDefaultInstance())
-          .build();
+      entry = record(at, HistoryEntry.newBuilder().setStep(StepEntry.getDefaultInstance()));
       md = EntryMetadata.newBuilder().setStatus(EntryStatus.ENTRY_RUNNING).setAttempts(1)
           .setCreatedAtMs(nowMs).setLastAttemptAtMs(nowMs).build();
-      put(at, entry);
-      createdInScope++;
     }
     while (true) {
       run.history().putMetadata(entry.getId(), md);
@@ -688,10 +682,17 @@ public final class WorkflowContext {
     run.history().putEntry(at.location(), at.key(), entry);
   }
 
-  HistoryEntry create(Located at, HistoryEntry.Builder entry) {
+  /** Records a new entry at {@code at} (a fresh id, this operation's ordinal), without metadata yet. */
+  private HistoryEntry record(Located at, HistoryEntry.Builder entry) {
     HistoryEntry e = entry.setId(run.history().newEntryId()).setOrdinal(at.ordinal()).build();
     put(at, e);
     createdInScope++;
+    return e;
+  }
+
+  /** Records a new entry at {@code at}, pending. */
+  HistoryEntry create(Located at, HistoryEntry.Builder entry) {
+    HistoryEntry e = record(at, entry);
     run.history().putMetadata(e.getId(), EntryMetadata.newBuilder()
         .setStatus(EntryStatus.ENTRY_PENDING)
         .setCreatedAtMs(nowMillis())
