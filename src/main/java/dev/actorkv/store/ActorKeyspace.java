@@ -36,6 +36,21 @@ public final class ActorKeyspace {
   private volatile long storageBytes;
   private volatile int layoutVersion;
   private volatile boolean hasRecord;
+  /**
+   * The physical keys the last commit put or deleted (at most {@link #KNOWN_MAX}) and their value
+   * lengths since (-1: absent). The next commit takes an overwritten key's old length from here instead
+   * of a native lookup: managers keep rewriting the keys of their last write (a workflow step records
+   * its attempt, then its result, in the same entry and metadata keys; a queue rewrites its metadata).
+   * Exact because every write of this actor's keys is a commit or {@link #deleteAll()} of this object
+   * under writeLock; forgotten when a write fails or a batch deletes a range. Guarded by writeLock.
+   */
+  private byte[][] knownKeys = NO_KEYS;
+  private int[] knownLengths = NO_LENGTHS;
+
+  private static final int KNOWN_MAX = 8;
+  private static final byte[][] NO_KEYS = new byte[0][];
+  private static final int[] NO_LENGTHS = new int[0];
+  private static final int UNKNOWN = Integer.MIN_VALUE;
 
   ActorKeyspace(ActorStore store, String actorId) {
     this.store = store;
@@ -264,6 +279,7 @@ public final class ActorKeyspace {
         wb.deleteRange(prefix, PhysicalKeys.end(prefix, KeyRange.all()));
         wb.delete(recordKey);
         wb.delete(PhysicalKeys.migrationMarkerKey(actorId));
+        forgetKnown(); // before the write: whether or not it happens, these lengths may be stale
         store.write(wb);
       } catch (RocksDBException e) {
         throw new StoreException("delete of actor " + actorId + " failed: " + e.getMessage(), e);
@@ -371,10 +387,13 @@ public final class ActorKeyspace {
             wb.put(PhysicalKeys.migrationMarkerKey(actorId), marker);
           }
         }
+        // Forgotten first: a write that throws may or may not have happened.
+        forgetKnown();
         store.write(wb);
       } catch (RocksDBException e) {
         throw new StoreException("write of " + batch.size() + " changes for actor " + actorId + " failed: " + e.getMessage(), e);
       }
+      remember(ops, physical, overlapping);
       storageBytes = newStorage;
       layoutVersion = newLayout;
       hasRecord = true;
@@ -450,8 +469,69 @@ public final class ActorKeyspace {
     if (inAny(key, deletedRanges)) {
       return 0;
     }
-    int length = store.rawValueLength(physicalKey);
+    int length = knownLength(physicalKey);
+    if (length == UNKNOWN) {
+      length = store.rawValueLength(physicalKey);
+    }
     return length < 0 ? 0 : key.length + length;
+  }
+
+  /** The length {@link #knownKeys} holds for {@code physicalKey} (-1: absent), or {@link #UNKNOWN}. */
+  private int knownLength(byte[] physicalKey) {
+    byte[][] keys = knownKeys;
+    for (int i = 0; i < keys.length; i++) {
+      if (java.util.Arrays.equals(keys[i], physicalKey)) {
+        return knownLengths[i];
+      }
+    }
+    return UNKNOWN;
+  }
+
+  private void forgetKnown() {
+    knownKeys = NO_KEYS;
+    knownLengths = NO_LENGTHS;
+  }
+
+  /**
+   * After {@code ops} were written: remembers the lengths the keys of their last {@link #KNOWN_MAX} puts
+   * and deletes now have. {@code physical} holds each op's physical key (fresh arrays, owned here).
+   */
+  private void remember(List<ActorBatch.Op> ops, byte[][] physical, boolean overlapping) {
+    int from = Math.max(0, ops.size() - KNOWN_MAX);
+    byte[][] keys = new byte[ops.size() - from][];
+    int[] lengths = new int[keys.length];
+    int n = 0;
+    for (int i = from; i < ops.size(); i++) {
+      int length;
+      switch (ops.get(i)) {
+        case ActorBatch.Put p -> length = p.value().length;
+        case ActorBatch.Delete d -> length = -1;
+        // Keys a range delete removed are absent now, remembered or not: remember none of this batch.
+        case ActorBatch.DeleteRange r -> {
+          return;
+        }
+      }
+      int slot = n;
+      if (overlapping) { // the same key twice: the later change is what the key holds now
+        for (int j = 0; j < n; j++) {
+          if (java.util.Arrays.equals(keys[j], physical[i])) {
+            slot = j;
+            break;
+          }
+        }
+      }
+      keys[slot] = physical[i];
+      lengths[slot] = length;
+      if (slot == n) {
+        n++;
+      }
+    }
+    if (n < keys.length) {
+      keys = java.util.Arrays.copyOf(keys, n);
+      lengths = java.util.Arrays.copyOf(lengths, n);
+    }
+    knownKeys = keys;
+    knownLengths = lengths;
   }
 
   /** Bytes a range delete frees, counting earlier changes of the same batch. */
