@@ -75,17 +75,30 @@ size() {
   esac
 }
 
-# Runs a command REPEATS times on a fresh database; prints "median_wall_seconds peak_rss_kb" of the
-# median run. The workloads print one JSON line, kept in $work/out.<label> for the result check.
+# Runs a command once on a fresh database, in directory $2, and appends "wall_seconds peak_rss_kb" to
+# $work/times.$1. The workloads print one JSON line, kept in $work/out.$1 for the result check.
+run_once() {
+  local label=$1 dir=$2
+  shift 2
+  rm -rf "$work/db"
+  (cd "$dir" && /usr/bin/time -f "%e %M" -o "$work/time" "$@" >"$work/out.$label" 2>"$work/err") || { cat "$work/err" >&2; return 1; }
+  cat "$work/time" >>"$work/times.$label"
+}
+
+# The median run (by wall time) of those recorded for label $1: "wall_seconds peak_rss_kb".
+median() {
+  sort -n "$work/times.$1" | sed -n "$(( ($(wc -l <"$work/times.$1") + 1) / 2 ))p"
+}
+
+# Runs a command REPEATS times; prints the median run.
 measure() {
-  local label=$1 runs=() i
+  local label=$1 i
   shift
+  : >"$work/times.$label"
   for ((i = 0; i < repeats; i++)); do
-    rm -rf "$work/db"
-    /usr/bin/time -f "%e %M" -o "$work/time" "$@" >"$work/out.$label" 2>"$work/err" || { cat "$work/err" >&2; return 1; }
-    runs+=("$(cat "$work/time")")
+    run_once "$label" "$PWD" "$@"
   done
-  printf '%s\n' "${runs[@]}" | sort -n | sed -n "$(( (repeats + 1) / 2 ))p"
+  median "$label"
 }
 
 # The fields of a workload's JSON line that both sides must agree on (checksums, counts, states).
@@ -110,9 +123,15 @@ for s in $scales; do
     echo "scale $s: $w..." >&2
     read -r -a a <<<"$(java_args "$w")"
     read -r -a n <<<"$(node_args "$w")"
-    ref="$(cd "$here" && measure ref node "${n[@]}")"
-    plain="$(measure plain "$java" "${jflags[@]}" -cp "$cp" "${a[@]/#DB/$work/db}")"
-    aot="$(measure aot "$java" -XX:AOTCache="$work/$w.aot" -Xlog:aot=off -Xlog:cds=off "${jflags[@]}" -cp "$cp" "${a[@]/#DB/$work/db}")"
+    # The three sides take turns (reference, actor-kv, actor-kv + AOT, then again), so a drift of the
+    # machine's speed during a cell (seen: 25% between runs) falls on all of them alike.
+    : >"$work/times.ref"; : >"$work/times.plain"; : >"$work/times.aot"
+    for ((i = 0; i < repeats; i++)); do
+      run_once ref "$here" node "${n[@]}"
+      run_once plain "$root" "$java" "${jflags[@]}" -cp "$cp" "${a[@]/#DB/$work/db}"
+      run_once aot "$root" "$java" -XX:AOTCache="$work/$w.aot" -Xlog:aot=off -Xlog:cds=off "${jflags[@]}" -cp "$cp" "${a[@]/#DB/$work/db}"
+    done
+    ref="$(median ref)"; plain="$(median plain)"; aot="$(median aot)"
     # Both sides must have done the same work: same checksum / span count / workflow states.
     for side in plain aot; do
       if [ "$(outcome "$work/out.ref")" != "$(outcome "$work/out.$side")" ]; then
