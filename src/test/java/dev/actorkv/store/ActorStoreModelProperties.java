@@ -105,11 +105,7 @@ class ActorStoreModelProperties {
     NavigableMap<byte[], byte[]> before = model.get(id);
     ActorBatch batch = store.actor(id).batch();
     for (ActorBatch.Op o : w.ops()) {
-      switch (o) {
-        case ActorBatch.Put p -> batch.put(p.key(), p.value());
-        case ActorBatch.Delete d -> batch.delete(d.key());
-        case ActorBatch.DeleteRange r -> batch.deleteRange(r.range());
-      }
+      add(batch, o);
     }
     LimitExceededException.Limit expectedLimit = null;
     NavigableMap<byte[], byte[]> after = new TreeMap<>(before);
@@ -207,6 +203,15 @@ class ActorStoreModelProperties {
 
   static String quote(String s) {
     return "\"" + s.replace("\0", "\\0") + "\"";
+  }
+
+  /** Adds {@code op} to {@code batch} through the public methods (which copy and check it). */
+  static void add(ActorBatch batch, ActorBatch.Op op) {
+    switch (op) {
+      case ActorBatch.Put p -> batch.put(p.key(), p.value());
+      case ActorBatch.Delete d -> batch.delete(d.key());
+      case ActorBatch.DeleteRange r -> batch.deleteRange(r.range());
+    }
   }
 
   static void deleteTree(Path dir) throws IOException {

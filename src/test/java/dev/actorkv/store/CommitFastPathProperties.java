@@ -42,8 +42,8 @@ class CommitFastPathProperties {
         ActorBatch fastBatch = new ActorBatch();
         ActorBatch slowBatch = new ActorBatch();
         for (ActorBatch.Op op : ops) {
-          add(fastBatch, op);
-          add(slowBatch, op);
+          ActorStoreModelProperties.add(fastBatch, op);
+          ActorStoreModelProperties.add(slowBatch, op);
         }
         slowBatch.deleteRange(EMPTY_RANGE);
         fast.commit(fastBatch);
@@ -62,14 +62,6 @@ class CommitFastPathProperties {
     } finally {
       ActorStoreModelProperties.deleteTree(dirA);
       ActorStoreModelProperties.deleteTree(dirB);
-    }
-  }
-
-  private static void add(ActorBatch batch, ActorBatch.Op op) {
-    switch (op) {
-      case ActorBatch.Put p -> batch.put(p.key(), p.value());
-      case ActorBatch.Delete d -> batch.delete(d.key());
-      case ActorBatch.DeleteRange r -> batch.deleteRange(r.range());
     }
   }
 

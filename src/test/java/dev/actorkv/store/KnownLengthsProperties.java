@@ -38,11 +38,7 @@ class KnownLengthsProperties {
           case Commit c -> {
             ActorBatch batch = actor.batch();
             for (ActorBatch.Op op : c.ops()) {
-              switch (op) {
-                case ActorBatch.Put p -> batch.put(p.key(), p.value());
-                case ActorBatch.Delete d -> batch.delete(d.key());
-                case ActorBatch.DeleteRange r -> batch.deleteRange(r.range());
-              }
+              ActorStoreModelProperties.add(batch, op);
             }
             actor.commit(batch);
           }
