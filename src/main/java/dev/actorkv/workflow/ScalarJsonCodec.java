@@ -1,5 +1,6 @@
 package dev.actorkv.workflow;
 
+import com.google.common.primitives.Primitives;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -16,8 +17,17 @@ import java.util.Arrays;
  * with which message stays exactly Jackson's. The Jackson codec is built on first need only.
  */
 final class ScalarJsonCodec<T> implements WorkflowCodec<T> {
-  /** The scalar types with a fast path. */
-  enum Kind { LONG, INT, SHORT, BYTE, BOOLEAN, DOUBLE, FLOAT }
+  /** The scalar types with a fast path, by wrapper class. */
+  enum Kind {
+    LONG(Long.class), INT(Integer.class), SHORT(Short.class), BYTE(Byte.class), BOOLEAN(Boolean.class),
+    DOUBLE(Double.class), FLOAT(Float.class);
+
+    final Class<?> wrapper;
+
+    Kind(Class<?> wrapper) {
+      this.wrapper = wrapper;
+    }
+  }
 
   private static final byte[] NULL = {'n', 'u', 'l', 'l'};
   private static final byte[] TRUE = {'t', 'r', 'u', 'e'};
@@ -42,26 +52,11 @@ final class ScalarJsonCodec<T> implements WorkflowCodec<T> {
   }
 
   private static Kind kindOf(Class<?> type) {
-    if (type == Long.class || type == long.class) {
-      return Kind.LONG;
-    }
-    if (type == Integer.class || type == int.class) {
-      return Kind.INT;
-    }
-    if (type == Short.class || type == short.class) {
-      return Kind.SHORT;
-    }
-    if (type == Byte.class || type == byte.class) {
-      return Kind.BYTE;
-    }
-    if (type == Boolean.class || type == boolean.class) {
-      return Kind.BOOLEAN;
-    }
-    if (type == Double.class || type == double.class) {
-      return Kind.DOUBLE;
-    }
-    if (type == Float.class || type == float.class) {
-      return Kind.FLOAT;
+    Class<?> wrapper = Primitives.wrap(type);
+    for (Kind k : Kind.values()) {
+      if (k.wrapper == wrapper) {
+        return k;
+      }
     }
     return null;
   }
