@@ -25,9 +25,10 @@ import org.rocksdb.RocksDB;
 /**
  * Ways to learn the length of the value at a key (the read-before-write of the store's exact storage
  * accounting), on RocksDB JNI directly with the store's table options: {@code keyMayExist} with a value
- * holder then a zero-copy {@code get} (the store's old way), {@code keyMayExist} without a holder then
- * the {@code get}, and the zero-copy {@code get} alone (the store's way now). For a key that is absent,
- * or present in the memtable with a 16-byte or a 4 KiB value.
+ * holder then a zero-copy {@code get} (the store's first way), {@code keyMayExist} without a holder then
+ * the {@code get} (the store's way now, for keys its last commit did not write), the same on direct
+ * buffers, and the zero-copy {@code get} alone. For a key that is absent, or present in the memtable
+ * with a 16-byte or a 4 KiB value.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
