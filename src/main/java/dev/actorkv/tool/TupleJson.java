@@ -24,13 +24,9 @@ import java.util.regex.Pattern;
  * {@code {"versionstamp":"24 hex"}}. X is a JSON number or one of {@code "NaN"}, {@code "Infinity"},
  * {@code "-Infinity"}, {@code "-0"}.
  *
- * <p>Plain JSON numbers follow the reference tool, which reads JSON the way JavaScript does without
- * losing digits: an integer literal is an exact integer, except one beyond the safe range
- * ±(2<sup>53</sup>−1) whose digits are exactly those a double prints (e.g. {@code -9007199254740992} or
- * {@code 10000000000000000}): that literal denotes a double, as the shared vectors pin down. An integer
- * that would read back as a double is therefore written {@code {"int":"<decimal>"}}, an extension of
- * the notation that is also accepted on input; and a double that is such an integer is written as the
- * plain number.
+ * <p>A plain JSON integer literal is always an integer, whatever its size, and a double is always
+ * written {@code {"double":X}}, so no literal is ambiguous. Input also accepts {@code {"int":"<decimal>"}},
+ * which earlier versions wrote for large integers; output never uses it.
  *
  * <p>Reading is strict: anything else (a fractional number where an integer is expected, an object with
  * extra or unknown fields, odd-length hex, a malformed UUID, a number that overflows a float, an unpaired
@@ -44,9 +40,8 @@ public final class TupleJson {
   private static final ObjectReader READER =
       Json.MAPPER.reader().with(StreamReadFeature.STRICT_DUPLICATE_DETECTION);
   private static final Pattern DECIMAL = Pattern.compile("-?(0|[1-9][0-9]*)");
-  private static final BigInteger MAX_SAFE = BigInteger.ONE.shiftLeft(53).subtract(BigInteger.ONE);
-  /** JavaScript prints doubles from 1e21 up in exponent form. */
-  private static final double JS_PLAIN_LIMIT = 1e21;
+  /** Decimal digits of the largest integer the tuple layer encodes (a magnitude of 255 bytes). */
+  static final int MAX_INT_DIGITS = BigInteger.ONE.shiftLeft(255 * 8).toString().length();
   private static final Pattern UUID_TEXT =
       Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 
@@ -113,11 +108,7 @@ public final class TupleJson {
           }
           throw error(path, "number " + node.asText() + " is not an integer; write {\"double\":X} or {\"float\":X}");
         }
-        BigInteger v = node.bigIntegerValue();
-        if (readsAsDouble(v)) {
-          return v.doubleValue();
-        }
-        return checkedInteger(v, path);
+        return checkedInteger(node.bigIntegerValue(), path);
       }
       case OBJECT:
         return typedObject((ObjectNode) node, path);
@@ -137,8 +128,10 @@ public final class TupleJson {
       case "float" -> parseFloat(v, path);
       case "double" -> parseDouble(v, path);
       case "int" -> {
-        if (!v.isTextual() || !DECIMAL.matcher(v.textValue()).matches()) {
-          throw error(path, "int must be a string of decimal digits (optional leading -, no leading zeros), got " + v);
+        // Bounded before parsing: BigInteger's parse is quadratic in the number of digits.
+        if (!v.isTextual() || v.textValue().length() > MAX_INT_DIGITS + 1 || !DECIMAL.matcher(v.textValue()).matches()) {
+          throw error(path, "int must be a string of at most " + MAX_INT_DIGITS
+              + " decimal digits (optional leading -, no leading zeros), got " + abbreviated(v.toString()));
         }
         yield checkedInteger(new BigInteger(v.textValue()), path);
       }
@@ -169,37 +162,6 @@ public final class TupleJson {
       throw error(path, "integer magnitude exceeds 255 bytes");
     }
     return v;
-  }
-
-  /**
-   * Whether the reference tool reads this integer literal as a double: it lies beyond the safe integer
-   * range and its significant digits are exactly those of the nearest double's shortest form.
-   */
-  static boolean readsAsDouble(BigInteger v) {
-    if (v.abs().compareTo(MAX_SAFE) <= 0) {
-      return false;
-    }
-    double d = v.doubleValue();
-    return !Double.isInfinite(d) && significantDigits(v.abs().toString()).equals(shortestDigits(d));
-  }
-
-  /** The significant digits of a double's shortest decimal form (no sign, point, exponent or outer zeros). */
-  private static String shortestDigits(double d) {
-    String s = Double.toString(Math.abs(d));
-    int e = s.indexOf('E');
-    return significantDigits((e < 0 ? s : s.substring(0, e)).replace(".", ""));
-  }
-
-  private static String significantDigits(String digits) {
-    int from = 0;
-    int to = digits.length();
-    while (from < to && digits.charAt(from) == '0') {
-      from++;
-    }
-    while (to > from && digits.charAt(to - 1) == '0') {
-      to--;
-    }
-    return digits.substring(from, to);
   }
 
   private static Float parseFloat(JsonNode v, String path) {
@@ -272,8 +234,8 @@ public final class TupleJson {
       case null -> NODES.nullNode();
       case Boolean b -> NODES.booleanNode(b);
       case String s -> NODES.textNode(s);
-      case Long l -> integerJson(BigInteger.valueOf(l));
-      case BigInteger b -> integerJson(b);
+      case Long l -> NODES.numberNode(l);
+      case BigInteger b -> NODES.numberNode(b);
       case Tuple t -> toJson(t);
       case byte[] b -> NODES.objectNode().put("bytes", Hex.encode(b));
       case Float f -> {
@@ -289,9 +251,6 @@ public final class TupleJson {
         ObjectNode o = NODES.objectNode();
         if (d.isNaN() || d.isInfinite() || Double.doubleToRawLongBits(d) == Long.MIN_VALUE) {
           o.put("double", specialName(d));
-        } else if (Math.abs(d) < JS_PLAIN_LIMIT && d == Math.rint(d) && readsAsDouble(new BigDecimal(d).toBigInteger())) {
-          // Written as the reference tool writes it; reads back as this double (see class comment).
-          yield NODES.numberNode(new BigDecimal(d).toBigInteger());
         } else {
           o.set("double", NODES.numberNode(new BigDecimal(Double.toString(d))));
         }
@@ -303,8 +262,8 @@ public final class TupleJson {
     };
   }
 
-  private static JsonNode integerJson(BigInteger v) {
-    return readsAsDouble(v) ? NODES.objectNode().put("int", v.toString()) : NODES.numberNode(v);
+  private static String abbreviated(String s) {
+    return s.length() <= 80 ? s : s.substring(0, 77) + "...";
   }
 
   private static String specialName(double d) {

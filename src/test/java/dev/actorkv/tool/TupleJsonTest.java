@@ -69,17 +69,27 @@ class TupleJsonTest {
   }
 
   @Example
-  void unsafeIntegerLiteralsThatPrintLikeDoublesAreDoublesAsInTheReferenceTool() {
-    assertEquals(Tuple.of(-9007199254740992.0, 1e16, 9007199254740993L, Long.MAX_VALUE, 9007199254740991L),
+  void aPlainIntegerLiteralIsAlwaysAnIntegerAndADoubleIsAlwaysTyped() {
+    // Integers beyond +-(2^53-1) whose digits a double would print are integers too (no JavaScript rule).
+    assertEquals(Tuple.of(-9007199254740992L, 10000000000000000L, 9007199254740993L, Long.MAX_VALUE, 9007199254740991L),
         TupleJson.parse("[-9007199254740992, 10000000000000000, 9007199254740993, 9223372036854775807, 9007199254740991]"));
-    // The integers themselves stay expressible, and are written so that they read back as integers.
     Tuple ints = Tuple.of(-9007199254740992L, 10000000000000000L);
-    assertEquals("[{\"int\":\"-9007199254740992\"},{\"int\":\"10000000000000000\"}]", TupleJson.format(ints));
-    assertEquals(ints, TupleJson.parse(TupleJson.format(ints)));
+    assertEquals("[-9007199254740992,10000000000000000]", TupleJson.format(ints));
     Tuple doubles = Tuple.of(-9007199254740992.0, 1e16, 1e300, 1152921504606846976.0);
-    assertEquals("[-9007199254740992,10000000000000000,{\"double\":1.0E+300},{\"double\":1.152921504606847E+18}]",
-        TupleJson.format(doubles));
+    assertEquals("[{\"double\":-9007199254740992},{\"double\":1.0E+16},{\"double\":1.0E+300},"
+        + "{\"double\":1.152921504606847E+18}]", TupleJson.format(doubles));
     assertEquals(doubles, TupleJson.parse(TupleJson.format(doubles)));
+    // The {"int":...} form earlier versions wrote still reads as an integer.
+    assertEquals(ints, TupleJson.parse("[{\"int\":\"-9007199254740992\"},{\"int\":\"10000000000000000\"}]"));
+  }
+
+  @Example
+  void anOversizedIntStringIsRejectedBeforeItIsParsed() {
+    String digits = "7".repeat(1_000_000);
+    TupleNotationException e = assertThrows(TupleNotationException.class,
+        () -> TupleJson.parse("[{\"int\":\"" + digits + "\"}]"));
+    assertTrue(e.getMessage().contains("at most " + TupleJson.MAX_INT_DIGITS), e.getMessage());
+    assertTrue(e.getMessage().length() < 300, "the message quotes a bounded part of the input");
   }
 
   @Property(tries = 300)
@@ -118,8 +128,8 @@ class TupleJsonTest {
       {"[{\"versionstamp\":\"0001\"}]", "must be 12 bytes"},
       {"[{\"bytes\":\"00\",\"double\":1}]", "exactly one field"},
       {"[{\"long\":1}]", "unknown typed element \"long\""},
-      {"[{\"int\":1}]", "int must be a string of decimal digits"},
-      {"[{\"int\":\"007\"}]", "int must be a string of decimal digits"},
+      {"[{\"int\":1}]", "int must be a string of at most"},
+      {"[{\"int\":\"007\"}]", "int must be a string of at most"},
       {"[{}]", "exactly one field"},
       {"[\"\\ud800\"]", "unpaired surrogate"},
       {"[1] x", "not valid JSON"},
