@@ -22,10 +22,9 @@ import dev.actorkv.store.proto.StoreFormat;
 import dev.actorkv.tuple.Tuple;
 import dev.actorkv.tuple.TupleFormatException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -141,15 +140,15 @@ final class FuzzTargets {
     return samples;
   }
 
-  /** The {@code hex} fields of a vector file of the shared spec (none when the spec is not there). */
+  /** The {@code hex} fields of a reference vector file (the repository's copy, on the test classpath). */
   static List<byte[]> vectorHex(String file) {
-    Path path = Path.of(System.getProperty("actorkv.shared.dir", "../shared"), "vectors", file);
-    if (!Files.exists(path)) {
-      return List.of();
-    }
+    String resource = "/vectors/" + file;
     List<byte[]> out = new ArrayList<>();
-    try {
-      for (String line : Files.readAllLines(path, StandardCharsets.UTF_8)) {
+    try (InputStream in = FuzzTargets.class.getResourceAsStream(resource)) {
+      if (in == null) {
+        throw new IllegalStateException("no test resource " + resource);
+      }
+      for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList()) {
         if (!line.isBlank()) {
           out.add(HEX.decode(JSON.readTree(line).get("hex").asText()));
         }

@@ -105,7 +105,7 @@ class TupleAndKeyCommandsTest {
 
   @Test
   void everyTupleVectorThroughBatchPackAndUnpack() {
-    List<JsonNode> vectors = SharedVectors.lines("tuple.jsonl");
+    List<JsonNode> vectors = ReferenceVectors.lines("tuple.jsonl");
     StringBuilder tuples = new StringBuilder();
     StringBuilder hexes = new StringBuilder();
     List<String> expectedHex = new ArrayList<>();
@@ -127,7 +127,7 @@ class TupleAndKeyCommandsTest {
 
   @Test
   void everyKeyVectorThroughBatchDescribe() {
-    List<JsonNode> vectors = SharedVectors.lines("keys.jsonl");
+    List<JsonNode> vectors = ReferenceVectors.lines("keys.jsonl");
     StringBuilder in = new StringBuilder();
     vectors.forEach(v -> in.append(v.get("hex").textValue()).append('\n'));
     CliRun r = CliRun.withStdin(in.toString(), "key", "describe");

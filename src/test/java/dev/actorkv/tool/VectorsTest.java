@@ -35,7 +35,7 @@ class VectorsTest {
 
   @TestFactory
   Stream<DynamicTest> tupleVectors() {
-    return SharedVectors.lines("tuple.jsonl").stream().map(v -> DynamicTest.dynamicTest(v.toString(), () -> {
+    return ReferenceVectors.lines("tuple.jsonl").stream().map(v -> DynamicTest.dynamicTest(v.toString(), () -> {
       JsonNode json = v.get("tuple");
       String hex = v.get("hex").textValue();
       Tuple fromJson = TupleJson.toTuple(json);
@@ -50,7 +50,7 @@ class VectorsTest {
 
   @Test
   void tupleVectorsCoverEveryTypeAndTheFileIsComplete() {
-    List<JsonNode> vectors = SharedVectors.lines("tuple.jsonl");
+    List<JsonNode> vectors = ReferenceVectors.lines("tuple.jsonl");
     assertEquals(60, vectors.size());
     String all = vectors.toString();
     for (String needle : List.of("\"uuid\"", "\"bytes\"", "\"double\"", "null", "true", "false", "[[")) {
@@ -60,7 +60,7 @@ class VectorsTest {
 
   @TestFactory
   Stream<DynamicTest> keyVectors() {
-    return SharedVectors.lines("keys.jsonl").stream().map(v -> DynamicTest.dynamicTest(v.toString(), () -> {
+    return ReferenceVectors.lines("keys.jsonl").stream().map(v -> DynamicTest.dynamicTest(v.toString(), () -> {
       byte[] key = HEX.parseHex(v.get("hex").textValue());
       JsonNode expect = v.get("expect");
       if (expect.has("error")) {
@@ -80,7 +80,7 @@ class VectorsTest {
 
   @Test
   void keyVectorsIncludeErrorsAndLegacyKeys() {
-    List<JsonNode> vectors = SharedVectors.lines("keys.jsonl");
+    List<JsonNode> vectors = ReferenceVectors.lines("keys.jsonl");
     assertEquals(30, vectors.size());
     assertTrue(vectors.stream().filter(v -> v.get("expect").has("error")).count() >= 6);
     assertTrue(vectors.stream().anyMatch(v -> v.get("expect").path("version").asInt(-1) == 0));
