@@ -22,7 +22,7 @@ public sealed interface KeyDescription {
     return version() == 0;
   }
 
-  /** The {@code key describe} object, with fields in the order of KEYSPACE.md section 6. */
+  /** The {@code key describe} object, with fields in the order of ACTOR_KV_STRUCTURE.md section 7. */
   default Map<String, Object> toJsonMap() {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("namespace", namespace().jsonName());

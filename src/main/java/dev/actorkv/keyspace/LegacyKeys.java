@@ -1,7 +1,7 @@
 package dev.actorkv.keyspace;
 
 /**
- * Builders for the legacy (pre-v1) layout of KEYSPACE.md section 4, for migration and tests. Every legacy
+ * Builders for the legacy (pre-v1) layout of ACTOR_KV_STRUCTURE.md section 2, for migration and tests. Every legacy
  * key differs from every v1 key by its bytes: queue messages are exactly 9 bytes under {@code [05]}, queue
  * metadata is the single byte {@code [06]}, and the legacy workflow and traces tuples never start with
  * the byte {@code 01} that follows a v1 namespace byte.

@@ -3,7 +3,7 @@ package dev.actorkv.keyspace;
 import java.util.Optional;
 
 /**
- * The pure key mapping of KEYSPACE.md section 4, from the legacy (pre-v1) layout to layout v1, and its
+ * The pure key mapping of ACTOR_KV_STRUCTURE.md section 2, from the legacy (pre-v1) layout to layout v1, and its
  * inverse. A legacy key and its v1 key name the same logical thing, so both sides are the same
  * {@link KeyDescription} record with another version, with one exception: the legacy workflow field
  * {@link WorkflowField#VERSION "version"} {@code (3,4)} has no v1 key and is dropped (legacy input

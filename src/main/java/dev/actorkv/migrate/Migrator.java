@@ -18,7 +18,7 @@ import java.util.Objects;
 import java.util.function.Consumer;
 
 /**
- * Moves an actor's legacy-layout keys (KEYSPACE.md section 4) to layout v1, in bounded batches.
+ * Moves an actor's legacy-layout keys (ACTOR_KV_STRUCTURE.md section 2) to layout v1, in bounded batches.
  *
  * <p>Each batch is ONE atomic {@link ActorBatch}: the v1 keys of up to {@code batchSize} legacy keys, the
  * deletion of those legacy keys, and the actor's migration marker (cumulative counts; store bookkeeping

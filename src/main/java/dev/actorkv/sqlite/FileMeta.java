@@ -3,7 +3,7 @@ package dev.actorkv.sqlite;
 /**
  * The value of a SQLite file metadata key ({@code [08][01][00][tag]}): exactly 10 bytes, a u16
  * little-endian format version (1) followed by the file size as u64 little-endian. This is a fixed point
- * of the layout (KEYSPACE.md section 3), shared with the reference TypeScript runtime's KV VFS, whose
+ * of the layout (ACTOR_KV_STRUCTURE.md section 4), shared with the reference TypeScript runtime's KV VFS, whose
  * encoding is the same bytes (a vbare version prefix plus a BARE u64).
  */
 public record FileMeta(long size) {

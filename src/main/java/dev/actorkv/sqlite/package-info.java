@@ -2,7 +2,7 @@
  * SQLite on VFS pages: the system libsqlite3 (through the Java FFM API, no JNI, no JDBC driver) running
  * on each actor's keyspace.
  *
- * <h2>Storage layout (namespace {@code [08][01]}, KEYSPACE.md sections 2 and 3)</h2>
+ * <h2>Storage layout (namespace {@code [08][01]}, ACTOR_KV_STRUCTURE.md sections 1 and 4)</h2>
  * <ul>
  *   <li>{@code [08][01][00][tag]}: the size record of file {@code tag} (0 main, 1 journal, 2 wal, 3 shm):
  *       exactly 10 bytes, u16 little-endian version 1 then the file size as u64 little-endian

@@ -2,7 +2,7 @@ package dev.actorkv.store;
 
 /**
  * What {@link ActorStore#actor(String)} does with an actor whose layout version is 0, that is, one that
- * still holds data in the legacy (pre-v1) layout of KEYSPACE.md section 4. The store cannot migrate by
+ * still holds data in the legacy (pre-v1) layout of ACTOR_KV_STRUCTURE.md section 2. The store cannot migrate by
  * itself (the migration engine is a layer above it), so it calls this hook: the migration package
  * supplies a handler that migrates the actor in place ({@code dev.actorkv.migrate.Migrations}).
  *

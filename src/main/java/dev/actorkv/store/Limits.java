@@ -5,7 +5,7 @@ package dev.actorkv.store;
  * its logical key length plus its value length.
  */
 public record Limits(int maxKeyBytes, int maxValueBytes, long maxStorageBytes) {
-  /** KEYSPACE.md section 5: keys up to 2048 bytes, values up to 128 KiB, 10 GiB per actor. */
+  /** ACTOR_KV_STRUCTURE.md section 6: keys up to 2048 bytes, values up to 128 KiB, 10 GiB per actor. */
   public static final Limits DEFAULTS = new Limits(2048, 128 * 1024, 10L * 1024 * 1024 * 1024);
 
   public Limits {

@@ -5,7 +5,7 @@ import dev.actorkv.tuple.Tuple;
 import java.util.Arrays;
 
 /**
- * Physical key layout (KEYSPACE.md section 5): {@code pack(actor_id)} then the logical key. Logical keys
+ * Physical key layout (ACTOR_KV_STRUCTURE.md section 5): {@code pack(actor_id)} then the logical key. Logical keys
  * never start with 0xFF, so an actor's keys lie in {@code [prefix, prefix + FF)}, which excludes every
  * other actor, including one whose id extends this one with a NUL ({@code pack("a\0")} starts with
  * {@code pack("a") + FF}). Store-wide bookkeeping lives under keys starting 0xFF.

@@ -4,7 +4,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * Entry point of the {@code keyspace} tool (KEYSPACE.md section 6). Each subcommand is its own class;
+ * Entry point of the {@code keyspace} tool (ACTOR_KV_STRUCTURE.md section 7). Each subcommand is its own class;
  * bad input prints a one-line message on stderr and exits 2, never a stack trace.
  */
 @Command(

@@ -10,7 +10,7 @@ import java.util.Map;
 import picocli.CommandLine;
 
 /**
- * A command that maps one item to one line of output (KEYSPACE.md section 6). With the argument given
+ * A command that maps one item to one line of output (ACTOR_KV_STRUCTURE.md section 7). With the argument given
  * it handles that item, and a bad item is a {@link Errors.UserError} (message on stderr, exit 2). With the
  * argument omitted it handles one item per line of standard input and writes one line per item; a bad
  * item writes {@code {"error":"<message>"}} on its line and the run goes on (exit 0).

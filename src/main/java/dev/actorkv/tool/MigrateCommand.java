@@ -25,7 +25,7 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code keyspace migrate DB [--actor ID] [--dry-run] [--prefer legacy|v1] [--batch-size N]}: moves
- * legacy-layout data to layout v1 (KEYSPACE.md section 4) with {@link Migrator}, for one actor or every
+ * legacy-layout data to layout v1 (ACTOR_KV_STRUCTURE.md section 2) with {@link Migrator}, for one actor or every
  * actor of the store. A dry run writes nothing and prints one JSON line per legacy key saying what would
  * happen to it, then the summary. A real run shows progress on stderr when it is a terminal and ends
  * with counts per actor and namespace. An actor that stops (conflict, undecodable legacy key) is named

@@ -8,7 +8,7 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "tuple",
     mixinStandardHelpOptions = true,
-    description = "Pack and unpack FoundationDB tuples (JSON notation of KEYSPACE.md section 6).",
+    description = "Pack and unpack FoundationDB tuples (JSON notation of ACTOR_KV_STRUCTURE.md section 7).",
     subcommands = {TupleCommand.Pack.class, TupleCommand.Unpack.class})
 final class TupleCommand extends CommandGroup {
   @Command(

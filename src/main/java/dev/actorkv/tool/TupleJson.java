@@ -18,7 +18,7 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
- * The JSON notation of tuples (KEYSPACE.md section 6): a JSON array whose elements are {@code null},
+ * The JSON notation of tuples (ACTOR_KV_STRUCTURE.md section 7): a JSON array whose elements are {@code null},
  * {@code true}, {@code false}, integers of any size, strings, nested arrays, and the one-field objects
  * {@code {"bytes":hex}}, {@code {"float":X}}, {@code {"double":X}}, {@code {"uuid":"8-4-4-4-12"}} and
  * {@code {"versionstamp":"24 hex"}}. X is a JSON number or one of {@code "NaN"}, {@code "Infinity"},

@@ -1,7 +1,7 @@
 package dev.actorkv.tool;
 
 /**
- * JSON text is not a tuple in the notation of KEYSPACE.md section 6. The message names the element
+ * JSON text is not a tuple in the notation of ACTOR_KV_STRUCTURE.md section 7. The message names the element
  * (by its path of indices, e.g. {@code element 2.0}) and what is wrong with it.
  */
 public final class TupleNotationException extends IllegalArgumentException {

@@ -18,7 +18,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import org.junit.jupiter.api.Test;
 
-/** KEYSPACE.md section 4, row by row, and the mapping's laws on random keys. */
+/** ACTOR_KV_STRUCTURE.md section 2, row by row, and the mapping's laws on random keys. */
 class LegacyMappingTest {
   private static final BaseEncoding HEX = BaseEncoding.base16().lowerCase();
 

@@ -24,7 +24,7 @@ import java.util.TreeMap;
 /**
  * Legacy-layout actor contents for tests, deterministic from a seed: every kind of legacy key of the
  * four managers with values shaped like theirs (SQLite metadata is the 10-byte fixed point of
- * KEYSPACE.md section 3, SQLite chunks are 4096-byte pages, the others protobuf-sized blobs), plus v1
+ * ACTOR_KV_STRUCTURE.md section 4, SQLite chunks are 4096-byte pages, the others protobuf-sized blobs), plus v1
  * keys of the unversioned namespaces that the migration must leave alone.
  */
 public final class LegacyFixture {

@@ -301,7 +301,7 @@ class PageStoreTest {
 
   @Test
   void fileMetaIsTenBytesLittleEndian() {
-    // KEYSPACE.md section 3: u16 LE version 1, u64 LE size.
+    // ACTOR_KV_STRUCTURE.md section 4: u16 LE version 1, u64 LE size.
     assertEquals("0100" + "0050000000000000", HexFormat.of().formatHex(new FileMeta(0x5000).encode()));
     assertEquals("0100" + "efcdab8967452301", HexFormat.of().formatHex(new FileMeta(0x0123456789abcdefL).encode()));
     assertEquals(new FileMeta(61440), FileMeta.decode(HexFormat.of().parseHex("010000f0000000000000")));
