@@ -35,7 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The README's Java example is a complete program: this takes the one {@code ```java} block out of
  * README.md as it stands, compiles it against the test classpath and runs it in a child JVM on a new
- * store, so an example that no longer compiles or runs fails the build.
+ * store, so an example that no longer compiles or runs fails the build. The child's class path lacks the
+ * optional dependencies (picocli, the OpenTelemetry API and SDK), as a library user's does.
  */
 class ReadmeExampleTest {
   private static final Pattern JAVA_BLOCK = Pattern.compile("(?ms)^```java\\n(.*?)^```$");
@@ -110,12 +111,27 @@ class ReadmeExampleTest {
 
   private record Run(int exit, String stdout, String stderr) {}
 
+  /** The pom's optional dependencies (and what only they bring) that a library user does not receive. */
+  static String withoutOptionalDependencies(String classPath) {
+    List<String> kept = new ArrayList<>();
+    for (String entry : classPath.split(File.pathSeparator)) {
+      String file = Path.of(entry).getFileName().toString();
+      boolean optional = file.startsWith("picocli-")
+          || (file.startsWith("opentelemetry-") && !file.startsWith("opentelemetry-proto-"));
+      if (!optional) {
+        kept.add(entry);
+      }
+    }
+    assertTrue(kept.size() < classPath.split(File.pathSeparator).length, "no optional dependency on " + classPath);
+    return String.join(File.pathSeparator, kept);
+  }
+
   private Run runJava(String mainClass, Path classes, String... args) throws Exception {
     String java = ProcessHandle.current().info().command().orElse(
         System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
     List<String> cmd = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED",
         "--sun-misc-unsafe-memory-access=allow", "-Xmx256m",
-        "-cp", classes + File.pathSeparator + System.getProperty("java.class.path"), mainClass));
+        "-cp", classes + File.pathSeparator + withoutOptionalDependencies(System.getProperty("java.class.path")), mainClass));
     cmd.addAll(List.of(args));
     Path out = work.resolve("stdout");
     Path err = work.resolve("stderr");
