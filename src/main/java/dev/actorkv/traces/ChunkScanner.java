@@ -58,7 +58,8 @@ final class ChunkScanner {
    */
   enum FieldType {
     VARINT, FIXED64, FIXED32, BYTES, STRING,
-    SPAN, EVENT, LINK, STATUS, KEY_VALUE, ANY_VALUE, ARRAY_VALUE, KEY_VALUE_LIST, RESOURCE, SCOPE, SPAN_UPDATE;
+    SPAN, EVENT, LINK, STATUS, KEY_VALUE, ANY_VALUE, ARRAY_VALUE, KEY_VALUE_LIST, RESOURCE, SCOPE, SPAN_UPDATE,
+    ENTITY_REF;
 
     boolean isMessage() {
       return ordinal() >= SPAN.ordinal();
@@ -102,6 +103,7 @@ final class ChunkScanner {
         case KEY_VALUE -> switch (number) {
           case 1 -> STRING;
           case 2 -> ANY_VALUE;
+          case 3 -> VARINT; // key_strindex (used by OTLP profiles)
           default -> null;
         };
         case ANY_VALUE -> switch (number) {
@@ -111,6 +113,7 @@ final class ChunkScanner {
           case 5 -> ARRAY_VALUE;
           case 6 -> KEY_VALUE_LIST;
           case 7 -> BYTES;
+          case 8 -> VARINT; // string_value_strindex (used by OTLP profiles)
           default -> null;
         };
         case ARRAY_VALUE -> number == 1 ? ANY_VALUE : null;
@@ -118,6 +121,7 @@ final class ChunkScanner {
         case RESOURCE -> switch (number) {
           case 1 -> KEY_VALUE;
           case 2 -> VARINT;
+          case 3 -> ENTITY_REF; // entity_refs
           default -> null;
         };
         case SCOPE -> switch (number) {
@@ -133,6 +137,8 @@ final class ChunkScanner {
           case 4 -> LINK;
           default -> null;
         };
+        // schema_url, type, then the repeated id_keys and description_keys (strings are never packed).
+        case ENTITY_REF -> number >= 1 && number <= 4 ? STRING : null;
         case VARINT, FIXED64, FIXED32, BYTES, STRING -> throw new IllegalStateException(this + " has no fields");
       };
     }

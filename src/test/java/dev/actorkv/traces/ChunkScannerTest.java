@@ -23,6 +23,7 @@ import dev.actorkv.traces.proto.SpanUpdate;
 import dev.actorkv.traces.proto.TraceChunk;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.ArrayValue;
+import io.opentelemetry.proto.common.v1.EntityRef;
 import io.opentelemetry.proto.common.v1.InstrumentationScope;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.common.v1.KeyValueList;
@@ -62,7 +63,8 @@ class ChunkScannerTest {
       Map.entry(ChunkScanner.FieldType.KEY_VALUE_LIST, KeyValueList.getDescriptor()),
       Map.entry(ChunkScanner.FieldType.RESOURCE, Resource.getDescriptor()),
       Map.entry(ChunkScanner.FieldType.SCOPE, InstrumentationScope.getDescriptor()),
-      Map.entry(ChunkScanner.FieldType.SPAN_UPDATE, SpanUpdate.getDescriptor()));
+      Map.entry(ChunkScanner.FieldType.SPAN_UPDATE, SpanUpdate.getDescriptor()),
+      Map.entry(ChunkScanner.FieldType.ENTITY_REF, EntityRef.getDescriptor()));
 
   @Test
   void schemaIsTheGeneratedDescriptors() {
@@ -83,7 +85,7 @@ class ChunkScannerTest {
           case INT32, INT64, UINT32, UINT64, SINT32, SINT64, BOOL, ENUM -> ChunkScanner.FieldType.VARINT;
           case GROUP -> throw new AssertionError("group " + fd);
         };
-        if (fd != null && fd.isRepeated() && !fd.getType().equals(FieldDescriptor.Type.MESSAGE)) {
+        if (fd != null && fd.isRepeated() && fd.isPackable()) {
           fail("repeated scalar " + fd + " (packed form) is not handled");
         }
         assertEquals(expected, type.field(n), descriptor.getFullName() + " field " + n);
