@@ -44,6 +44,9 @@ import org.rocksdb.WriteOptions;
 public final class ActorStore implements AutoCloseable {
   /** Format of the physical layout this library writes. */
   public static final int FORMAT_VERSION = 1;
+  /** RocksDB info log files ({@code LOG.old.*}) kept in a store's directory, and the size of each. */
+  static final int KEPT_INFO_LOGS = 3;
+  static final long MAX_INFO_LOG_BYTES = 1 << 20;
 
   static {
     RocksDbLibrary.load();
@@ -101,6 +104,11 @@ public final class ActorStore implements AutoCloseable {
     }
     TableResources tables = new TableResources();
     Options dbOptions = new Options().setCreateIfMissing(options.createIfMissing()).setTableFormatConfig(tables.config());
+    // RocksDB rolls its own info log (LOG -> LOG.old.<time>) on every open and by default never deletes
+    // the old ones: a store opened by many short processes (the keyspace tool, tests) would pile them up.
+    // Keep a few recent ones for diagnosis, each capped in size.
+    dbOptions.setKeepLogFileNum(KEPT_INFO_LOGS);
+    dbOptions.setMaxLogFileSize(MAX_INFO_LOG_BYTES);
     RocksDB db;
     try {
       Files.createDirectories(directory);
