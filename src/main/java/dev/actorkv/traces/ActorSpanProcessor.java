@@ -17,10 +17,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code SdkTracerProvider}; instrumented code uses the plain OpenTelemetry API.
  *
  * <p>Recording never throws into instrumented code: a refused span (buffer full, too large) is counted in
- * {@link #refusedSpans()} and the error kept in {@link #lastRefusal()}. {@link #forceFlush()} and
+ * {@link #refusedSpans()}, the error kept in {@link #lastRefusal()} and logged through {@link System.Logger}
+ * (logger {@code dev.actorkv.traces.ActorSpanProcessor}). {@link #forceFlush()} and
  * {@link #shutdown()} flush the traces (shutdown closes them when {@code closeOnShutdown}).
  */
 public final class ActorSpanProcessor implements SpanProcessor {
+  private static final System.Logger LOG = System.getLogger(ActorSpanProcessor.class.getName());
+
   private final ActorTraces traces;
   private final boolean closeOnShutdown;
   private final AtomicLong refused = new AtomicLong();
@@ -88,8 +91,12 @@ public final class ActorSpanProcessor implements SpanProcessor {
   }
 
   private void refuse(RuntimeException e) {
-    refused.incrementAndGet();
+    long n = refused.incrementAndGet();
     lastRefusal = e;
+    // The first refusal is a WARNING, later ones DEBUG: closed or full traces refuse every span, and a
+    // warning per span would flood the application's log; the count stays in refusedSpans().
+    LOG.log(n == 1 ? System.Logger.Level.WARNING : System.Logger.Level.DEBUG,
+        () -> "actor traces refused a span (" + n + " refused so far): " + e.getMessage(), e);
   }
 
   /** Spans (starts or ends) the traces refused since this processor was created. */
