@@ -103,7 +103,6 @@ final class ChunkScanner {
         case KEY_VALUE -> switch (number) {
           case 1 -> STRING;
           case 2 -> ANY_VALUE;
-          case 3 -> VARINT; // key_strindex (used by OTLP profiles)
           default -> null;
         };
         case ANY_VALUE -> switch (number) {
@@ -113,7 +112,6 @@ final class ChunkScanner {
           case 5 -> ARRAY_VALUE;
           case 6 -> KEY_VALUE_LIST;
           case 7 -> BYTES;
-          case 8 -> VARINT; // string_value_strindex (used by OTLP profiles)
           default -> null;
         };
         case ARRAY_VALUE -> number == 1 ? ANY_VALUE : null;
