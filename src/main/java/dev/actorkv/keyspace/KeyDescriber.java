@@ -86,7 +86,9 @@ public final class KeyDescriber {
         case CONNECTION -> {
           only(m, Set.of("namespace", "conn_id"));
           String id = string(m, "conn_id");
-          ActorKeys.connection(id);
+          if (id.isEmpty()) {
+            throw new KeyFormatException("connection id must not be empty");
+          }
           yield new KeyDescription.Connection(id);
         }
         case USER_KV -> {
@@ -159,6 +161,15 @@ public final class KeyDescriber {
 
   private static String string(Map<String, ?> m, String field) {
     if (m.get(field) instanceof String s) {
+      // JSON can spell a lone surrogate (\ud800); no key holds one, and the encoders would refuse it untyped.
+      for (int i = 0; i < s.length(); i++) {
+        char c = s.charAt(i);
+        if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+          i++;
+        } else if (Character.isSurrogate(c)) {
+          throw new KeyFormatException("field \"" + field + "\" is not valid Unicode (unpaired surrogate at index " + i + ")");
+        }
+      }
       return s;
     }
     throw new KeyFormatException("field \"" + field + "\" must be a string");

@@ -26,13 +26,13 @@ final class DemoCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "DB", description = "directory of the store (created when missing)")
+  @Parameters(index = "0", paramLabel = "DB", description = "directory of the store (created when missing or empty)")
   Path db;
 
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
-    try (ActorStore store = StoreAccess.openOrCreate(db)) {
+    try (ActorStore store = StoreAccess.openForWriting(db)) {
       ActorKeyspace actor = store.actor(ACTOR);
       // A fresh sample each run: the managers append (queue messages, spans), so rewriting in place
       // would grow the actor on every run.

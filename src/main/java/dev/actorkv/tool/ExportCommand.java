@@ -28,7 +28,8 @@ import picocli.CommandLine.Model.CommandSpec;
     mixinStandardHelpOptions = true,
     description =
         "Writes one actor's entries, in key order, as JSON lines {\"key\":\"<hex>\",\"value\":\"<hex>\"} "
-            + "(logical keys; nothing of any other actor), read from one consistent snapshot. 'import' is the inverse.")
+            + "(logical keys; nothing of any other actor), read from one consistent snapshot. 'import' is the inverse. "
+            + "An actor with no keys is reported on stderr with exit status 1 (and FILE is left as it was).")
 final class ExportCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -43,13 +44,13 @@ final class ExportCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    try (ActorStore store = StoreAccess.openExisting(db)) {
+    try (ActorStore store = StoreAccess.openForReading(db)) {
       StoreAccess.checkActorId(store, actor);
       if (outFile == null) {
         PrintWriter out = spec.commandLine().getOut();
-        export(store, out);
+        long written = export(store, out);
         out.flush();
-        return 0;
+        return written == 0 ? nothingToExport() : 0;
       }
       Path target = outFile.toAbsolutePath();
       Path tmp;
@@ -61,10 +62,14 @@ final class ExportCommand implements Callable<Integer> {
       try {
         try (Writer w = new OutputStreamWriter(Files.newOutputStream(tmp), StandardCharsets.UTF_8);
             PrintWriter out = new PrintWriter(w)) {
-          export(store, out);
+          long written = export(store, out);
           out.flush();
           if (out.checkError()) {
             throw new Errors.UserError("cannot write " + outFile, Errors.FAILED);
+          }
+          if (written == 0) {
+            // FILE is left as it was: an empty export is more likely a wrong --actor than a wish to empty it.
+            return nothingToExport();
           }
         }
         try {
@@ -79,7 +84,17 @@ final class ExportCommand implements Callable<Integer> {
     return 0;
   }
 
-  private void export(ActorStore store, PrintWriter out) {
+  /** An actor with no keys is most likely a mistyped id: say so rather than print nothing and succeed. */
+  private int nothingToExport() {
+    PrintWriter err = spec.commandLine().getErr();
+    err.println("keyspace: actor " + Json.quote(actor) + " has no keys in " + db + "; nothing exported");
+    err.flush();
+    return Errors.FAILED;
+  }
+
+  /** Writes the actor's entries; returns how many. */
+  private long export(ActorStore store, PrintWriter out) {
+    long written = 0;
     Progress progress = Progress.onTerminal(spec.commandLine().getErr(), "export");
     try (ActorStore.StoreSnapshot snapshot = store.snapshot();
         KeyValueIterator it = snapshot.iterator(actor, KeyRange.all(), false)) {
@@ -89,9 +104,11 @@ final class ExportCommand implements Callable<Integer> {
         line.put("key", Hex.encode(kv.key()));
         line.put("value", Hex.encode(kv.value()));
         out.println(Json.write(line));
+        written++;
         progress.step();
       }
     }
     progress.done();
+    return written;
   }
 }

@@ -49,7 +49,7 @@ import picocli.CommandLine.Model.CommandSpec;
 final class ImportCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "DB", description = "directory of the store")
+  @Parameters(index = "0", paramLabel = "DB", description = "directory of the store (created when missing or empty)")
   Path db;
 
   @Option(names = "--actor", required = true, paramLabel = "ID", description = "the actor to import into")
@@ -66,12 +66,12 @@ final class ImportCommand implements Callable<Integer> {
     // The whole input is read and validated before the store is opened: nothing is written on a bad
     // line, and `keyspace export DB ... | keyspace import DB ...` works on one DB (the exporter holds the
     // store's lock until its output ends).
-    StoreAccess.requireStore(db);
+    StoreAccess.requireStoreOrNew(db);
     List<KeyValue> entries;
     try (BufferedReader in = open()) {
       entries = read(in, Limits.DEFAULTS);
     }
-    try (ActorStore store = StoreAccess.openExisting(db)) {
+    try (ActorStore store = StoreAccess.openForWriting(db)) {
       StoreAccess.checkActorId(store, actor);
       ActorKeyspace keyspace = store.actor(actor);
       if (keyspace.first(KeyRange.all(), false) != null && !replace) {
@@ -132,7 +132,7 @@ final class ImportCommand implements Callable<Integer> {
       try {
         node = Json.MAPPER.readTree(line);
       } catch (JsonProcessingException e) {
-        throw bad(lineNo, "not JSON: " + e.getOriginalMessage());
+        throw bad(lineNo, "not JSON: " + Json.problem(e));
       }
       if (node == null || !node.isObject()) {
         throw bad(lineNo, "expected an object {\"key\":\"<hex>\",\"value\":\"<hex>\"}");
@@ -180,9 +180,9 @@ final class ImportCommand implements Callable<Integer> {
       throw bad(lineNo, "field \"" + field + "\" must be a hex string");
     }
     try {
-      return StoreAccess.unhex(v.textValue());
-    } catch (IllegalArgumentException e) {
-      throw bad(lineNo, "field \"" + field + "\" is not hex: " + e.getMessage());
+      return Hex.decode(v.textValue(), "field \"" + field + "\"");
+    } catch (TupleNotationException e) {
+      throw bad(lineNo, e.getMessage());
     }
   }
 

@@ -21,6 +21,20 @@ final class Json {
     }
   }
 
+  /**
+   * What is wrong with JSON text, for a user: Jackson's message without the parts that name its own
+   * classes ({@code [Source: REDACTED (`StreamReadFeature...` disabled); line: 1, column: 5]} becomes
+   * {@code [line: 1, column: 5]}, {@code (1000, from `StreamReadConstraints...`)} becomes {@code (1000)}).
+   */
+  static String problem(JsonProcessingException e) {
+    String m = e.getOriginalMessage() == null ? "malformed" : e.getOriginalMessage();
+    m = JACKSON_SOURCE.matcher(m).replaceAll("[");
+    return JACKSON_ORIGIN.matcher(m).replaceAll("");
+  }
+
+  private static final java.util.regex.Pattern JACKSON_SOURCE = java.util.regex.Pattern.compile("\\[Source: [^;\\]]*; ");
+  private static final java.util.regex.Pattern JACKSON_ORIGIN = java.util.regex.Pattern.compile(", from `[^`]*`");
+
   static String quote(String s) {
     return write(s);
   }

@@ -22,7 +22,7 @@ final class KeyCommand extends CommandGroup {
         "%nA key that is not exactly one key of the layout (wrong prefix or version, truncated,"
             + " trailing bytes, non-canonical integer, unknown tag, invalid UTF-8) is an error.",
         "%nWithout HEX, describes one key per line of standard input and prints one line each;"
-            + " a bad line prints {\"error\":\"<message>\"} and the run goes on (exit 0)."
+            + " a bad line prints {\"error\":\"<message>\"} and the run goes on, exiting 1 at the end."
       })
   static final class Describe extends LineCommand {
     @Parameters(arity = "0..1", paramLabel = "HEX", description = "The logical key as hex, e.g. 0501020000000000000001.")
@@ -45,7 +45,7 @@ final class KeyCommand extends CommandGroup {
       description = {
         "Prints the lowercase hex of the key a describe object names (the inverse of describe).",
         "%nWithout JSON, encodes one object per line of standard input and prints one line each;"
-            + " a bad line prints {\"error\":\"<message>\"} and the run goes on (exit 0)."
+            + " a bad line prints {\"error\":\"<message>\"} and the run goes on, exiting 1 at the end."
       })
   static final class Encode extends LineCommand {
     @Parameters(

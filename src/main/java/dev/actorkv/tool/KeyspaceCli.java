@@ -5,7 +5,8 @@ import picocli.CommandLine.Command;
 
 /**
  * Entry point of the {@code keyspace} tool (ACTOR_KV_STRUCTURE.md section 7). Each subcommand is its own class;
- * bad input prints a one-line message on stderr and exits 2, never a stack trace.
+ * failures print a one-line message on stderr and exit with the status {@link Errors} chooses, never a
+ * stack trace.
  */
 @Command(
     name = "keyspace",
@@ -40,8 +41,21 @@ public final class KeyspaceCli implements Runnable {
     return cl;
   }
 
+  /**
+   * Runs {@code args} on {@code cl}. picocli hands a command's exceptions to {@link Errors.Handler} but
+   * lets an {@link Error} through (a native library that does not load, a class that fails to
+   * initialise): reported here the same way, as an internal error without a stack trace.
+   */
+  static int execute(CommandLine cl, String... args) {
+    try {
+      return cl.execute(args);
+    } catch (Throwable t) {
+      return Errors.report(t, cl.getErr());
+    }
+  }
+
   public static void main(String[] args) {
-    int code = commandLine().execute(args);
+    int code = execute(commandLine(), args);
     System.out.flush();
     System.exit(code);
   }

@@ -13,13 +13,15 @@ import picocli.CommandLine;
  * A command that maps one item to one line of output (ACTOR_KV_STRUCTURE.md section 7). With the argument given
  * it handles that item, and a bad item is a {@link Errors.UserError} (message on stderr, exit 2). With the
  * argument omitted it handles one item per line of standard input and writes one line per item; a bad
- * item writes {@code {"error":"<message>"}} on its line and the run goes on (exit 0).
+ * item writes {@code {"error":"<message>"}} on its line and the run goes on, exiting 1 at the end. Bad
+ * items are those {@link Errors#isBadInput} recognises by type; any other exception is a bug and ends
+ * the run (exit 70).
  */
 abstract class LineCommand implements java.util.concurrent.Callable<Integer> {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
-  /** The output line for one item; bad items throw {@link IllegalArgumentException} with a user message. */
+  /** The output line for one item; bad items throw a typed exception {@link Errors#isBadInput} accepts. */
   abstract String apply(String item);
 
   /** The item given on the command line, or null for batch mode. */
@@ -33,21 +35,30 @@ abstract class LineCommand implements java.util.concurrent.Callable<Integer> {
       String result;
       try {
         result = apply(argument.strip());
-      } catch (IllegalArgumentException e) {
-        throw new Errors.UserError(e.getMessage());
+      } catch (RuntimeException e) {
+        if (Errors.isBadInput(e)) {
+          throw new Errors.UserError(e.getMessage());
+        }
+        throw e;
       }
       out.println(result);
       out.flush();
-      return 0;
+      return Errors.OK;
     }
+    boolean anyBad = false;
     BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
     try {
       for (String line; (line = in.readLine()) != null; ) {
         String result;
         try {
           result = apply(line.strip());
-        } catch (IllegalArgumentException e) {
-          result = Json.write(Map.of("error", e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+        } catch (RuntimeException e) {
+          if (!Errors.isBadInput(e)) {
+            out.flush();
+            throw e;
+          }
+          anyBad = true;
+          result = Json.write(Map.of("error", e.getMessage() == null ? "bad input" : e.getMessage()));
         }
         out.println(result);
         // Flush when no more input is waiting, so a process that writes one line and waits for the
@@ -60,6 +71,6 @@ abstract class LineCommand implements java.util.concurrent.Callable<Integer> {
       throw new UncheckedIOException("reading standard input: " + e.getMessage(), e);
     }
     out.flush();
-    return 0;
+    return anyBad ? Errors.FAILED : Errors.OK;
   }
 }

@@ -38,7 +38,7 @@ final class MigrateCommand implements Callable<Integer> {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "DB", description = "Directory of the store.")
+  @Parameters(index = "0", paramLabel = "DB", description = "Directory of the store (created when missing or empty, unless --dry-run).")
   Path db;
 
   @Option(names = "--actor", paramLabel = "ID", description = "Migrate only this actor (default: every actor).")
@@ -62,7 +62,7 @@ final class MigrateCommand implements Callable<Integer> {
     MigrationOptions options = options();
     int failed = 0;
     Map<String, MigrationCounts> perActor = new LinkedHashMap<>();
-    try (ActorStore store = StoreAccess.openExisting(db)) {
+    try (ActorStore store = dryRun ? StoreAccess.openForReading(db) : StoreAccess.openForWriting(db)) {
       List<String> ids = StoreAccess.selectActors(store, actor, store::actorIds);
       for (String id : ids) {
         try {
@@ -100,12 +100,15 @@ final class MigrateCommand implements Callable<Integer> {
   }
 
   private MigrationOptions options() {
-    try {
-      MigrationOptions options = MigrationOptions.defaults().withBatchSize(batchSize);
-      return prefer == null ? options : options.withConflictPolicy(ConflictPolicy.preferring(prefer));
-    } catch (IllegalArgumentException e) {
-      throw new Errors.UserError(e.getMessage());
+    // Checked here, as user input, before the library's own argument checks could see it.
+    if (batchSize < 1 || batchSize > MigrationOptions.MAX_BATCH_SIZE) {
+      throw new Errors.UserError("--batch-size: batch size must be in [1, " + MigrationOptions.MAX_BATCH_SIZE + "], got " + batchSize);
     }
+    if (prefer != null && !prefer.equals("legacy") && !prefer.equals("v1")) {
+      throw new Errors.UserError("--prefer must be legacy or v1, got " + Json.quote(prefer));
+    }
+    MigrationOptions options = MigrationOptions.defaults().withBatchSize(batchSize);
+    return prefer == null ? options : options.withConflictPolicy(ConflictPolicy.preferring(prefer));
   }
 
   private static String changeJson(String actorId, LegacyChange c) {

@@ -29,7 +29,7 @@ import picocli.CommandLine.Model.CommandSpec;
 final class SqlCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "DB", description = "directory of the store")
+  @Parameters(index = "0", paramLabel = "DB", description = "directory of the store (created when missing or empty)")
   Path db;
 
   @Option(names = "--actor", required = true, paramLabel = "ID", description = "the actor whose database to use")
@@ -42,14 +42,15 @@ final class SqlCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     String script = sql != null ? sql : new String(System.in.readAllBytes(), StandardCharsets.UTF_8);
     PrintWriter out = spec.commandLine().getOut();
-    try (ActorStore store = StoreAccess.openExisting(db)) {
+    try (ActorStore store = StoreAccess.openForWriting(db)) {
       StoreAccess.checkActorId(store, actor);
       try (SqliteDatabase database = SqliteDatabase.open(store.actor(actor))) {
         database.executeScript(script, row -> out.println(listMode(row)));
       } catch (SqliteUnavailableException | SqliteStorageException e) {
         throw new Errors.UserError(e.getMessage(), Errors.FAILED);
       } catch (SqliteException e) {
-        throw new Errors.UserError("SQL error: " + e.getMessage());
+        // A statement that fails is not a usage error: sqlite3 exits 1 for it, and so does the contract.
+        throw new Errors.UserError("SQL error: " + e.getMessage(), Errors.FAILED);
       } finally {
         out.flush();
       }

@@ -1,25 +1,52 @@
 package dev.actorkv.tool;
 
-import com.google.common.io.BaseEncoding;
 import dev.actorkv.store.ActorStore;
 import dev.actorkv.store.IncompatibleStoreException;
+import dev.actorkv.store.LimitExceededException;
 import dev.actorkv.store.StoreException;
 import dev.actorkv.store.StoreOptions;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Supplier;
 
-/** How store commands open the DB directory, choose actors and read hex input. */
+/**
+ * How store commands open the DB directory, choose actors and read hex input. Every command opens the
+ * store through one of two methods: {@link #openForReading} (dump, export, check, migrate --dry-run) and
+ * {@link #openForWriting} (demo, import, sql, migrate), so what "reading" and "writing" mean for a store
+ * is decided here once.
+ */
 final class StoreAccess {
 
   private StoreAccess() {}
 
-  /** Opens an existing store; a missing or incompatible one is bad input (exit 2). */
-  static ActorStore openExisting(Path db) {
+  /**
+   * Opens an existing store for a command that only reads: it creates nothing (a missing, empty or
+   * foreign directory is bad input, exit 2) and an incompatible store is bad input.
+   */
+  static ActorStore openForReading(Path db) {
     requireStore(db);
     try {
+      // TODO(read-only open): StoreOptions.forReading() once the store has a read-only mode, so that
+      // reading writes no file of the store and works beside a writer; only this line changes.
       return ActorStore.open(db, StoreOptions.defaults().withCreateIfMissing(false));
+    } catch (IncompatibleStoreException e) {
+      throw new Errors.UserError(e.getMessage());
+    } catch (StoreException e) {
+      throw explainLock(db, e);
+    }
+  }
+
+  /**
+   * Opens the store for a command that writes, creating it when {@code db} does not exist or is an
+   * empty directory. A directory holding anything but a store is refused (exit 2), never written into.
+   */
+  static ActorStore openForWriting(Path db) {
+    requireStoreOrNew(db);
+    try {
+      return ActorStore.open(db, StoreOptions.defaults());
     } catch (IncompatibleStoreException e) {
       throw new Errors.UserError(e.getMessage());
     } catch (StoreException e) {
@@ -29,26 +56,61 @@ final class StoreAccess {
 
   /** Fails with exit 2 unless {@code db} is a directory holding a RocksDB database. */
   static void requireStore(Path db) {
+    if (!Files.exists(db)) {
+      throw new Errors.UserError("no store at " + db + ": no such directory");
+    }
     if (!Files.isDirectory(db)) {
       throw new Errors.UserError("no store at " + db + ": not a directory");
     }
     if (!Files.exists(db.resolve("CURRENT"))) {
-      throw new Errors.UserError("no store at " + db + ": the directory holds no RocksDB database");
+      throw new Errors.UserError("no store at " + db + ": " + whyNoStore(db));
     }
   }
 
-  /** Opens the store, creating it when the directory is new (for demo). */
-  static ActorStore openOrCreate(Path db) {
-    if (Files.exists(db) && !Files.isDirectory(db)) {
-      throw new Errors.UserError("cannot create a store at " + db + ": it is a file");
+  /**
+   * Fails with exit 2 unless {@code db} holds a store, does not exist, or is a directory with no entries
+   * at all: a store is created only where nothing else is. Store files without CURRENT are a damaged
+   * store, not a new one (creating a store there would hide what is left of the old one).
+   */
+  static void requireStoreOrNew(Path db) {
+    if (!Files.exists(db)) {
+      return;
     }
-    try {
-      return ActorStore.open(db);
-    } catch (IncompatibleStoreException e) {
-      throw new Errors.UserError(e.getMessage());
-    } catch (StoreException e) {
-      throw explainLock(db, e);
+    if (!Files.isDirectory(db)) {
+      throw new Errors.UserError("cannot create a store at " + db + ": it exists and is not a directory");
     }
+    if (Files.exists(db.resolve("CURRENT")) || isEmptyDirectory(db)) {
+      return;
+    }
+    throw new Errors.UserError("cannot create a store at " + db + ": " + whyNoStore(db)
+        + "; a store is created only in a new or empty directory");
+  }
+
+  private static boolean isEmptyDirectory(Path dir) {
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+      return !entries.iterator().hasNext();
+    } catch (IOException e) {
+      throw new Errors.UserError("cannot read directory " + dir + ": " + e.getMessage());
+    }
+  }
+
+  /** What a directory without CURRENT holds instead of a store. */
+  private static String whyNoStore(Path dir) {
+    if (isEmptyDirectory(dir)) {
+      return "the directory is empty";
+    }
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+      for (Path p : entries) {
+        String name = p.getFileName().toString();
+        if (name.startsWith("MANIFEST-") || name.startsWith("OPTIONS-") || name.equals("IDENTITY")
+            || name.endsWith(".sst") || name.endsWith(".log")) {
+          return "the directory holds RocksDB files (" + name + ") but no CURRENT file: the store is damaged";
+        }
+      }
+    } catch (IOException e) {
+      throw new Errors.UserError("cannot read directory " + dir + ": " + e.getMessage());
+    }
+    return "the directory holds other files and no RocksDB database";
   }
 
   /** RocksDB allows one process per store: say so instead of only quoting the lock file error. */
@@ -62,11 +124,26 @@ final class StoreAccess {
 
   /** The actor id given with --actor: any string the store accepts. */
   static void checkActorId(ActorStore store, String actorId) {
+    if (!isWellFormed(actorId)) {
+      throw new Errors.UserError("bad actor id " + Json.quote(actorId) + ": not valid Unicode (unpaired surrogate)");
+    }
     try {
       store.actor(actorId);
-    } catch (IllegalArgumentException e) {
+    } catch (LimitExceededException e) {
       throw new Errors.UserError("bad actor id " + Json.quote(actorId) + ": " + e.getMessage());
     }
+  }
+
+  private static boolean isWellFormed(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**
@@ -79,13 +156,5 @@ final class StoreAccess {
     }
     checkActorId(store, actorId);
     return List.of(actorId);
-  }
-
-  /** Decodes hex (either case); throws IllegalArgumentException naming what is wrong. */
-  static byte[] unhex(String hex) {
-    if (hex.length() % 2 != 0) {
-      throw new IllegalArgumentException("odd number of hex digits");
-    }
-    return BaseEncoding.base16().lowerCase().decode(hex.toLowerCase(java.util.Locale.ROOT));
   }
 }

@@ -22,7 +22,7 @@ final class TupleCommand extends CommandGroup {
         "%nAs in the reference tool, an integer literal beyond +/-(2^53-1) that is exactly how a double prints"
             + " (e.g. -9007199254740992) is a double; write {\"int\":\"<decimal>\"} for such an integer.",
         "%nWithout JSON, packs one tuple per line of standard input and prints one line each;"
-            + " a bad line prints {\"error\":\"<message>\"} and the run goes on (exit 0)."
+            + " a bad line prints {\"error\":\"<message>\"} and the run goes on, exiting 1 at the end."
       })
   static final class Pack extends LineCommand {
     @Parameters(arity = "0..1", paramLabel = "JSON", description = "The tuple in JSON notation, e.g. '[1, \"a\", null]'.")
@@ -46,7 +46,7 @@ final class TupleCommand extends CommandGroup {
         "Prints the tuple in JSON notation.",
         "%nOnly canonical encodings are accepted; anything else is an error naming the byte offset and the problem.",
         "%nWithout HEX, unpacks one tuple per line of standard input and prints one line each;"
-            + " a bad line prints {\"error\":\"<message>\"} and the run goes on (exit 0)."
+            + " a bad line prints {\"error\":\"<message>\"} and the run goes on, exiting 1 at the end."
       })
   static final class Unpack extends LineCommand {
     @Parameters(arity = "0..1", paramLabel = "HEX", description = "The packed tuple as hex, e.g. 1501.")

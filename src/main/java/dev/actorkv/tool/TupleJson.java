@@ -66,7 +66,7 @@ public final class TupleJson {
       }
       return node;
     } catch (JsonProcessingException e) {
-      throw new TupleNotationException(what + " is not valid JSON: " + e.getOriginalMessage(), e);
+      throw new TupleNotationException(what + " is not valid JSON: " + Json.problem(e), e);
     }
   }
 
@@ -100,6 +100,10 @@ public final class TupleJson {
         return s;
       }
       case ARRAY:
+        // Checked here so that the notation names the element; Tuple itself would refuse it untyped.
+        if (path.chars().filter(c -> c == '.').count() + 1 > Tuple.MAX_NESTING) {
+          throw new TupleNotationException("tuples nest more than " + Tuple.MAX_NESTING + " levels deep");
+        }
         return Tuple.fromList(elements(node, path));
       case NUMBER: {
         if (!node.isIntegralNumber()) {

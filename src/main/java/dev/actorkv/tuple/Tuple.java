@@ -27,6 +27,9 @@ public final class Tuple implements Comparable<Tuple> {
   private final Object[] elements;
   // Levels of nested tuples below this one (0 when no element is a tuple); bounded so that every tuple
   // that can be built can also be decoded.
+  /** How deep tuples may nest inside a tuple; deeper nesting is refused when a tuple is built or read. */
+  public static final int MAX_NESTING = TupleCodec.MAX_DEPTH - 1;
+
   private final int nesting;
   private int hash;
 

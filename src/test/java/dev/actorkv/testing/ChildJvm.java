@@ -28,6 +28,12 @@ public final class ChildJvm implements AutoCloseable {
 
   /** Like {@link #start(Class, Path, String...)}, in {@code workingDirectory} (null: this JVM's). */
   public static ChildJvm start(Class<?> mainClass, Path workingDirectory, Path stdout, String... args) throws IOException {
+    return start(List.of(), mainClass, workingDirectory, stdout, args);
+  }
+
+  /** Like {@link #start(Class, Path, Path, String...)}, with {@code jvmOptions} (e.g. {@code -Dname=value}) before the class. */
+  public static ChildJvm start(List<String> jvmOptions, Class<?> mainClass, Path workingDirectory, Path stdout, String... args)
+      throws IOException {
     String java = ProcessHandle.current().info().command().orElse(
         System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
     List<String> cmd = new ArrayList<>();
@@ -37,6 +43,7 @@ public final class ChildJvm implements AutoCloseable {
     cmd.add("-Xmx512m");
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
+    cmd.addAll(jvmOptions);
     cmd.add(mainClass.getName());
     cmd.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(cmd)

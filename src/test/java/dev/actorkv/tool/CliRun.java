@@ -13,7 +13,11 @@ record CliRun(int exit, String out, String err) {
   private static final Object STDIN_LOCK = new Object();
 
   static CliRun withStdin(String stdin, String... args) {
-    CommandLine cl = KeyspaceCli.commandLine();
+    return on(KeyspaceCli.commandLine(), stdin, args);
+  }
+
+  /** Runs {@code args} on {@code cl} (the tool's command line, perhaps with a test command added). */
+  static CliRun on(CommandLine cl, String stdin, String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     cl.setOut(new PrintWriter(out, true));
@@ -23,7 +27,7 @@ record CliRun(int exit, String out, String err) {
       InputStream saved = System.in;
       System.setIn(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
       try {
-        int code = cl.execute(args);
+        int code = KeyspaceCli.execute(cl, args);
         return new CliRun(code, out.toString(), err.toString());
       } finally {
         System.setIn(saved);

@@ -133,10 +133,13 @@ class MigrateCommandTest {
     assertEquals(2, r.exit());
     assertTrue(r.err().contains("--prefer must be legacy or v1"), r.err());
     Path missing = dir.resolve("missing");
-    r = run("migrate", missing.toString());
+    r = run("migrate", missing.toString(), "--dry-run");
     assertEquals(2, r.exit());
     assertTrue(r.err().contains("no store at"), r.err());
-    assertFalse(Files.exists(missing), "a missing store is not created");
+    assertFalse(Files.exists(missing), "a dry run creates no store");
+    r = run("migrate", missing.toString(), "--batch-size", "0");
+    assertEquals(2, r.exit());
+    assertFalse(Files.exists(missing), "bad arguments create no store");
     r = run("migrate");
     assertEquals(2, r.exit());
     assertFalse(r.err().contains("Exception"), r.err());

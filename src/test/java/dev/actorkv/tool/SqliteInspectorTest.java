@@ -135,11 +135,12 @@ class SqliteInspectorTest {
     assertEquals(List.of("0"), other.lines());
 
     CliRun bad = CliRun.run("sql", db.toString(), "--actor", "a", "SELECT 1; SELEC 2");
-    assertEquals(2, bad.exit());
+    assertEquals(1, bad.exit(), "a failed statement exits 1, as in sqlite3");
     assertEquals(List.of("1"), bad.lines());
     assertTrue(bad.err().startsWith("keyspace: SQL error: near \"SELEC\": syntax error"), bad.err());
 
     CliRun missing = CliRun.run("sql", dir.resolve("nope").toString(), "--actor", "a", "SELECT 1");
-    assertEquals(2, missing.exit());
+    assertEquals(0, missing.exit(), "sql creates a store where there is none: " + missing.err());
+    assertEquals(List.of("1"), missing.lines());
   }
 }

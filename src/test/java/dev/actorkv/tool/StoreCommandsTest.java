@@ -102,8 +102,8 @@ class StoreCommandsTest {
         new String[] {"{\"key\":\"ff01\",\"value\":\"00\"}", "not a valid key"},
         new String[] {"{\"key\":\"0501\",\"value\":\"00\"}", "not a valid key"},
         new String[] {"{\"key\":\"01\",\"value\":\"00\"}", "duplicate key 01 (first on line 1)"},
-        new String[] {"{\"key\":\"0462\",\"value\":\"0g\"}", "not hex"},
-        new String[] {"{\"key\":\"0462\",\"value\":\"000\"}", "not hex"},
+        new String[] {"{\"key\":\"0462\",\"value\":\"0g\"}", "not valid hex"},
+        new String[] {"{\"key\":\"0462\",\"value\":\"000\"}", "not valid hex"},
         new String[] {"{\"key\":\"0462\"}", "missing field \"value\""},
         new String[] {"{\"key\":\"0462\",\"value\":\"00\",\"x\":1}", "unexpected field \"x\""},
         new String[] {"{\"key\":\"0462\",\"value\":7}", "must be a hex string"},
@@ -277,7 +277,7 @@ class StoreCommandsTest {
         new String[] {"dump", missing.toString()},
         new String[] {"check", missing.toString()},
         new String[] {"export", missing.toString(), "--actor", "a"},
-        new String[] {"import", missing.toString(), "--actor", "a"},
+        new String[] {"import", missing.toString(), "--actor", "a", "--in", missing.resolve("no-such-file").toString()},
         new String[] {"export", tmp.toString(), "--actor", "a"},
         new String[] {"export", "x"},
         new String[] {"dump"})) {
@@ -334,6 +334,6 @@ class StoreCommandsTest {
   }
 
   static byte[] hexToBytes(String hex) {
-    return StoreAccess.unhex(hex);
+    return Hex.decode(hex, "hex");
   }
 }

@@ -69,7 +69,7 @@ class TupleAndKeyCommandsTest {
   void batchModeHandlesEveryLineAndReportsBadOnesInline() {
     String in = "[1]\n[1.5]\n\n[\"x\"]\r\n[[null]]";
     CliRun r = CliRun.withStdin(in, "tuple", "pack");
-    assertEquals(0, r.exit(), r.err());
+    assertEquals(1, r.exit(), "a batch run with a bad line goes on and exits 1: " + r.err());
     List<String> lines = r.lines();
     assertEquals(5, lines.size(), r.out());
     assertEquals("1501", lines.get(0));
@@ -98,7 +98,7 @@ class TupleAndKeyCommandsTest {
     assertEquals("0801010200000024", encode.lines().get(1));
     assertTrue(readJson(encode.lines().get(2)).has("error"));
     for (CliRun r : List.of(unpack, describe, encode)) {
-      assertEquals(0, r.exit());
+      assertEquals(1, r.exit(), "each run had a bad line");
       assertNoStackTrace(r);
     }
   }
@@ -116,6 +116,7 @@ class TupleAndKeyCommandsTest {
     }
     CliRun pack = CliRun.withStdin(tuples.toString(), "tuple", "pack");
     assertEquals(expectedHex, pack.lines());
+    assertEquals(0, pack.exit(), "every line good: exit 0");
     CliRun unpack = CliRun.withStdin(hexes.toString(), "tuple", "unpack");
     assertEquals(vectors.size(), unpack.lines().size());
     for (int i = 0; i < vectors.size(); i++) {
