@@ -2,7 +2,6 @@ package dev.actorkv.store;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.actorkv.keyspace.KeyRange;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,10 +11,6 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.StampedLock;
-import org.rocksdb.BlockBasedTableConfig;
-import org.rocksdb.BloomFilter;
-import org.rocksdb.LRUCache;
-import org.rocksdb.Options;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
@@ -51,9 +46,8 @@ public final class ActorStore implements AutoCloseable {
 
   private final Path directory;
   private final StoreOptions options;
-  private final Options dbOptions;
-  /** Native table objects the options point to: released after the database. */
-  private final TableResources tables;
+  /** The database and the native objects its options point to, released after it. */
+  private final RocksDbOpener.Handle handle;
   private final RocksDB db;
   private final WriteOptions writeOptions;
   private final ConcurrentHashMap<String, ActorKeyspace> actors = new ConcurrentHashMap<>();
@@ -74,12 +68,11 @@ public final class ActorStore implements AutoCloseable {
     void releaseNative();
   }
 
-  private ActorStore(Path directory, StoreOptions options, Options dbOptions, TableResources tables, RocksDB db) {
+  private ActorStore(Path directory, StoreOptions options, RocksDbOpener.Handle handle) {
     this.directory = directory;
     this.options = options;
-    this.dbOptions = dbOptions;
-    this.tables = tables;
-    this.db = db;
+    this.handle = handle;
+    this.db = handle.db;
     this.writeOptions = new WriteOptions()
         .setSync(options.durability() == Durability.SYNC)
         .setDisableWAL(options.durability() == Durability.NONE);
@@ -91,26 +84,13 @@ public final class ActorStore implements AutoCloseable {
 
   /**
    * Opens (or, when allowed, creates) the store in {@code directory}. Refuses a store written in a newer
-   * format with {@link IncompatibleStoreException}.
+   * format with {@link IncompatibleStoreException}, and a damaged one (store files without
+   * {@code CURRENT}, a write-ahead log damaged in its middle) with {@link DamagedStoreException}, changing
+   * nothing. With {@link StoreOptions#readOnly()} it creates, changes and locks no file.
    */
   public static ActorStore open(Path directory, StoreOptions options) {
     Objects.requireNonNull(options, "options");
-    boolean exists = Files.exists(directory.resolve("CURRENT"));
-    if (!exists && !options.createIfMissing()) {
-      throw new IncompatibleStoreException("no store at " + directory);
-    }
-    TableResources tables = new TableResources();
-    Options dbOptions = new Options().setCreateIfMissing(options.createIfMissing()).setTableFormatConfig(tables.config());
-    RocksDB db;
-    try {
-      Files.createDirectories(directory);
-      db = RocksDB.open(dbOptions, directory.toString());
-    } catch (RocksDBException | java.io.IOException e) {
-      dbOptions.close();
-      tables.close();
-      throw new StoreException("cannot open store at " + directory + ": " + e.getMessage(), e);
-    }
-    ActorStore store = new ActorStore(directory, options, dbOptions, tables, db);
+    ActorStore store = new ActorStore(directory, options, RocksDbOpener.open(directory, options));
     try {
       store.checkFormat();
     } catch (RuntimeException e) {
@@ -123,7 +103,9 @@ public final class ActorStore implements AutoCloseable {
   private void checkFormat() {
     byte[] raw = rawGet(PhysicalKeys.FORMAT_KEY);
     if (raw == null) {
-      rawPut(PhysicalKeys.FORMAT_KEY, RecordCodec.encodeStoreFormat(FORMAT_VERSION, "actor-kv"));
+      if (!options.readOnly()) { // a read-only open of a store without the record reads it as this format
+        rawPut(PhysicalKeys.FORMAT_KEY, RecordCodec.encodeStoreFormat(FORMAT_VERSION, "actor-kv"));
+      }
       return;
     }
     RecordCodec.StoreFormatValue format;
@@ -211,10 +193,13 @@ public final class ActorStore implements AutoCloseable {
     }
   }
 
-  /** Forces the write-ahead log to disk. */
+  /** Forces the write-ahead log to disk; nothing to do on a read-only store. */
   public void sync() {
     enter();
     try {
+      if (options.readOnly()) {
+        return;
+      }
       options.faults().beforeSync();
       db.flushWal(true);
     } catch (RocksDBException e) {
@@ -284,6 +269,7 @@ public final class ActorStore implements AutoCloseable {
   }
 
   void rawPut(byte[] physicalKey, byte[] value) {
+    requireWritable();
     enter();
     try {
       db.put(writeOptions, physicalKey, value);
@@ -295,6 +281,7 @@ public final class ActorStore implements AutoCloseable {
   }
 
   void write(WriteBatch wb) throws RocksDBException {
+    requireWritable();
     enter();
     try {
       db.write(writeOptions, wb);
@@ -354,6 +341,13 @@ public final class ActorStore implements AutoCloseable {
     return true;
   }
 
+  /** Throws {@link ReadOnlyStoreException} on a read-only store: called before a write touches anything. */
+  void requireWritable() {
+    if (options.readOnly()) {
+      throw new ReadOnlyStoreException("store at " + directory + " is open read-only: writes are refused");
+    }
+  }
+
   static StoreException closedError() {
     return new StoreException("store is closed");
   }
@@ -376,7 +370,9 @@ public final class ActorStore implements AutoCloseable {
       }
       openResources.clear();
       try {
-        if (options.durability() != Durability.NONE) {
+        if (options.readOnly()) {
+          // nothing written, nothing to sync
+        } else if (options.durability() != Durability.NONE) {
           db.syncWal();
         } else {
           try (org.rocksdb.FlushOptions flush = new org.rocksdb.FlushOptions().setWaitForFlush(true)) {
@@ -387,9 +383,7 @@ public final class ActorStore implements AutoCloseable {
         syncFailure = e;
       }
       writeOptions.close();
-      db.close();
-      dbOptions.close();
-      tables.close();
+      handle.close();
     } finally {
       closing.unlock();
     }
@@ -485,35 +479,6 @@ public final class ActorStore implements AutoCloseable {
         store.db.releaseSnapshot(snapshot);
         snapshot.close();
       }
-    }
-  }
-
-  /**
-   * Table settings for the store's access pattern, point reads of keys that mostly do not exist (every
-   * put reads the old value's length for exact storage accounting): whole-key bloom filters on every
-   * level (so not {@code optimizeFiltersForHits}, which drops the last level's filters) and an LRU
-   * block cache that holds index and filter blocks too.
-   */
-  private static final class TableResources implements AutoCloseable {
-    private static final long BLOCK_CACHE_BYTES = 32L << 20;
-    private static final double BLOOM_BITS_PER_KEY = 10;
-
-    private final LRUCache cache = new LRUCache(BLOCK_CACHE_BYTES);
-    private final BloomFilter filter = new BloomFilter(BLOOM_BITS_PER_KEY);
-
-    BlockBasedTableConfig config() {
-      return new BlockBasedTableConfig()
-          .setBlockCache(cache)
-          .setFilterPolicy(filter)
-          .setWholeKeyFiltering(true)
-          .setCacheIndexAndFilterBlocks(true)
-          .setPinL0FilterAndIndexBlocksInCache(true);
-    }
-
-    @Override
-    public void close() {
-      filter.close();
-      cache.close();
     }
   }
 }
