@@ -129,7 +129,9 @@ public final class ActorStore implements AutoCloseable {
   }
 
   /**
-   * The keyspace of {@code actorId} (any string; the same object for the same id). When the actor still
+   * The keyspace of {@code actorId} (any valid Unicode string of at most {@link Limits#maxActorIdBytes()}
+   * bytes of UTF-8, else {@link IllegalArgumentException} or {@link LimitExceededException}; the same
+   * object for the same id). When the actor still
    * holds legacy-layout data (layout version 0), the options' {@link StoreOptions#legacyHandler()} runs
    * first: it may migrate the actor, refuse with {@link LegacyLayoutException}, or leave it as is.
    */
@@ -140,7 +142,7 @@ public final class ActorStore implements AutoCloseable {
     }
     ActorKeyspace actor = actors.get(actorId); // the common case: no validation, no allocation
     if (actor == null) {
-      PhysicalKeys.actorPrefix(actorId); // rejects ids that are not valid Unicode
+      checkActorId(actorId);
       actor = actors.computeIfAbsent(actorId, id -> new ActorKeyspace(this, id));
     }
     // Also for a known actor: legacy keys may have been written since, or an earlier handler failed.
@@ -148,6 +150,19 @@ public final class ActorStore implements AutoCloseable {
       actor.resolveLegacy(options.legacyHandler());
     }
     return actor;
+  }
+
+  /**
+   * Refuses, before anything reads or writes, an id that is not valid Unicode (an unpaired surrogate:
+   * IllegalArgumentException) or longer than {@link Limits#maxActorIdBytes()} in UTF-8. Every physical
+   * key of the actor repeats the id, so its length multiplies into the size of every key.
+   */
+  private void checkActorId(String actorId) {
+    int bytes = com.google.common.base.Utf8.encodedLength(actorId); // throws on an unpaired surrogate
+    int max = options.limits().maxActorIdBytes();
+    if (bytes > max) {
+      throw new LimitExceededException(LimitExceededException.Limit.ACTOR_ID_SIZE, bytes, max);
+    }
   }
 
   /**
