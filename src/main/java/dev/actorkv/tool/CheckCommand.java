@@ -43,7 +43,7 @@ final class CheckCommand implements Callable<Integer> {
     CheckReport report = new CheckReport();
     List<NamespaceInspector> inspectors = Inspectors.all();
     int actors = 0;
-    try (ActorStore store = StoreAccess.openExisting(db)) {
+    try (ActorStore store = StoreAccess.openForReading(db)) {
       List<String> ids = StoreAccess.selectActors(store, actor, () -> listActors(store, report));
       Progress progress = Progress.onTerminal(spec.commandLine().getErr(), "check");
       for (String id : ids) {

@@ -46,7 +46,7 @@ final class DumpCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
-    try (ActorStore store = StoreAccess.openExisting(db); ActorStore.StoreSnapshot snapshot = store.snapshot()) {
+    try (ActorStore store = StoreAccess.openForReading(db); ActorStore.StoreSnapshot snapshot = store.snapshot()) {
       List<String> actors = StoreAccess.selectActors(store, actor, snapshot::actorIds);
       ValueJson decoder = values ? new ValueJson(Inspectors.all()) : null;
       Progress progress = Progress.onTerminal(spec.commandLine().getErr(), "dump");

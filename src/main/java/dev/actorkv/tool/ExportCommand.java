@@ -43,7 +43,7 @@ final class ExportCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    try (ActorStore store = StoreAccess.openExisting(db)) {
+    try (ActorStore store = StoreAccess.openForReading(db)) {
       StoreAccess.checkActorId(store, actor);
       if (outFile == null) {
         PrintWriter out = spec.commandLine().getOut();

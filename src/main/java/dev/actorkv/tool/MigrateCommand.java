@@ -62,7 +62,7 @@ final class MigrateCommand implements Callable<Integer> {
     MigrationOptions options = options();
     int failed = 0;
     Map<String, MigrationCounts> perActor = new LinkedHashMap<>();
-    try (ActorStore store = StoreAccess.openExisting(db)) {
+    try (ActorStore store = dryRun ? StoreAccess.openForReading(db) : StoreAccess.openExisting(db)) {
       List<String> ids = StoreAccess.selectActors(store, actor, store::actorIds);
       for (String id : ids) {
         try {

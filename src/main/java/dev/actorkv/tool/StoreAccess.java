@@ -2,7 +2,9 @@ package dev.actorkv.tool;
 
 import com.google.common.io.BaseEncoding;
 import dev.actorkv.store.ActorStore;
+import dev.actorkv.store.DamagedStoreException;
 import dev.actorkv.store.IncompatibleStoreException;
+import dev.actorkv.store.LimitExceededException;
 import dev.actorkv.store.StoreException;
 import dev.actorkv.store.StoreOptions;
 import java.nio.file.Files;
@@ -15,24 +17,49 @@ final class StoreAccess {
 
   private StoreAccess() {}
 
-  /** Opens an existing store; a missing or incompatible one is bad input (exit 2). */
+  /** Opens an existing store; a missing, damaged or incompatible one is bad input (exit 2). */
   static ActorStore openExisting(Path db) {
     requireStore(db);
     try {
       return ActorStore.open(db, StoreOptions.defaults().withCreateIfMissing(false));
-    } catch (IncompatibleStoreException e) {
+    } catch (IncompatibleStoreException | DamagedStoreException e) {
       throw new Errors.UserError(e.getMessage());
     } catch (StoreException e) {
       throw explainLock(db, e);
     }
   }
 
-  /** Fails with exit 2 unless {@code db} is a directory holding a RocksDB database. */
+  /**
+   * Opens an existing store read-only, for the commands that only read (dump, export, check, migrate
+   * --dry-run): creates, changes and locks no file, works beside a process that has the store open for
+   * writing, and sees the store as of the open. A missing, damaged or incompatible store is bad input.
+   */
+  static ActorStore openForReading(Path db) {
+    requireStore(db);
+    try {
+      return ActorStore.open(db, StoreOptions.forReading());
+    } catch (IncompatibleStoreException | DamagedStoreException e) {
+      throw new Errors.UserError(e.getMessage());
+    }
+  }
+
+  /**
+   * Fails with exit 2 unless {@code db} is a directory holding a RocksDB database; store files without
+   * CURRENT are a damaged store, said as such (the open would refuse it too).
+   */
   static void requireStore(Path db) {
     if (!Files.isDirectory(db)) {
       throw new Errors.UserError("no store at " + db + ": not a directory");
     }
     if (!Files.exists(db.resolve("CURRENT"))) {
+      // The store's open refuses store files without CURRENT before it touches anything, naming them.
+      try (ActorStore appeared = ActorStore.open(db, StoreOptions.forReading())) {
+        return; // CURRENT was written meanwhile
+      } catch (DamagedStoreException e) {
+        throw new Errors.UserError(e.getMessage());
+      } catch (IncompatibleStoreException e) {
+        // no store files at all: said below
+      }
       throw new Errors.UserError("no store at " + db + ": the directory holds no RocksDB database");
     }
   }
@@ -44,7 +71,7 @@ final class StoreAccess {
     }
     try {
       return ActorStore.open(db);
-    } catch (IncompatibleStoreException e) {
+    } catch (IncompatibleStoreException | DamagedStoreException e) {
       throw new Errors.UserError(e.getMessage());
     } catch (StoreException e) {
       throw explainLock(db, e);
@@ -64,7 +91,7 @@ final class StoreAccess {
   static void checkActorId(ActorStore store, String actorId) {
     try {
       store.actor(actorId);
-    } catch (IllegalArgumentException e) {
+    } catch (IllegalArgumentException | LimitExceededException e) {
       throw new Errors.UserError("bad actor id " + Json.quote(actorId) + ": " + e.getMessage());
     }
   }
