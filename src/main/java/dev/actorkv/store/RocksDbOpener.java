@@ -86,10 +86,30 @@ final class RocksDbOpener {
     if (!exists && (options.readOnly() || !options.createIfMissing())) {
       throw new IncompatibleStoreException("no store at " + dir);
     }
+    if (exists) {
+      refuseDamageHiddenAsTornTail(dir);
+    }
     if (options.readOnly()) {
       return openReadOnly(dir, STRICT_WAL, new ForwardingLogger());
     }
     return openWritable(dir, options.createIfMissing(), STRICT_WAL, null);
+  }
+
+  /** See {@link WalTail}: the one kind of log damage {@link #STRICT_WAL} would drop silently. */
+  private static void refuseDamageHiddenAsTornTail(Path dir) {
+    for (String log : walFiles(dir)) {
+      String damage;
+      try {
+        damage = WalTail.damageHiddenAsTornTail(dir.resolve(log));
+      } catch (IOException e) {
+        continue; // unreadable: RocksDB's own open reports it
+      }
+      if (damage != null) {
+        throw new DamagedStoreException("store at " + dir + " is damaged and was not opened; nothing was changed or"
+            + " deleted: write-ahead log " + log + " is damaged at " + damage
+            + ". Repair it (keyspace repair, or StoreRepair.repair), which copies it aside first", List.of(log));
+      }
+    }
   }
 
   // ------------------------------------------------------------------ damaged directories
