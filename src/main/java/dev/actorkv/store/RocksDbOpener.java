@@ -52,14 +52,12 @@ final class RocksDbOpener {
   /** An open database and the native objects its options point to, released after it. */
   static final class Handle implements AutoCloseable {
     final RocksDB db;
-    final boolean readOnly;
     private final Options options;
     private final TableResources tables;
     private final Logger logger;
 
-    private Handle(RocksDB db, boolean readOnly, Options options, TableResources tables, Logger logger) {
+    private Handle(RocksDB db, Options options, TableResources tables, Logger logger) {
       this.db = db;
-      this.readOnly = readOnly;
       this.options = options;
       this.tables = tables;
       this.logger = logger;
@@ -175,7 +173,7 @@ final class RocksDbOpener {
       if (createIfMissing) {
         Files.createDirectories(dir);
       }
-      return new Handle(RocksDB.open(options, dir.toString()), false, options, tables, logger);
+      return new Handle(RocksDB.open(options, dir.toString()), options, tables, logger);
     } catch (RocksDBException | IOException e) {
       options.close();
       tables.close();
@@ -205,7 +203,7 @@ final class RocksDbOpener {
     // and reading the file; the next attempt sees the new state.
     for (int attempt = 0; attempt < 3; attempt++) {
       try {
-        return new Handle(RocksDB.openReadOnly(options, dir.toString(), false), true, options, tables, logger);
+        return new Handle(RocksDB.openReadOnly(options, dir.toString(), false), options, tables, logger);
       } catch (RocksDBException e) {
         last = e;
         Status.Code code = e.getStatus() == null ? null : e.getStatus().getCode();
