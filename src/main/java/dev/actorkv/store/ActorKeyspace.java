@@ -182,6 +182,7 @@ public final class ActorKeyspace {
 
   /** Recounts storage by a scan and writes the result as the actor's record. Returns the count. */
   public long rebuildStorageCount() {
+    store.requireWritable();
     writeLock.lock();
     try {
       long counted = scanStorageBytes();
@@ -272,6 +273,7 @@ public final class ActorKeyspace {
 
   /** Deletes every key of the actor and its record, as one range delete. */
   public void deleteAll() {
+    store.requireWritable();
     writeLock.lock();
     try {
       store.options().faults().beforeWrite(actorId, 1);
@@ -297,6 +299,7 @@ public final class ActorKeyspace {
    * on any failure nothing is written and the in-memory count is unchanged.
    */
   public void commit(ActorBatch batch) {
+    store.requireWritable();
     if (batch.isEmpty()) {
       return;
     }

@@ -2,7 +2,6 @@ package dev.actorkv.store;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.actorkv.keyspace.KeyRange;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,10 +11,6 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.StampedLock;
-import org.rocksdb.BlockBasedTableConfig;
-import org.rocksdb.BloomFilter;
-import org.rocksdb.LRUCache;
-import org.rocksdb.Options;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
@@ -44,9 +39,6 @@ import org.rocksdb.WriteOptions;
 public final class ActorStore implements AutoCloseable {
   /** Format of the physical layout this library writes. */
   public static final int FORMAT_VERSION = 1;
-  /** RocksDB info log files ({@code LOG.old.*}) kept in a store's directory, and the size of each. */
-  static final int KEPT_INFO_LOGS = 3;
-  static final long MAX_INFO_LOG_BYTES = 1 << 20;
 
   static {
     RocksDbLibrary.load();
@@ -54,9 +46,8 @@ public final class ActorStore implements AutoCloseable {
 
   private final Path directory;
   private final StoreOptions options;
-  private final Options dbOptions;
-  /** Native table objects the options point to: released after the database. */
-  private final TableResources tables;
+  /** The database and the native objects its options point to, released after it. */
+  private final RocksDbOpener.Handle handle;
   private final RocksDB db;
   private final WriteOptions writeOptions;
   private final ConcurrentHashMap<String, ActorKeyspace> actors = new ConcurrentHashMap<>();
@@ -77,12 +68,11 @@ public final class ActorStore implements AutoCloseable {
     void releaseNative();
   }
 
-  private ActorStore(Path directory, StoreOptions options, Options dbOptions, TableResources tables, RocksDB db) {
+  private ActorStore(Path directory, StoreOptions options, RocksDbOpener.Handle handle) {
     this.directory = directory;
     this.options = options;
-    this.dbOptions = dbOptions;
-    this.tables = tables;
-    this.db = db;
+    this.handle = handle;
+    this.db = handle.db;
     this.writeOptions = new WriteOptions()
         .setSync(options.durability() == Durability.SYNC)
         .setDisableWAL(options.durability() == Durability.NONE);
@@ -94,31 +84,13 @@ public final class ActorStore implements AutoCloseable {
 
   /**
    * Opens (or, when allowed, creates) the store in {@code directory}. Refuses a store written in a newer
-   * format with {@link IncompatibleStoreException}.
+   * format with {@link IncompatibleStoreException}, and a damaged one (store files without
+   * {@code CURRENT}, a write-ahead log damaged in its middle) with {@link DamagedStoreException}, changing
+   * nothing. With {@link StoreOptions#readOnly()} it creates, changes and locks no file.
    */
   public static ActorStore open(Path directory, StoreOptions options) {
     Objects.requireNonNull(options, "options");
-    boolean exists = Files.exists(directory.resolve("CURRENT"));
-    if (!exists && !options.createIfMissing()) {
-      throw new IncompatibleStoreException("no store at " + directory);
-    }
-    TableResources tables = new TableResources();
-    Options dbOptions = new Options().setCreateIfMissing(options.createIfMissing()).setTableFormatConfig(tables.config());
-    // RocksDB rolls its own info log (LOG -> LOG.old.<time>) on every open and by default never deletes
-    // the old ones: a store opened by many short processes (the keyspace tool, tests) would pile them up.
-    // Keep a few recent ones for diagnosis, each capped in size.
-    dbOptions.setKeepLogFileNum(KEPT_INFO_LOGS);
-    dbOptions.setMaxLogFileSize(MAX_INFO_LOG_BYTES);
-    RocksDB db;
-    try {
-      Files.createDirectories(directory);
-      db = RocksDB.open(dbOptions, directory.toString());
-    } catch (RocksDBException | java.io.IOException e) {
-      dbOptions.close();
-      tables.close();
-      throw new StoreException("cannot open store at " + directory + ": " + e.getMessage(), e);
-    }
-    ActorStore store = new ActorStore(directory, options, dbOptions, tables, db);
+    ActorStore store = new ActorStore(directory, options, RocksDbOpener.open(directory, options));
     try {
       store.checkFormat();
     } catch (RuntimeException e) {
@@ -131,7 +103,9 @@ public final class ActorStore implements AutoCloseable {
   private void checkFormat() {
     byte[] raw = rawGet(PhysicalKeys.FORMAT_KEY);
     if (raw == null) {
-      rawPut(PhysicalKeys.FORMAT_KEY, RecordCodec.encodeStoreFormat(FORMAT_VERSION, "actor-kv"));
+      if (!options.readOnly()) { // a read-only open of a store without the record reads it as this format
+        rawPut(PhysicalKeys.FORMAT_KEY, RecordCodec.encodeStoreFormat(FORMAT_VERSION, "actor-kv"));
+      }
       return;
     }
     RecordCodec.StoreFormatValue format;
@@ -155,7 +129,9 @@ public final class ActorStore implements AutoCloseable {
   }
 
   /**
-   * The keyspace of {@code actorId} (any string; the same object for the same id). When the actor still
+   * The keyspace of {@code actorId} (any valid Unicode string of at most {@link Limits#maxActorIdBytes()}
+   * bytes of UTF-8, else {@link IllegalArgumentException} or {@link LimitExceededException}; the same
+   * object for the same id). When the actor still
    * holds legacy-layout data (layout version 0), the options' {@link StoreOptions#legacyHandler()} runs
    * first: it may migrate the actor, refuse with {@link LegacyLayoutException}, or leave it as is.
    */
@@ -166,7 +142,7 @@ public final class ActorStore implements AutoCloseable {
     }
     ActorKeyspace actor = actors.get(actorId); // the common case: no validation, no allocation
     if (actor == null) {
-      PhysicalKeys.actorPrefix(actorId); // rejects ids that are not valid Unicode
+      checkActorId(actorId);
       actor = actors.computeIfAbsent(actorId, id -> new ActorKeyspace(this, id));
     }
     // Also for a known actor: legacy keys may have been written since, or an earlier handler failed.
@@ -174,6 +150,19 @@ public final class ActorStore implements AutoCloseable {
       actor.resolveLegacy(options.legacyHandler());
     }
     return actor;
+  }
+
+  /**
+   * Refuses, before anything reads or writes, an id that is not valid Unicode (an unpaired surrogate:
+   * IllegalArgumentException) or longer than {@link Limits#maxActorIdBytes()} in UTF-8. Every physical
+   * key of the actor repeats the id, so its length multiplies into the size of every key.
+   */
+  private void checkActorId(String actorId) {
+    int bytes = com.google.common.base.Utf8.encodedLength(actorId); // throws on an unpaired surrogate
+    int max = options.limits().maxActorIdBytes();
+    if (bytes > max) {
+      throw new LimitExceededException(LimitExceededException.Limit.ACTOR_ID_SIZE, bytes, max);
+    }
   }
 
   /**
@@ -219,10 +208,13 @@ public final class ActorStore implements AutoCloseable {
     }
   }
 
-  /** Forces the write-ahead log to disk. */
+  /** Forces the write-ahead log to disk; nothing to do on a read-only store. */
   public void sync() {
     enter();
     try {
+      if (options.readOnly()) {
+        return;
+      }
       options.faults().beforeSync();
       db.flushWal(true);
     } catch (RocksDBException e) {
@@ -292,6 +284,7 @@ public final class ActorStore implements AutoCloseable {
   }
 
   void rawPut(byte[] physicalKey, byte[] value) {
+    requireWritable();
     enter();
     try {
       db.put(writeOptions, physicalKey, value);
@@ -303,6 +296,7 @@ public final class ActorStore implements AutoCloseable {
   }
 
   void write(WriteBatch wb) throws RocksDBException {
+    requireWritable();
     enter();
     try {
       db.write(writeOptions, wb);
@@ -362,6 +356,13 @@ public final class ActorStore implements AutoCloseable {
     return true;
   }
 
+  /** Throws {@link ReadOnlyStoreException} on a read-only store: called before a write touches anything. */
+  void requireWritable() {
+    if (options.readOnly()) {
+      throw new ReadOnlyStoreException("store at " + directory + " is open read-only: writes are refused");
+    }
+  }
+
   static StoreException closedError() {
     return new StoreException("store is closed");
   }
@@ -384,7 +385,9 @@ public final class ActorStore implements AutoCloseable {
       }
       openResources.clear();
       try {
-        if (options.durability() != Durability.NONE) {
+        if (options.readOnly()) {
+          // nothing written, nothing to sync
+        } else if (options.durability() != Durability.NONE) {
           db.syncWal();
         } else {
           try (org.rocksdb.FlushOptions flush = new org.rocksdb.FlushOptions().setWaitForFlush(true)) {
@@ -395,9 +398,7 @@ public final class ActorStore implements AutoCloseable {
         syncFailure = e;
       }
       writeOptions.close();
-      db.close();
-      dbOptions.close();
-      tables.close();
+      handle.close();
     } finally {
       closing.unlock();
     }
@@ -493,35 +494,6 @@ public final class ActorStore implements AutoCloseable {
         store.db.releaseSnapshot(snapshot);
         snapshot.close();
       }
-    }
-  }
-
-  /**
-   * Table settings for the store's access pattern, point reads of keys that mostly do not exist (every
-   * put reads the old value's length for exact storage accounting): whole-key bloom filters on every
-   * level (so not {@code optimizeFiltersForHits}, which drops the last level's filters) and an LRU
-   * block cache that holds index and filter blocks too.
-   */
-  private static final class TableResources implements AutoCloseable {
-    private static final long BLOCK_CACHE_BYTES = 32L << 20;
-    private static final double BLOOM_BITS_PER_KEY = 10;
-
-    private final LRUCache cache = new LRUCache(BLOCK_CACHE_BYTES);
-    private final BloomFilter filter = new BloomFilter(BLOOM_BITS_PER_KEY);
-
-    BlockBasedTableConfig config() {
-      return new BlockBasedTableConfig()
-          .setBlockCache(cache)
-          .setFilterPolicy(filter)
-          .setWholeKeyFiltering(true)
-          .setCacheIndexAndFilterBlocks(true)
-          .setPinL0FilterAndIndexBlocksInCache(true);
-    }
-
-    @Override
-    public void close() {
-      filter.close();
-      cache.close();
     }
   }
 }

@@ -6,7 +6,8 @@ public final class LimitExceededException extends StoreException {
   public enum Limit {
     KEY_SIZE("logical key size"),
     VALUE_SIZE("value size"),
-    ACTOR_STORAGE("storage per actor");
+    ACTOR_STORAGE("storage per actor"),
+    ACTOR_ID_SIZE("actor id size");
 
     private final String description;
 

@@ -9,11 +9,19 @@ import java.util.Objects;
  * legacy-layout data. The store's default is {@link LegacyHandler#OPEN_AS_IS} so that inspection tools
  * see exactly what is stored; applications open stores through {@code dev.actorkv.migrate.Migrations},
  * whose options migrate such actors first (or refuse them, if configured).
+ *
+ * <p>{@code readOnly} opens an existing store without creating, changing or locking any file of it (see
+ * {@link #forReading()}); every write then throws {@link ReadOnlyStoreException}.
  */
 public record StoreOptions(
-    Limits limits, Durability durability, FaultInjector faults, boolean createIfMissing, LegacyHandler legacyHandler) {
+    Limits limits,
+    Durability durability,
+    FaultInjector faults,
+    boolean createIfMissing,
+    LegacyHandler legacyHandler,
+    boolean readOnly) {
   public static final StoreOptions DEFAULTS =
-      new StoreOptions(Limits.DEFAULTS, Durability.WAL, FaultInjector.NONE, true, LegacyHandler.OPEN_AS_IS);
+      new StoreOptions(Limits.DEFAULTS, Durability.WAL, FaultInjector.NONE, true, LegacyHandler.OPEN_AS_IS, false);
 
   public StoreOptions {
     Objects.requireNonNull(limits, "limits");
@@ -22,31 +30,50 @@ public record StoreOptions(
     Objects.requireNonNull(legacyHandler, "legacyHandler");
   }
 
+  public StoreOptions(
+      Limits limits, Durability durability, FaultInjector faults, boolean createIfMissing, LegacyHandler legacyHandler) {
+    this(limits, durability, faults, createIfMissing, legacyHandler, false);
+  }
+
   public StoreOptions(Limits limits, Durability durability, FaultInjector faults, boolean createIfMissing) {
-    this(limits, durability, faults, createIfMissing, LegacyHandler.OPEN_AS_IS);
+    this(limits, durability, faults, createIfMissing, LegacyHandler.OPEN_AS_IS, false);
   }
 
   public static StoreOptions defaults() {
     return DEFAULTS;
   }
 
+  /**
+   * The defaults, read-only: opens an existing store for reading beside a process that may have it open
+   * for writing, sees one consistent view of it as of the open, and creates, changes or locks no file
+   * (so it also works on a directory the user may only read).
+   */
+  public static StoreOptions forReading() {
+    return DEFAULTS.withReadOnly(true);
+  }
+
   public StoreOptions withLimits(Limits v) {
-    return new StoreOptions(v, durability, faults, createIfMissing, legacyHandler);
+    return new StoreOptions(v, durability, faults, createIfMissing, legacyHandler, readOnly);
   }
 
   public StoreOptions withDurability(Durability v) {
-    return new StoreOptions(limits, v, faults, createIfMissing, legacyHandler);
+    return new StoreOptions(limits, v, faults, createIfMissing, legacyHandler, readOnly);
   }
 
   public StoreOptions withFaults(FaultInjector v) {
-    return new StoreOptions(limits, durability, v, createIfMissing, legacyHandler);
+    return new StoreOptions(limits, durability, v, createIfMissing, legacyHandler, readOnly);
   }
 
   public StoreOptions withCreateIfMissing(boolean v) {
-    return new StoreOptions(limits, durability, faults, v, legacyHandler);
+    return new StoreOptions(limits, durability, faults, v, legacyHandler, readOnly);
   }
 
   public StoreOptions withLegacyHandler(LegacyHandler v) {
-    return new StoreOptions(limits, durability, faults, createIfMissing, v);
+    return new StoreOptions(limits, durability, faults, createIfMissing, v, readOnly);
+  }
+
+  /** Read-only (see {@link #forReading()}); a read-only open never creates a store, whatever createIfMissing says. */
+  public StoreOptions withReadOnly(boolean v) {
+    return new StoreOptions(limits, durability, faults, createIfMissing, legacyHandler, v);
   }
 }

@@ -1,6 +1,7 @@
 package dev.actorkv.tool;
 
 import dev.actorkv.keyspace.KeyFormatException;
+import dev.actorkv.store.DamagedStoreException;
 import dev.actorkv.store.IncompatibleStoreException;
 import dev.actorkv.store.InvalidKeyException;
 import dev.actorkv.store.LimitExceededException;
@@ -54,7 +55,8 @@ final class Errors {
         || t instanceof KeyFormatException
         || t instanceof LimitExceededException
         || t instanceof InvalidKeyException
-        || t instanceof IncompatibleStoreException;
+        || t instanceof IncompatibleStoreException
+        || t instanceof DamagedStoreException;
   }
 
   /** The exit status for a failure that ended a command. */

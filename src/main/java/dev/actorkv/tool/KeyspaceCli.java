@@ -36,6 +36,7 @@ public final class KeyspaceCli implements Runnable {
     cl.addSubcommand(new CheckCommand());
     cl.addSubcommand(new MigrateCommand());
     cl.addSubcommand(new SqlCommand());
+    cl.addSubcommand(new RepairCommand());
     cl.setExecutionExceptionHandler(new Errors.Handler());
     cl.setParameterExceptionHandler(new Errors.ParameterHandler());
     return cl;

@@ -1,6 +1,7 @@
 package dev.actorkv.tool;
 
 import dev.actorkv.store.ActorStore;
+import dev.actorkv.store.DamagedStoreException;
 import dev.actorkv.store.IncompatibleStoreException;
 import dev.actorkv.store.LimitExceededException;
 import dev.actorkv.store.StoreException;
@@ -29,10 +30,10 @@ final class StoreAccess {
   static ActorStore openForReading(Path db) {
     requireStore(db);
     try {
-      // TODO(read-only open): StoreOptions.forReading() once the store has a read-only mode, so that
-      // reading writes no file of the store and works beside a writer; only this line changes.
-      return ActorStore.open(db, StoreOptions.defaults().withCreateIfMissing(false));
-    } catch (IncompatibleStoreException e) {
+      // Read-only: creates, changes and locks no file, works beside a process that has the store open
+      // for writing, and sees the store as of the open.
+      return ActorStore.open(db, StoreOptions.forReading());
+    } catch (IncompatibleStoreException | DamagedStoreException e) {
       throw new Errors.UserError(e.getMessage());
     } catch (StoreException e) {
       throw explainLock(db, e);
@@ -47,7 +48,7 @@ final class StoreAccess {
     requireStoreOrNew(db);
     try {
       return ActorStore.open(db, StoreOptions.defaults());
-    } catch (IncompatibleStoreException e) {
+    } catch (IncompatibleStoreException | DamagedStoreException e) {
       throw new Errors.UserError(e.getMessage());
     } catch (StoreException e) {
       throw explainLock(db, e);

@@ -137,6 +137,7 @@ class KeyspaceStructureDocTest {
     assertTrue(doc.contains("| logical key length | " + d.maxKeyBytes() + " bytes |"), "key limit");
     assertTrue(doc.contains("| value length | " + d.maxValueBytes() + " bytes"), "value limit");
     assertTrue(doc.contains("| storage per actor | " + d.maxStorageBytes() + " bytes"), "storage limit");
+    assertTrue(doc.contains("| actor id length | " + d.maxActorIdBytes() + " bytes of UTF-8"), "actor id limit");
   }
 
   @Test

@@ -23,10 +23,10 @@ class StoreInfoLogTest {
       }
     }
     List<String> oldLogs = names("LOG.old.");
-    assertTrue(oldLogs.size() <= ActorStore.KEPT_INFO_LOGS,
-        () -> oldLogs.size() + " old info logs after 30 opens, at most " + ActorStore.KEPT_INFO_LOGS + " kept: " + oldLogs);
+    assertTrue(oldLogs.size() <= RocksDbOpener.KEPT_INFO_LOGS,
+        () -> oldLogs.size() + " old info logs after 30 opens, at most " + RocksDbOpener.KEPT_INFO_LOGS + " kept: " + oldLogs);
     assertTrue(Files.exists(dir.resolve("LOG")), "the current info log is still written");
-    assertTrue(Files.size(dir.resolve("LOG")) <= ActorStore.MAX_INFO_LOG_BYTES, "the info log is capped in size");
+    assertTrue(Files.size(dir.resolve("LOG")) <= RocksDbOpener.MAX_INFO_LOG_BYTES, "the info log is capped in size");
   }
 
   private List<String> names(String prefix) throws IOException {

@@ -312,13 +312,18 @@ class StoreCommandsTest {
   }
 
   @Test
-  void aStoreInUseIsReportedAsSuch() {
+  void aStoreInUseIsReportedAsSuchToWritersAndReadBesideThemByReaders() {
     populate();
+    CliRun dump;
     try (ActorStore open = ActorStore.open(db())) {
-      CliRun r = run("dump", db().toString());
+      CliRun r = run("sql", db().toString(), "--actor", "a", "SELECT 1");
       assertEquals(1, r.exit(), r.err());
       assertTrue(r.err().startsWith("keyspace: store at " + db() + " is in use by another process"), r.err());
+      dump = run("dump", db().toString());
+      assertEquals(0, dump.exit(), dump.err());
     }
+    assertEquals(run("dump", db().toString()).out(), dump.out(), "a read-only open beside the writer sees its data");
+    assertTrue(dump.out().length() > 100, dump.out());
   }
 
   static List<String> iterToList(java.util.Iterator<String> it) {
