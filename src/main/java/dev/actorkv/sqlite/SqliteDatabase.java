@@ -491,6 +491,11 @@ public final class SqliteDatabase implements AutoCloseable {
     return db;
   }
 
+  /** The name this database's VFS is registered under (null for a native file); for tests. */
+  String vfsName() {
+    return vfs == null ? null : vfs.name();
+  }
+
   boolean isClosed() {
     lock.lock();
     try {
