@@ -354,6 +354,16 @@ final class KvVfs implements AutoCloseable {
       return (flags & SqliteCodes.OPEN_DELETEONCLOSE) != 0 ? null
           : "the actor-kv VFS holds one database per actor; cannot open \"" + path + "\"";
     }
+    int expectedType = switch (kind) {
+      case MAIN -> SqliteCodes.OPEN_MAIN_DB;
+      case JOURNAL -> SqliteCodes.OPEN_MAIN_JOURNAL;
+      case WAL -> SqliteCodes.OPEN_WAL;
+      case SHM -> 0; // SQLite maps shared memory through xShmMap, never through xOpen
+    };
+    if ((flags & expectedType) == 0) {
+      // Another connection opening the journal's pages as its database, for one.
+      return "the actor-kv VFS opens \"" + path + "\" only as what it is (SQLite open flags 0x" + Integer.toHexString(flags) + ")";
+    }
     boolean mainOpen = isOpen(SqliteFile.MAIN);
     if (kind == SqliteFile.MAIN) {
       return mainOpen ? "the actor's database is already open on this VFS; a second connection or ATTACH would corrupt it" : null;

@@ -568,7 +568,7 @@ public final class SqliteDatabase implements AutoCloseable {
     Throwable cause = vfs == null ? null : vfs.takeError();
     int primary = rc & 0xff;
     String denial = guard == null ? null : guard.takeDenial();
-    if (primary == SqliteCodes.AUTH && denial != null) {
+    if (denial != null) { // SQLite reports a refusal as "not authorized" (code AUTH or ERROR) without saying why
       msg = msg + " (" + denial + ")";
     }
     if (primary == SqliteCodes.IOERR || primary == SqliteCodes.FULL) {
