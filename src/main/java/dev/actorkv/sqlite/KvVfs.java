@@ -25,7 +25,9 @@ import java.util.Map;
 /**
  * A {@code sqlite3_vfs} serving one actor's SQLite files from its keyspace, through {@link PageStore}s.
  * Each {@link SqliteDatabase} registers its own instance under a unique name, so there is no global
- * registry: the VFS knows its actor.
+ * registry: the VFS knows its actor. It serves that one connection only: it opens the actor's database
+ * file once, its journal only beside it, each only as what it is, and no URI names, so neither an
+ * ATTACH naming it nor another connection can put a second pager on the actor's pages.
  *
  * <p>Atomic commits: writes to the main database file are staged in memory and reach the store as ONE
  * batch at {@code SQLITE_FCNTL_COMMIT_PHASETWO}, which the pager sends (and whose result it checks) after
