@@ -25,7 +25,9 @@ import java.util.Map;
 /**
  * A {@code sqlite3_vfs} serving one actor's SQLite files from its keyspace, through {@link PageStore}s.
  * Each {@link SqliteDatabase} registers its own instance under a unique name, so there is no global
- * registry: the VFS knows its actor.
+ * registry: the VFS knows its actor. It serves that one connection only: it opens the actor's database
+ * file once, its journal only beside it, each only as what it is, and no URI names, so neither an
+ * ATTACH naming it nor another connection can put a second pager on the actor's pages.
  *
  * <p>Atomic commits: writes to the main database file are staged in memory and reach the store as ONE
  * batch at {@code SQLITE_FCNTL_COMMIT_PHASETWO}, which the pager sends (and whose result it checks) after
@@ -67,13 +69,15 @@ final class KvVfs implements AutoCloseable {
 
   /** The Java side of one open {@code sqlite3_file}. */
   private static final class OpenFile {
+    final SqliteFile kind; // null for temporary files
     final PageStore store; // null for temporary files
     final MemoryFile memory; // null for actor files
     final boolean stagedUntilSync;
     final boolean deleteOnClose;
     int lock;
 
-    OpenFile(PageStore store, MemoryFile memory, boolean stagedUntilSync, boolean deleteOnClose) {
+    OpenFile(SqliteFile kind, PageStore store, MemoryFile memory, boolean stagedUntilSync, boolean deleteOnClose) {
+      this.kind = kind;
       this.store = store;
       this.memory = memory;
       this.stagedUntilSync = stagedUntilSync;
@@ -306,22 +310,21 @@ final class KvVfs implements AutoCloseable {
       file.set(ADDRESS, 0, MemorySegment.NULL); // no xClose unless the open succeeds
       OpenFile open;
       if (zName.equals(MemorySegment.NULL)) {
-        open = new OpenFile(null, new MemoryFile(), false, true);
+        open = new OpenFile(null, null, new MemoryFile(), false, true);
       } else {
         String path = cString(zName);
         SqliteFile kind = fileOf(path);
+        String refusal = refusal(path, kind, flags);
+        if (refusal != null) {
+          lastError = new SqliteException(SqliteCodes.CANTOPEN, refusal);
+          return SqliteCodes.CANTOPEN;
+        }
         if (kind == null) {
-          if ((flags & SqliteCodes.OPEN_DELETEONCLOSE) != 0) {
-            open = new OpenFile(null, new MemoryFile(), false, true);
-          } else {
-            lastError = new SqliteException(SqliteCodes.CANTOPEN,
-                "the actor-kv VFS holds one database per actor; cannot open \"" + path + "\"");
-            return SqliteCodes.CANTOPEN;
-          }
+          open = new OpenFile(null, null, new MemoryFile(), false, true);
         } else {
           PageStore store = store(kind);
           store.reload();
-          open = new OpenFile(store, null, kind == SqliteFile.MAIN, (flags & SqliteCodes.OPEN_DELETEONCLOSE) != 0);
+          open = new OpenFile(kind, store, null, kind == SqliteFile.MAIN, (flags & SqliteCodes.OPEN_DELETEONCLOSE) != 0);
         }
       }
       long id = nextFileId++;
@@ -335,6 +338,51 @@ final class KvVfs implements AutoCloseable {
     } catch (Throwable t) {
       return fail(t, SqliteCodes.CANTOPEN);
     }
+  }
+
+  /**
+   * Why {@code path} must not be opened, or null. This VFS serves exactly one connection: the one
+   * {@link SqliteDatabase} opened on its actor. Another connection could still find it by its
+   * registered name (an ATTACH naming it with {@code vfs=}), and a second pager on the actor's file,
+   * with no locking between the two, corrupts it; so the main file opens once, and its journal only
+   * while it is open. URI parameters could redirect the open, so a URI is refused outright.
+   */
+  private String refusal(String path, SqliteFile kind, int flags) {
+    if ((flags & SqliteCodes.OPEN_URI) != 0) {
+      return "the actor-kv VFS refuses URI file names: \"" + path + "\"";
+    }
+    if (kind == null) {
+      // A temporary file SQLite names itself (deleted on close) lives in memory; nothing else opens.
+      return (flags & SqliteCodes.OPEN_DELETEONCLOSE) != 0 ? null
+          : "the actor-kv VFS holds one database per actor; cannot open \"" + path + "\"";
+    }
+    int expectedType = switch (kind) {
+      case MAIN -> SqliteCodes.OPEN_MAIN_DB;
+      case JOURNAL -> SqliteCodes.OPEN_MAIN_JOURNAL;
+      case WAL -> SqliteCodes.OPEN_WAL;
+      case SHM -> 0; // SQLite maps shared memory through xShmMap, never through xOpen
+    };
+    if ((flags & expectedType) == 0) {
+      // Another connection opening the journal's pages as its database, for one.
+      return "the actor-kv VFS opens \"" + path + "\" only as what it is (SQLite open flags 0x" + Integer.toHexString(flags) + ")";
+    }
+    boolean mainOpen = isOpen(SqliteFile.MAIN);
+    if (kind == SqliteFile.MAIN) {
+      return mainOpen ? "the actor's database is already open on this VFS; a second connection or ATTACH would corrupt it" : null;
+    }
+    if (!mainOpen) {
+      return "the actor-kv VFS opens \"" + path + "\" only beside its open database";
+    }
+    return isOpen(kind) ? "\"" + path + "\" is already open" : null;
+  }
+
+  private boolean isOpen(SqliteFile kind) {
+    for (OpenFile o : files.values()) {
+      if (o.kind == kind) {
+        return true;
+      }
+    }
+    return false;
   }
 
   int xDelete(MemorySegment pVfs, MemorySegment zName, int syncDir) {

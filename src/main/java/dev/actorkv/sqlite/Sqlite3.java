@@ -62,6 +62,14 @@ final class Sqlite3 {
   static final MethodHandle bind_parameter_count = link("sqlite3_bind_parameter_count", INT_OF_PTR);
   static final MethodHandle column_count = link("sqlite3_column_count", INT_OF_PTR);
   static final MethodHandle vfs_unregister = link("sqlite3_vfs_unregister", INT_OF_PTR);
+  /** {@code sqlite3_set_authorizer(db, xAuth, pUserData)}: SQLite calls xAuth while it prepares. */
+  static final MethodHandle set_authorizer = link("sqlite3_set_authorizer", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS));
+  /**
+   * {@code sqlite3_db_config(db, op, int, int*)} for the on/off options: variadic in C, so the two
+   * arguments after {@code op} are passed as variadic ones (the ABI may place them differently).
+   */
+  static final MethodHandle db_config_flag = link("sqlite3_db_config",
+      FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS), Linker.Option.firstVariadicArg(2));
 
   // Never call back into Java: critical.
   static final MethodHandle extended_result_codes = link("sqlite3_extended_result_codes", INT_OF_PTR_INT, CRITICAL);
@@ -82,6 +90,7 @@ final class Sqlite3 {
   static final MethodHandle column_text = link("sqlite3_column_text", PTR_OF_PTR_INT, CRITICAL);
   static final MethodHandle column_blob = link("sqlite3_column_blob", PTR_OF_PTR_INT, CRITICAL);
   static final MethodHandle column_bytes = link("sqlite3_column_bytes", INT_OF_PTR_INT, CRITICAL);
+  static final MethodHandle limit = link("sqlite3_limit", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), CRITICAL);
 
   /** Functions of error paths and tools, linked when first used (each shape costs a generated class). */
   static final class Rare {

@@ -14,6 +14,7 @@ final class SqliteCodes {
   static final int NOTFOUND = 12;
   static final int CANTOPEN = 14;
   static final int MISUSE = 21;
+  static final int AUTH = 23;
   static final int RANGE = 25;
   static final int ROW = 100;
   static final int DONE = 101;
@@ -36,10 +37,29 @@ final class SqliteCodes {
   static final int OPEN_READWRITE = 0x2;
   static final int OPEN_CREATE = 0x4;
   static final int OPEN_DELETEONCLOSE = 0x8;
+  static final int OPEN_URI = 0x40;
   static final int OPEN_MAIN_DB = 0x100;
   static final int OPEN_MAIN_JOURNAL = 0x800;
   static final int OPEN_WAL = 0x80000;
   static final int OPEN_EXRESCODE = 0x02000000;
+
+  // sqlite3_db_config options (int, int*)
+  static final int DBCONFIG_ENABLE_TRIGGER = 1003;
+  static final int DBCONFIG_ENABLE_FTS3_TOKENIZER = 1004;
+  static final int DBCONFIG_ENABLE_LOAD_EXTENSION = 1005;
+  static final int DBCONFIG_DEFENSIVE = 1010;
+  static final int DBCONFIG_WRITABLE_SCHEMA = 1011;
+  static final int DBCONFIG_TRUSTED_SCHEMA = 1017;
+
+  // sqlite3_limit categories
+  static final int LIMIT_ATTACHED = 7;
+
+  // authorizer: return values and the action codes it looks at
+  static final int AUTH_OK = 0;
+  static final int AUTH_DENY = 1;
+  static final int ACTION_PRAGMA = 19;
+  static final int ACTION_ATTACH = 24;
+  static final int ACTION_FUNCTION = 31;
 
   // xAccess flags
   static final int ACCESS_EXISTS = 0;

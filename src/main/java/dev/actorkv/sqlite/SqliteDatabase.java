@@ -49,6 +49,7 @@ public final class SqliteDatabase implements AutoCloseable {
 
   private final MemorySegment db;
   private final KvVfs vfs; // null for a native file
+  private final SqlGuard guard; // null for a native file
   private final ActorKeyspace actor; // null for a native file
   private final SqliteOptions options;
   private final ReentrantLock lock = new ReentrantLock();
@@ -57,9 +58,10 @@ public final class SqliteDatabase implements AutoCloseable {
   private int savepointDepth;
   private boolean closed;
 
-  private SqliteDatabase(MemorySegment db, KvVfs vfs, ActorKeyspace actor, SqliteOptions options) {
+  private SqliteDatabase(MemorySegment db, KvVfs vfs, SqlGuard guard, ActorKeyspace actor, SqliteOptions options) {
     this.db = db;
     this.vfs = vfs;
+    this.guard = guard;
     this.actor = actor;
     this.options = options;
     int capacity = options.statementCacheSize();
@@ -104,6 +106,7 @@ public final class SqliteDatabase implements AutoCloseable {
           + " is already open in this process; share that handle");
     }
     KvVfs vfs = null;
+    SqlGuard guard = null;
     SqliteDatabase d = null;
     try {
       vfs = new KvVfs(actor);
@@ -111,7 +114,10 @@ public final class SqliteDatabase implements AutoCloseable {
       // A missing or corrupt size record was rebuilt from the chunks; store it before SQLite reads.
       vfs.mainStore().repairSizeRecord();
       boolean fresh = vfs.mainStore().size() == 0;
-      d = new SqliteDatabase(openHandle(KvVfs.DB_NAME, vfs.name(), vfs), vfs, actor, options);
+      guard = new SqlGuard();
+      d = new SqliteDatabase(openHandle(KvVfs.DB_NAME, vfs.name(), vfs), vfs, guard, actor, options);
+      // Before any SQL, even ours: SQL on an actor's database reaches that database and nothing else.
+      guard.install(d.db);
       // Exclusive locking keeps the page cache valid between transactions (one handle per actor);
       // the in-memory journal plus the VFS's staged writes make each commit one atomic batch.
       d.executeScript("PRAGMA locking_mode=EXCLUSIVE; PRAGMA journal_mode=MEMORY; PRAGMA temp_store=MEMORY; "
@@ -121,11 +127,16 @@ public final class SqliteDatabase implements AutoCloseable {
     } catch (RuntimeException | Error e) {
       if (d != null) {
         d.closeQuietly(e);
-      } else if (vfs != null) {
-        try {
-          vfs.close();
-        } catch (RuntimeException suppressed) {
-          e.addSuppressed(suppressed);
+      } else {
+        if (guard != null) {
+          guard.close();
+        }
+        if (vfs != null) {
+          try {
+            vfs.close();
+          } catch (RuntimeException suppressed) {
+            e.addSuppressed(suppressed);
+          }
         }
       }
       actor.release(CLAIM);
@@ -139,7 +150,7 @@ public final class SqliteDatabase implements AutoCloseable {
    */
   public static SqliteDatabase openFile(Path path, SqliteOptions options) {
     SqliteLibrary.lookup();
-    return new SqliteDatabase(openHandle(path.toString(), null, null), null, null, options);
+    return new SqliteDatabase(openHandle(path.toString(), null, null), null, null, null, options);
   }
 
   private static MemorySegment openHandle(String filename, String vfsName, KvVfs vfs) {
@@ -234,15 +245,16 @@ public final class SqliteDatabase implements AutoCloseable {
     locked(() -> {
       beginCall();
       try (Arena a = Arena.ofConfined()) {
-        byte[] utf8 = script.getBytes(StandardCharsets.UTF_8);
-        MemorySegment sql = a.allocate(utf8.length + 1L);
-        MemorySegment.copy(utf8, 0, sql, JAVA_BYTE, 0, utf8.length);
+        byte[] utf8 = sqlBytes(script);
+        MemorySegment sql = nulTerminated(a, utf8);
         MemorySegment out = a.allocate(ADDRESS);
         MemorySegment tail = a.allocate(ADDRESS);
         long offset = 0;
         while (offset < utf8.length) {
           MemorySegment at = sql.asSlice(offset);
-          int rc = (int) Sqlite3.prepare_v2.invokeExact(db, at, (int) (utf8.length - offset), out, tail);
+          // The length includes the terminating NUL: SQLite then parses in place. Without it SQLite
+          // copies the whole rest of the script before each statement (quadratic in the statements).
+          int rc = (int) Sqlite3.prepare_v2.invokeExact(db, at, (int) (utf8.length + 1L - offset), out, tail);
           if (rc != SqliteCodes.OK) {
             throw error(rc, "preparing " + excerpt(script, offset));
           }
@@ -273,6 +285,26 @@ public final class SqliteDatabase implements AutoCloseable {
       }
       return null;
     });
+  }
+
+  /**
+   * The UTF-8 bytes of {@code sql}, refusing a NUL character: SQLite reads SQL text up to the first NUL,
+   * so everything after one would be skipped without a word.
+   */
+  private static byte[] sqlBytes(String sql) {
+    int nul = sql.indexOf('\0');
+    if (nul >= 0) {
+      throw new IllegalArgumentException("the SQL contains a NUL character (at character " + nul
+          + "); SQLite would silently ignore everything after it");
+    }
+    return sql.getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** {@code utf8} followed by a NUL byte, in {@code arena}. */
+  private static MemorySegment nulTerminated(Arena arena, byte[] utf8) {
+    MemorySegment text = arena.allocate(utf8.length + 1L); // zeroed: the last byte is the NUL
+    MemorySegment.copy(utf8, 0, text, JAVA_BYTE, 0, utf8.length);
+    return text;
   }
 
   /** The statement starting at {@code byteOffset} of the script, shortened, for error messages. */
@@ -399,6 +431,9 @@ public final class SqliteDatabase implements AutoCloseable {
         failure = t instanceof RuntimeException r ? r : new IllegalStateException("closing the SQLite database failed", t);
       }
       try {
+        if (guard != null) {
+          guard.close();
+        }
         if (vfs != null) {
           vfs.close();
         }
@@ -456,6 +491,11 @@ public final class SqliteDatabase implements AutoCloseable {
     return db;
   }
 
+  /** The name this database's VFS is registered under (null for a native file); for tests. */
+  String vfsName() {
+    return vfs == null ? null : vfs.name();
+  }
+
   boolean isClosed() {
     lock.lock();
     try {
@@ -469,6 +509,9 @@ public final class SqliteDatabase implements AutoCloseable {
   void beginCall() {
     if (vfs != null) {
       vfs.takeError();
+    }
+    if (guard != null) {
+      guard.takeDenial();
     }
   }
 
@@ -490,12 +533,11 @@ public final class SqliteDatabase implements AutoCloseable {
   private Statement prepareOne(String sql) throws Throwable {
     beginCall();
     try (Arena a = Arena.ofConfined()) {
-      byte[] utf8 = sql.getBytes(StandardCharsets.UTF_8);
-      MemorySegment text = a.allocate(utf8.length + 1L);
-      MemorySegment.copy(utf8, 0, text, JAVA_BYTE, 0, utf8.length);
+      byte[] utf8 = sqlBytes(sql);
+      MemorySegment text = nulTerminated(a, utf8);
       MemorySegment out = a.allocate(ADDRESS);
       MemorySegment tail = a.allocate(ADDRESS);
-      int rc = (int) Sqlite3.prepare_v2.invokeExact(db, text, utf8.length, out, tail);
+      int rc = (int) Sqlite3.prepare_v2.invokeExact(db, text, utf8.length + 1, out, tail);
       MemorySegment stmt = out.get(ADDRESS, 0);
       if (rc != SqliteCodes.OK) {
         if (!stmt.equals(MemorySegment.NULL)) {
@@ -525,6 +567,10 @@ public final class SqliteDatabase implements AutoCloseable {
     }
     Throwable cause = vfs == null ? null : vfs.takeError();
     int primary = rc & 0xff;
+    String denial = guard == null ? null : guard.takeDenial();
+    if (denial != null) { // SQLite reports a refusal as "not authorized" (code AUTH or ERROR) without saying why
+      msg = msg + " (" + denial + ")";
+    }
     if (primary == SqliteCodes.IOERR || primary == SqliteCodes.FULL) {
       String detail = cause == null ? "" : " (" + cause.getMessage() + ")";
       return new SqliteStorageException(rc, msg + detail + " in: " + what, cause);

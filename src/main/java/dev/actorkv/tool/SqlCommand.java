@@ -24,7 +24,9 @@ import picocli.CommandLine.Model.CommandSpec;
     description = {
       "Runs SQL on the actor's SQLite database (its keys under [08][01]); with no SQL argument the statements",
       "are read from standard input. Rows print like the sqlite3 shell's list mode: values joined by '|', NULL",
-      "as nothing. Each statement is its own transaction unless the script uses BEGIN/COMMIT."
+      "as nothing. Each statement is its own transaction unless the script uses BEGIN/COMMIT. The SQL reaches",
+      "this database only: ATTACH, VACUUM INTO, load_extension, fts3_tokenizer and pragmas that change the",
+      "process are refused. A script holding a NUL character is refused before anything runs (exit 2)."
     })
 final class SqlCommand implements Callable<Integer> {
   @Spec CommandSpec spec;

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code reliability.seed}, {@code reliability.fuzz.inputs} (total over all decoders),
  * {@code reliability.crash.cycles}, {@code reliability.crash.minutes} (stop earlier, reported),
  * {@code reliability.sweep.batches}, {@code reliability.cli.runs} (command lines; a tenth as many import
- * files), {@code reliability.report} (output file).
+ * files), {@code reliability.sql.inputs} (random hostile SQL scripts, after the named vectors),
+ * {@code reliability.report} (output file).
  */
 @Tag("long")
 @Tag("reliability")
@@ -33,10 +34,12 @@ class ReliabilityLongTest {
     long crashMinutes = Long.getLong("reliability.crash.minutes", 60);
     int sweepBatches = Integer.getInteger("reliability.sweep.batches", 100);
     long cliRuns = Long.getLong("reliability.cli.runs", 5000);
+    long sqlInputs = Long.getLong("reliability.sql.inputs", 20_000);
     Path reportFile = Path.of(System.getProperty("reliability.report", "target/RELIABILITY.md"));
     String command = "mvn -B -Preliability test -Dreliability.seed=" + seed + " -Dreliability.fuzz.inputs=" + fuzzInputs
         + " -Dreliability.crash.cycles=" + crashCycles + " -Dreliability.crash.minutes=" + crashMinutes
-        + " -Dreliability.sweep.batches=" + sweepBatches + " -Dreliability.cli.runs=" + cliRuns;
+        + " -Dreliability.sweep.batches=" + sweepBatches + " -Dreliability.cli.runs=" + cliRuns
+        + " -Dreliability.sql.inputs=" + sqlInputs;
     ReliabilityReport report = new ReliabilityReport();
 
     try (ActorStore fuzzStore = ActorStore.open(dir.resolve("fuzz-store"))) {
@@ -64,6 +67,13 @@ class ReliabilityLongTest {
           r.target(), r.inputs(), r.accepted(), r.rejected(), r.violations().size());
       report.add(r);
     }
+
+    List<String> vectorProblems = HostileSqlCampaign.judgeVectors(HostileSqlCampaign.runVectors(dir.resolve("sql-vectors")));
+    report.addHostileSqlVectors(HostileSql.VECTORS.size(), vectorProblems);
+    FuzzCampaign.Result sql = HostileSqlCampaign.runRandom(dir.resolve("sql-random"), seed, sqlInputs, 2000);
+    System.out.printf("hostile SQL: %d vectors (%d problems), %d random scripts, %d ran, %d refused, %d violations%n",
+        HostileSql.VECTORS.size(), vectorProblems.size(), sql.inputs(), sql.accepted(), sql.rejected(), sql.violations().size());
+    report.add(sql);
 
     List<FaultSweep.Outcome> sweeps = new ArrayList<>(new StoreSweeps(dir.resolve("sweeps")).runAll(seed, sweepBatches));
     sweeps.addAll(new ManagerSweeps(dir.resolve("manager-sweeps")).runAll());

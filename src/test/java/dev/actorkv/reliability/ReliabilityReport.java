@@ -21,6 +21,8 @@ final class ReliabilityReport {
   private final List<FaultSweep.Outcome> sweeps = new ArrayList<>();
   private final List<CrashCampaign.Result> crashes = new ArrayList<>();
   private final List<String> notes = new ArrayList<>();
+  private final List<Violation> sqlVectorProblems = new ArrayList<>();
+  private int sqlVectors;
   private final Instant started = Instant.now();
 
   void add(FuzzCampaign.Result r) {
@@ -35,6 +37,12 @@ final class ReliabilityReport {
     crashes.add(r);
   }
 
+  /** The named hostile-SQL vectors that were run and what went wrong with them (nothing, normally). */
+  void addHostileSqlVectors(int vectors, List<String> problems) {
+    sqlVectors = vectors;
+    problems.forEach(p -> sqlVectorProblems.add(new Violation("hostile SQL vectors", 0, -1, p, "")));
+  }
+
   void note(String note) {
     notes.add(note);
   }
@@ -44,6 +52,7 @@ final class ReliabilityReport {
     fuzz.forEach(r -> all.addAll(r.violations()));
     sweeps.forEach(o -> all.addAll(o.violations()));
     crashes.forEach(r -> all.addAll(r.violations()));
+    all.addAll(sqlVectorProblems);
     return all;
   }
 
@@ -139,6 +148,19 @@ final class ReliabilityReport {
       if (r.accepted() == 0 && r.inputs() > 0) {
         notes.add("No " + r.target() + " input was accepted: only the rejection side (typed error, nothing changed) was exercised.");
       }
+    }
+    if (sqlVectors > 0) {
+      md.append("\n## Hostile SQL\n\n");
+      md.append("SQL run on an actor's SQLite database may reach that database and nothing else. A child JVM (its ")
+          .append("working directory a watched sandbox) runs each script on a fresh attacking actor while another actor's ")
+          .append("database is open in the same store, and after each checks, against the state before it: the script was ")
+          .append("refused with a typed `SqliteException` or ran harmlessly; the JVM lives; both databases reopen with ")
+          .append("`integrity_check` ok; the other actor's rows are unchanged; SQLite's process-wide heap limits are unchanged; ")
+          .append("no file appeared outside the store. ").append(sqlVectors).append(" named vectors (`HostileSql.VECTORS`: ")
+          .append("fts3_tokenizer pointers, ATTACH and VACUUM INTO with paths, URIs and other VFSes including another actor's, ")
+          .append("the own file as a twin, writable_schema, shadow-table writes, load_extension, process-wide pragmas, ")
+          .append("resource limits) with ").append(sqlVectorProblems.size()).append(" problems; random scripts from the ")
+          .append("grammar of hostile fragments are in the fuzzing table.\n");
     }
     if (!notes.isEmpty()) {
       md.append("\n## Notes\n\n");

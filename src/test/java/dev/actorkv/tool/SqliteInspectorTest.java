@@ -143,4 +143,18 @@ class SqliteInspectorTest {
     assertEquals(0, missing.exit(), "sql creates a store where there is none: " + missing.err());
     assertEquals(List.of("1"), missing.lines());
   }
+
+  @Test
+  void sqlCommandRefusesANulInTheScriptBeforeRunningAnything() {
+    Path db = dir.resolve("db");
+    try (ActorStore store = ActorStore.open(db)) {
+      store.actor("a");
+    }
+    // SQLite reads SQL up to the first NUL: the second statement would vanish without a word.
+    CliRun nul = CliRun.withStdin("CREATE TABLE t (x);\u0000CREATE TABLE u (y);\n", "sql", db.toString(), "--actor", "a");
+    assertEquals(2, nul.exit(), nul.err());
+    assertTrue(nul.err().startsWith("keyspace: the SQL contains a NUL character"), nul.err());
+    CliRun tables = CliRun.run("sql", db.toString(), "--actor", "a", "SELECT count(*) FROM sqlite_master");
+    assertEquals(List.of("0"), tables.lines());
+  }
 }

@@ -1,0 +1,34 @@
+package dev.actorkv.reliability;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Long variant of the hostile-SQL campaign (Maven profile {@code reliability}): the named vectors, then
+ * {@code reliability.sql.inputs} random scripts (default 20000) from the grammar of hostile fragments
+ * with seed {@code reliability.seed}.
+ */
+@Tag("long")
+@Tag("reliability")
+class HostileSqlLongTest {
+  @TempDir Path dir;
+
+  @Test
+  void longRun() throws Exception {
+    long seed = Long.getLong("reliability.seed", 20261121L);
+    long inputs = Long.getLong("reliability.sql.inputs", 20_000);
+    List<String> vectorProblems = HostileSqlCampaign.judgeVectors(HostileSqlCampaign.runVectors(dir.resolve("vectors")));
+    System.out.printf("hostile SQL: %d named vectors, %d violations%n", HostileSql.VECTORS.size(), vectorProblems.size());
+    FuzzCampaign.Result r = HostileSqlCampaign.runRandom(dir.resolve("random"), seed, inputs, 2000);
+    System.out.printf("hostile SQL (fragment grammar): seed %d, %d inputs, %d ran, %d refused (typed), %d violations%n",
+        seed, r.inputs(), r.accepted(), r.rejected(), r.violations().size());
+    r.violations().stream().limit(20).forEach(v -> System.out.println("  " + v));
+    assertEquals(List.of(), vectorProblems);
+    assertEquals(List.of(), r.violations());
+  }
+}
