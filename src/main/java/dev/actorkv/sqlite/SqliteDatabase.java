@@ -294,7 +294,7 @@ public final class SqliteDatabase implements AutoCloseable {
   private static byte[] sqlBytes(String sql) {
     int nul = sql.indexOf('\0');
     if (nul >= 0) {
-      throw new IllegalArgumentException("the SQL contains a NUL character (at character " + nul
+      throw new InvalidSqlTextException("the SQL contains a NUL character (at character " + nul
           + "); SQLite would silently ignore everything after it");
     }
     return sql.getBytes(StandardCharsets.UTF_8);

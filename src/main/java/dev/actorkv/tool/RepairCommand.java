@@ -50,7 +50,14 @@ final class RepairCommand implements Callable<Integer> {
     } catch (IncompatibleStoreException e) {
       throw new Errors.UserError(e.getMessage());
     }
-    StoreRepair.Report report = backup == null ? StoreRepair.repair(db) : StoreRepair.repair(db, backup);
+    StoreRepair.Report report;
+    try {
+      report = backup == null ? StoreRepair.repair(db) : StoreRepair.repair(db, backup);
+    } catch (IncompatibleStoreException | DamagedStoreException e) {
+      throw new Errors.UserError(e.getMessage());
+    } catch (dev.actorkv.store.StoreException e) {
+      throw new Errors.UserError("repair failed: " + e.getMessage(), Errors.FAILED);
+    }
     for (String line : report.describe()) {
       out.println(line);
     }

@@ -1,5 +1,6 @@
 package dev.actorkv.tool;
 
+import dev.actorkv.sqlite.InvalidSqlTextException;
 import dev.actorkv.sqlite.SqliteDatabase;
 import dev.actorkv.sqlite.SqliteException;
 import dev.actorkv.sqlite.SqliteStorageException;
@@ -50,6 +51,8 @@ final class SqlCommand implements Callable<Integer> {
         database.executeScript(script, row -> out.println(listMode(row)));
       } catch (SqliteUnavailableException | SqliteStorageException e) {
         throw new Errors.UserError(e.getMessage(), Errors.FAILED);
+      } catch (InvalidSqlTextException e) {
+        throw new Errors.UserError(e.getMessage());
       } catch (SqliteException e) {
         // A statement that fails is not a usage error: sqlite3 exits 1 for it, and so does the contract.
         throw new Errors.UserError("SQL error: " + e.getMessage(), Errors.FAILED);

@@ -25,18 +25,16 @@ final class StoreAccess {
 
   /**
    * Opens an existing store for a command that only reads: it creates nothing (a missing, empty or
-   * foreign directory is bad input, exit 2) and an incompatible store is bad input.
+   * foreign directory is bad input, exit 2) and an incompatible or damaged store is bad input.
    */
   static ActorStore openForReading(Path db) {
     requireStore(db);
     try {
-      // Read-only: creates, changes and locks no file, works beside a process that has the store open
-      // for writing, and sees the store as of the open.
+      // Read-only: writes no file of the store (not even RocksDB's info log), takes no lock, so it works
+      // beside a writer and on a directory the user may only read, and sees the store as of the open.
       return ActorStore.open(db, StoreOptions.forReading());
     } catch (IncompatibleStoreException | DamagedStoreException e) {
       throw new Errors.UserError(e.getMessage());
-    } catch (StoreException e) {
-      throw explainLock(db, e);
     }
   }
 

@@ -101,10 +101,10 @@ class SqlGuardTest {
       db.executeScript(script.toString(), row -> rows.add(row.getFirst()));
       assertEquals(List.of("2000"), rows);
 
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+      InvalidSqlTextException e = assertThrows(InvalidSqlTextException.class,
           () -> db.executeScript("DELETE FROM t;\u0000DROP TABLE t;"));
       assertTrue(e.getMessage().contains("NUL"), e.getMessage());
-      assertThrows(IllegalArgumentException.class, () -> db.execute("SELECT 1\u0000; DELETE FROM t"));
+      assertThrows(InvalidSqlTextException.class, () -> db.execute("SELECT 1\u0000; DELETE FROM t"));
       assertEquals(2000, db.query("SELECT count(*) FROM t").single().getLong(0), "nothing of the refused scripts ran");
       assertNotEquals(0, db.query("SELECT count(*) FROM sqlite_master WHERE name = 't'").single().getLong(0));
     }
