@@ -99,4 +99,17 @@ final class Sqlite3 {
     static final MethodHandle libversion = link("sqlite3_libversion", FunctionDescriptor.of(ADDRESS), CRITICAL);
     static final MethodHandle malloc = link("sqlite3_malloc", FunctionDescriptor.of(ADDRESS, JAVA_INT), CRITICAL);
   }
+
+  /** What the statement-at-a-time script API ({@link SqlScript}) needs beyond the common calls. */
+  static final class Script {
+    private Script() {}
+
+    /** Pure scanners of a NUL-terminated text; never call back. */
+    static final MethodHandle complete = link("sqlite3_complete", INT_OF_PTR, CRITICAL_HEAP);
+    static final MethodHandle error_offset = link("sqlite3_error_offset", INT_OF_PTR, CRITICAL);
+    static final MethodHandle keyword_check = link("sqlite3_keyword_check", INT_OF_PTR_INT, CRITICAL_HEAP);
+    /** {@code sqlite3_snprintf(int, char*, const char*, double)}: SQLite's own number formatting. */
+    static final MethodHandle snprintf_double = link("sqlite3_snprintf",
+        FunctionDescriptor.of(ADDRESS, JAVA_INT, ADDRESS, ADDRESS, JAVA_DOUBLE), Linker.Option.firstVariadicArg(3));
+  }
 }

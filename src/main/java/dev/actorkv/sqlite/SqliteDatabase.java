@@ -515,6 +515,11 @@ public final class SqliteDatabase implements AutoCloseable {
     }
   }
 
+  /** The VFS's Java failure behind the last SQLite error, if any (always null for a native file). */
+  Throwable takeVfsError() {
+    return vfs == null ? null : vfs.takeError();
+  }
+
   void forget(Statement s) {
     statements.remove(s);
     cache.values().remove(s);
