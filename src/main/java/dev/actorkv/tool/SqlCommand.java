@@ -6,74 +6,171 @@ import dev.actorkv.sqlite.SqliteException;
 import dev.actorkv.sqlite.SqliteStorageException;
 import dev.actorkv.sqlite.SqliteUnavailableException;
 import dev.actorkv.store.ActorStore;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.PrintWriter;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code keyspace sql DB --actor ID [SQL]}: runs SQL on an actor's SQLite database, rows as {@code a|b}. */
+/**
+ * {@code keyspace sql DB --actor ID [--readonly] [MODE FLAGS] [SQL]}: the sqlite3 shell on an actor's
+ * SQLite database ({@link SqlShell}). Mode flags apply in the order given, as in sqlite3.
+ */
 @Command(
     name = "sql",
     mixinStandardHelpOptions = true,
     description = {
-      "Runs SQL on the actor's SQLite database (its keys under [08][01]); with no SQL argument the statements",
-      "are read from standard input. Rows print like the sqlite3 shell's list mode: values joined by '|', NULL",
-      "as nothing. Each statement is its own transaction unless the script uses BEGIN/COMMIT. The SQL reaches",
-      "this database only: ATTACH, VACUUM INTO, load_extension, fts3_tokenizer and pragmas that change the",
-      "process are refused. A script holding a NUL character is refused before anything runs (exit 2)."
+      "The sqlite3 shell on the actor's SQLite database (its keys under [08][01]): the same output modes,",
+      "dot-commands (.tables, .schema, .headers, .mode, .separator, .nullvalue, .help, .quit) and messages.",
+      "Without SQL the statements are read from standard input and run as they arrive; on a terminal it",
+      "prompts, with line editing and history. Exits 1 when a statement failed. The SQL reaches this database",
+      "only: ATTACH, VACUUM INTO, load_extension, fts3_tokenizer and pragmas that change the process are",
+      "refused. A line holding a NUL character is refused before it runs (exit 2)."
     })
 final class SqlCommand implements Callable<Integer> {
-  @Spec CommandSpec spec;
-
-  @Parameters(index = "0", paramLabel = "DB", description = "directory of the store (created when missing or empty)")
+  @Parameters(index = "0", paramLabel = "DB", description = "directory of the store (created when absent or empty)")
   Path db;
 
   @Option(names = "--actor", required = true, paramLabel = "ID", description = "the actor whose database to use")
   String actor;
 
-  @Parameters(index = "1", arity = "0..1", paramLabel = "SQL", description = "SQL statements (default: read standard input)")
+  @Option(names = "--readonly", description = "open the store and the database read-only; every write fails")
+  boolean readonly;
+
+  @Parameters(index = "1", arity = "0..1", paramLabel = "SQL", description = "SQL or a dot-command (default: read standard input)")
   String sql;
+
+  /** The mode flags in command-line order (picocli calls the setters in that order). */
+  private final List<Consumer<ShellOutput>> modeFlags = new ArrayList<>();
+
+  @Option(names = {"-list", "--list"}, description = "list mode: values joined by the separator (default)")
+  void list(boolean on) {
+    modeFlags.add(o -> o.mode = ShellOutput.Mode.LIST);
+  }
+
+  @Option(names = {"-csv", "--csv"}, description = "CSV mode")
+  void csv(boolean on) {
+    modeFlags.add(o -> {
+      o.mode = ShellOutput.Mode.CSV;
+      o.colSeparator = ShellOutput.SEP_COMMA;
+    });
+  }
+
+  @Option(names = {"-json", "--json"}, description = "JSON mode")
+  void json(boolean on) {
+    modeFlags.add(o -> o.mode = ShellOutput.Mode.JSON);
+  }
+
+  @Option(names = {"-line", "--line"}, description = "line mode: one value per line")
+  void line(boolean on) {
+    modeFlags.add(o -> o.mode = ShellOutput.Mode.LINE);
+  }
+
+  @Option(names = {"-tabs", "--tabs"}, description = "list mode with tabs between values")
+  void tabs(boolean on) {
+    modeFlags.add(o -> {
+      o.mode = ShellOutput.Mode.LIST;
+      o.colSeparator = ShellOutput.SEP_TAB;
+    });
+  }
+
+  @Option(names = {"-header", "--header"}, description = "print column names")
+  void header(boolean on) {
+    modeFlags.add(o -> o.showHeader = true);
+  }
+
+  @Option(names = {"-noheader", "--noheader"}, description = "do not print column names (default)")
+  void noheader(boolean on) {
+    modeFlags.add(o -> o.showHeader = false);
+  }
+
+  @Option(names = {"-separator", "--separator"}, paramLabel = "SEP", description = "column separator (default |)")
+  void separator(String sep) {
+    modeFlags.add(o -> o.colSeparator = limit(sep));
+  }
+
+  @Option(names = {"-newline", "--newline"}, paramLabel = "SEP", description = "row separator (default \\n)")
+  void newline(String sep) {
+    modeFlags.add(o -> o.rowSeparator = limit(sep));
+  }
+
+  @Option(names = {"-nullvalue", "--nullvalue"}, paramLabel = "TEXT", description = "text for NULL (default empty)")
+  void nullvalue(String text) {
+    modeFlags.add(o -> o.nullValue = limit(text));
+  }
+
+  private static byte[] limit(String s) {
+    byte[] b = s.getBytes(StandardCharsets.UTF_8);
+    return b.length <= 19 ? b : java.util.Arrays.copyOf(b, 19);
+  }
 
   @Override
   public Integer call() throws IOException {
-    String script = sql != null ? sql : new String(System.in.readAllBytes(), StandardCharsets.UTF_8);
-    PrintWriter out = spec.commandLine().getOut();
-    try (ActorStore store = StoreAccess.openForWriting(db)) {
+    // System.out flushes on every write; the shell writes in large blocks and flushes when it waits.
+    PrintStream stdout = System.out;
+    OutputStream out = new CheckedOutput(stdout);
+    try (ActorStore store = readonly ? StoreAccess.openForReading(db) : StoreAccess.openForWriting(db)) {
       StoreAccess.checkActorId(store, actor);
       try (SqliteDatabase database = SqliteDatabase.open(store.actor(actor))) {
-        database.executeScript(script, row -> out.println(listMode(row)));
+        if (readonly) {
+          // Every statement that would write fails with SQLite's "attempt to write a readonly database".
+          database.executeScript("PRAGMA query_only=1");
+        }
+        SqlShell shell = new SqlShell(database, out, System.err);
+        for (Consumer<ShellOutput> flag : modeFlags) {
+          flag.accept(shell.output);
+        }
+        SqlShell.Outcome outcome;
+        if (sql != null) {
+          outcome = shell.runArgument(sql.getBytes(StandardCharsets.UTF_8));
+        } else {
+          try (ShellInput input = Terminal.isStdinTerminal()
+              ? TerminalInput.open(out)
+              : new ShellInput.Stream(System.in, out::flush)) {
+            outcome = shell.run(input);
+          }
+        }
+        out.flush();
+        return switch (outcome) {
+          case OK -> 0;
+          case FAILED -> Errors.FAILED;
+          case EXIT -> shell.exitCode();
+        };
       } catch (SqliteUnavailableException | SqliteStorageException e) {
         throw new Errors.UserError(e.getMessage(), Errors.FAILED);
       } catch (InvalidSqlTextException e) {
         throw new Errors.UserError(e.getMessage());
       } catch (SqliteException e) {
-        // A statement that fails is not a usage error: sqlite3 exits 1 for it, and so does the contract.
         throw new Errors.UserError("SQL error: " + e.getMessage(), Errors.FAILED);
       } finally {
         out.flush();
       }
     }
-    return 0;
   }
 
-  /** One row the way the sqlite3 shell prints it in list mode. */
-  static String listMode(List<String> row) {
-    StringBuilder sb = new StringBuilder();
-    for (int i = 0; i < row.size(); i++) {
-      if (i > 0) {
-        sb.append('|');
-      }
-      if (row.get(i) != null) {
-        sb.append(row.get(i));
+  /** Buffers writes to a PrintStream (which swallows I/O errors) and turns its error flag into one. */
+  static final class CheckedOutput extends BufferedOutputStream {
+    private final PrintStream target;
+
+    CheckedOutput(PrintStream target) {
+      super(target, 64 * 1024);
+      this.target = target;
+    }
+
+    @Override
+    public synchronized void flush() throws IOException {
+      super.flush();
+      if (target.checkError()) {
+        throw new IOException("cannot write to standard output");
       }
     }
-    return sb.toString();
   }
 }
