@@ -132,9 +132,12 @@ final class SqlCommand implements Callable<Integer> {
         if (sql != null) {
           outcome = shell.runArgument(sql.getBytes(StandardCharsets.UTF_8));
         } else {
-          try (ShellInput input = Terminal.isStdinTerminal()
-              ? TerminalInput.open(out)
-              : new ShellInput.Stream(System.in, out::flush)) {
+          boolean terminal = Terminal.isStdinTerminal();
+          if (terminal) {
+            out.write(("keyspace sql: actor " + Json.quote(actor) + " of " + db + ", SQLite " + SqliteDatabase.libraryVersion()
+                + "\nEnter \".help\" for usage hints.\n").getBytes(StandardCharsets.UTF_8));
+          }
+          try (ShellInput input = terminal ? TerminalInput.open(out) : new ShellInput.Stream(System.in, out::flush)) {
             outcome = shell.run(input);
           }
         }

@@ -41,7 +41,8 @@ final class TerminalInput implements ShellInput {
 
   private static ShellInput withJline(OutputStream out) throws IOException {
     org.jline.terminal.Terminal t = TerminalBuilder.builder().system(true).build();
-    String home = System.getProperty("user.home");
+    // $HOME as sqlite3 uses it (user.home comes from the password database instead)
+    String home = System.getenv("HOME") != null ? System.getenv("HOME") : System.getProperty("user.home");
     LineReaderBuilder b = LineReaderBuilder.builder().terminal(t).appName("keyspace-sql");
     if (home != null) {
       b.variable(LineReader.HISTORY_FILE, Path.of(home, ".keyspace_sql_history"));

@@ -1,7 +1,9 @@
 package dev.actorkv.tool;
 
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -31,6 +33,45 @@ record CliRun(int exit, String out, String err) {
         return new CliRun(code, out.toString(), err.toString());
       } finally {
         System.setIn(saved);
+      }
+    }
+  }
+
+  /**
+   * Runs {@code keyspace sql} (which writes bytes, BLOBs as they are, to System.out and System.err
+   * itself) in-process on {@code stdin}; output and error decoded as UTF-8.
+   */
+  static CliRun sql(String stdin, String... args) {
+    Bytes b = withStdinBytes(stdin.getBytes(StandardCharsets.UTF_8), args);
+    return new CliRun(b.exit(), new String(b.out(), StandardCharsets.UTF_8), new String(b.err(), StandardCharsets.UTF_8));
+  }
+
+  /** What a run wrote, byte for byte. */
+  record Bytes(int exit, byte[] out, byte[] err) {}
+
+  /** Runs the tool in-process on {@code stdin}, keeping standard output and error as bytes. */
+  static Bytes withStdinBytes(byte[] stdin, String... args) {
+    CommandLine cl = KeyspaceCli.commandLine();
+    synchronized (STDIN_LOCK) {
+      InputStream saved = System.in;
+      PrintStream savedOut = System.out;
+      PrintStream savedErr = System.err;
+      ByteArrayOutputStream rawOut = new ByteArrayOutputStream();
+      ByteArrayOutputStream rawErr = new ByteArrayOutputStream();
+      PrintStream outStream = new PrintStream(rawOut, true, StandardCharsets.UTF_8);
+      PrintStream errStream = new PrintStream(rawErr, true, StandardCharsets.UTF_8);
+      cl.setOut(new PrintWriter(outStream, true));
+      cl.setErr(new PrintWriter(errStream, true));
+      System.setIn(new ByteArrayInputStream(stdin));
+      System.setOut(outStream);
+      System.setErr(errStream);
+      try {
+        int code = KeyspaceCli.execute(cl, args);
+        return new Bytes(code, rawOut.toByteArray(), rawErr.toByteArray());
+      } finally {
+        System.setIn(saved);
+        System.setOut(savedOut);
+        System.setErr(savedErr);
       }
     }
   }

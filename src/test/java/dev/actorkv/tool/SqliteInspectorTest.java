@@ -134,11 +134,13 @@ class SqliteInspectorTest {
     CliRun other = CliRun.run("sql", db.toString(), "--actor", "b", "SELECT count(*) FROM sqlite_master");
     assertEquals(List.of("0"), other.lines());
 
+    // As sqlite3 with SQL as an argument: the statements before the error ran, exit 1.
     CliRun bad = CliRun.run("sql", db.toString(), "--actor", "a", "SELECT 1; SELEC 2");
     assertEquals(1, bad.exit(), "a failed statement exits 1, as in sqlite3");
     assertEquals(List.of("1"), bad.lines());
-    assertTrue(bad.err().startsWith("keyspace: SQL error: near \"SELEC\": syntax error"), bad.err());
+    assertTrue(bad.err().startsWith("Error: in prepare, near \"SELEC\": syntax error"), bad.err());
 
+    // sql writes, so it creates the store when the directory is absent.
     CliRun missing = CliRun.run("sql", dir.resolve("nope").toString(), "--actor", "a", "SELECT 1");
     assertEquals(0, missing.exit(), "sql creates a store where there is none: " + missing.err());
     assertEquals(List.of("1"), missing.lines());
