@@ -123,25 +123,25 @@ class SqliteInspectorTest {
     try (ActorStore store = ActorStore.open(db)) {
       store.actor("a");
     }
-    CliRun create = CliRun.run("sql", db.toString(), "--actor", "a",
+    CliRun create = CliRun.sql("", "sql", db.toString(), "--actor", "a",
         "CREATE TABLE t (a, b); INSERT INTO t VALUES (1, 'x'), (2.5, NULL), (NULL, 'y|z');");
     assertEquals(0, create.exit(), create.err());
     assertEquals("", create.out());
-    CliRun select = CliRun.run("sql", db.toString(), "--actor", "a", "SELECT a, b FROM t ORDER BY rowid");
+    CliRun select = CliRun.sql("", "sql", db.toString(), "--actor", "a", "SELECT a, b FROM t ORDER BY rowid");
     assertEquals(List.of("1|x", "2.5|", "|y|z"), select.lines());
-    CliRun stdin = CliRun.withStdin("SELECT count(*) FROM t;\nSELECT 'a', 3 * 4;\n", "sql", db.toString(), "--actor", "a");
+    CliRun stdin = CliRun.sql("SELECT count(*) FROM t;\nSELECT 'a', 3 * 4;\n", "sql", db.toString(), "--actor", "a");
     assertEquals(List.of("3", "a|12"), stdin.lines());
-    CliRun other = CliRun.run("sql", db.toString(), "--actor", "b", "SELECT count(*) FROM sqlite_master");
+    CliRun other = CliRun.sql("", "sql", db.toString(), "--actor", "b", "SELECT count(*) FROM sqlite_master");
     assertEquals(List.of("0"), other.lines());
 
     // As sqlite3 with SQL as an argument: the statements before the error ran, exit 1.
-    CliRun bad = CliRun.run("sql", db.toString(), "--actor", "a", "SELECT 1; SELEC 2");
+    CliRun bad = CliRun.sql("", "sql", db.toString(), "--actor", "a", "SELECT 1; SELEC 2");
     assertEquals(1, bad.exit(), "a failed statement exits 1, as in sqlite3");
     assertEquals(List.of("1"), bad.lines());
     assertTrue(bad.err().startsWith("Error: in prepare, near \"SELEC\": syntax error"), bad.err());
 
     // sql writes, so it creates the store when the directory is absent.
-    CliRun missing = CliRun.run("sql", dir.resolve("nope").toString(), "--actor", "a", "SELECT 1");
+    CliRun missing = CliRun.sql("", "sql", dir.resolve("nope").toString(), "--actor", "a", "SELECT 1");
     assertEquals(0, missing.exit(), "sql creates a store where there is none: " + missing.err());
     assertEquals(List.of("1"), missing.lines());
   }
