@@ -19,6 +19,8 @@ import java.util.function.Consumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code keyspace sql DB --actor ID [--readonly] [MODE FLAGS] [SQL]}: the sqlite3 shell on an actor's
@@ -36,6 +38,8 @@ import picocli.CommandLine.Parameters;
       "refused. A line holding a NUL character is refused before it runs (exit 2)."
     })
 final class SqlCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
   @Parameters(index = "0", paramLabel = "DB", description = "directory of the store (created when absent or empty)")
   Path db;
 
@@ -124,7 +128,7 @@ final class SqlCommand implements Callable<Integer> {
           // Every statement that would write fails with SQLite's "attempt to write a readonly database".
           database.executeScript("PRAGMA query_only=1");
         }
-        SqlShell shell = new SqlShell(database, out, System.err);
+        SqlShell shell = new SqlShell(database, out, spec.commandLine().getErr());
         for (Consumer<ShellOutput> flag : modeFlags) {
           flag.accept(shell.output);
         }

@@ -6,7 +6,7 @@ import dev.actorkv.sqlite.SqliteException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -30,11 +30,11 @@ final class SqlShell {
   final SqliteDatabase db;
   final ShellOutput output;
   private final OutputStream out;
-  private final PrintStream err;
+  private final PrintWriter err;
   private final DotCommands dot;
   private int exitCode;
 
-  SqlShell(SqliteDatabase db, OutputStream out, PrintStream err) {
+  SqlShell(SqliteDatabase db, OutputStream out, PrintWriter err) {
     this.db = db;
     this.out = out;
     this.err = err;

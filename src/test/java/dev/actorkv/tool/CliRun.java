@@ -15,6 +15,9 @@ record CliRun(int exit, String out, String err) {
   private static final Object STDIN_LOCK = new Object();
 
   static CliRun withStdin(String stdin, String... args) {
+    if (args.length > 0 && args[0].equals("sql")) {
+      return sql(stdin, args); // it writes to System.out itself
+    }
     return on(KeyspaceCli.commandLine(), stdin, args);
   }
 
@@ -38,7 +41,7 @@ record CliRun(int exit, String out, String err) {
   }
 
   /**
-   * Runs {@code keyspace sql} (which writes bytes, BLOBs as they are, to System.out and System.err
+   * Runs {@code keyspace sql} (which writes its rows as bytes, BLOBs as they are, to System.out
    * itself) in-process on {@code stdin}; output and error decoded as UTF-8.
    */
   static CliRun sql(String stdin, String... args) {
@@ -52,26 +55,26 @@ record CliRun(int exit, String out, String err) {
   /** Runs the tool in-process on {@code stdin}, keeping standard output and error as bytes. */
   static Bytes withStdinBytes(byte[] stdin, String... args) {
     CommandLine cl = KeyspaceCli.commandLine();
+    // Messages go to picocli's writers; the rows sql prints go to System.out as bytes.
+    StringWriter picoOut = new StringWriter();
+    StringWriter picoErr = new StringWriter();
+    cl.setOut(new PrintWriter(picoOut, true));
+    cl.setErr(new PrintWriter(picoErr, true));
     synchronized (STDIN_LOCK) {
       InputStream saved = System.in;
       PrintStream savedOut = System.out;
-      PrintStream savedErr = System.err;
       ByteArrayOutputStream rawOut = new ByteArrayOutputStream();
       ByteArrayOutputStream rawErr = new ByteArrayOutputStream();
-      PrintStream outStream = new PrintStream(rawOut, true, StandardCharsets.UTF_8);
-      PrintStream errStream = new PrintStream(rawErr, true, StandardCharsets.UTF_8);
-      cl.setOut(new PrintWriter(outStream, true));
-      cl.setErr(new PrintWriter(errStream, true));
       System.setIn(new ByteArrayInputStream(stdin));
-      System.setOut(outStream);
-      System.setErr(errStream);
+      System.setOut(new PrintStream(rawOut, true, StandardCharsets.UTF_8));
       try {
         int code = KeyspaceCli.execute(cl, args);
+        rawOut.writeBytes(picoOut.toString().getBytes(StandardCharsets.UTF_8));
+        rawErr.writeBytes(picoErr.toString().getBytes(StandardCharsets.UTF_8));
         return new Bytes(code, rawOut.toByteArray(), rawErr.toByteArray());
       } finally {
         System.setIn(saved);
         System.setOut(savedOut);
-        System.setErr(savedErr);
       }
     }
   }
