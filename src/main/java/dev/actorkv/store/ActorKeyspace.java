@@ -72,7 +72,13 @@ public final class ActorKeyspace {
   }
 
   private void loadRecord() {
-    StorageEngine.ActorRecord r = readRecord();
+    StorageEngine.ActorRecord r;
+    store.enter();
+    try {
+      r = engine.loadRecord();
+    } finally {
+      store.exit();
+    }
     if (r == null) {
       // No record: either a new actor, or data written without one (record lost). Recount.
       long counted = scanStorageBytes();
@@ -384,11 +390,16 @@ public final class ActorKeyspace {
       boolean recordChanged = delta != 0 || newLayout != layoutVersion || !hasRecord;
       // Forgotten first: a write that throws may or may not have happened.
       forgetKnown();
-      store.enter();
       try {
-        engine.commit(ops, new StorageEngine.ActorRecord(newStorage, newLayout), recordChanged, batch.migrationMarker());
-      } finally {
-        store.exit();
+        store.enter();
+        try {
+          engine.commit(ops, new StorageEngine.ActorRecord(newStorage, newLayout), recordChanged, batch.migrationMarker());
+        } finally {
+          store.exit();
+        }
+      } catch (ConcurrentCommitException e) {
+        loadRecord(); // written elsewhere: this store's count is stale, the next commit starts from the new one
+        throw e;
       }
       remember(ops, overlapping);
       storageBytes = newStorage;

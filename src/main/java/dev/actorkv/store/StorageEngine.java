@@ -45,6 +45,16 @@ public interface StorageEngine extends AutoCloseable {
     /** The actor's record, or null when it has none (or, on an engine that can tell, it is unreadable). */
     ActorRecord readRecord();
 
+    /**
+     * Like {@link #readRecord()}, and makes what it read the base of the next commit: an engine that can
+     * tell (PostgreSQL, by the actor's commit sequence) refuses that commit with
+     * {@link ConcurrentCommitException} when the actor was written by anyone else since. The store calls it
+     * when it loads the actor and again after such a refusal, never while a commit of the actor runs.
+     */
+    default ActorRecord loadRecord() {
+      return readRecord();
+    }
+
     /** The actor's migration marker, or null when it has none. */
     byte[] migrationMarker();
 
