@@ -111,8 +111,7 @@ public final class PostgresEngine implements StorageEngine {
   @Override
   public List<String> actorIds(String afterExclusive, int limit) {
     return pooled(c -> {
-      try (PreparedStatement ps = c.prepareStatement(
-          "SELECT actor_id FROM actorkv.actors WHERE actor_id > ? ORDER BY actor_id LIMIT ?")) {
+      try (PreparedStatement ps = c.prepareStatement(ACTOR_IDS_SQL)) {
         ps.setBytes(1, afterExclusive == null ? new byte[0] : utf8(afterExclusive));
         ps.setInt(2, limit);
         return actorIdList(ps);
@@ -196,6 +195,28 @@ public final class PostgresEngine implements StorageEngine {
   static boolean connectionLost(SQLException e) {
     String state = e.getSQLState();
     return state == null || state.startsWith("08") || state.startsWith("57P");
+  }
+
+  // ------------------------------------------------------------------ statements (each shape is EXPLAINed by a test)
+
+  static final String GET_SQL = "SELECT value FROM actorkv.kv WHERE actor_id = ? AND key = ?";
+  static final String MULTI_GET_SQL = "SELECT key, value FROM actorkv.kv WHERE actor_id = ? AND key = ANY (?)";
+  static final String LENGTHS_SQL = "SELECT key, octet_length(value) FROM actorkv.kv WHERE actor_id = ? AND key = ANY (?)";
+  static final String RANGE_DELETE_SQL = "DELETE FROM actorkv.kv WHERE actor_id = ? AND key >= ? AND key < ?";
+  static final String ACTOR_IDS_SQL = "SELECT actor_id FROM actorkv.actors WHERE actor_id > ? ORDER BY actor_id LIMIT ?";
+  static final String READ_RECORD_SQL = "SELECT storage_bytes, layout_version, commit_seq FROM actorkv.actors WHERE actor_id = ?";
+
+  /**
+   * One page of a range: parameters actor id, lower bound, upper bound, limit. Forward pages after the
+   * first start after the last key ({@code after}); reverse pages lower the upper bound instead.
+   */
+  static String rangeSql(boolean reverse, boolean after, boolean sizes) {
+    String column = sizes ? "octet_length(value)" : "value";
+    if (reverse) {
+      return "SELECT key, " + column + " FROM actorkv.kv WHERE actor_id = ? AND key >= ? AND key < ? ORDER BY key DESC LIMIT ?";
+    }
+    return "SELECT key, " + column + " FROM actorkv.kv WHERE actor_id = ? AND key " + (after ? ">" : ">=")
+        + " ? AND key < ? ORDER BY key LIMIT ?";
   }
 
   // ------------------------------------------------------------------ commits
@@ -303,8 +324,7 @@ public final class PostgresEngine implements StorageEngine {
 
     private ActorRecord read(long[] seq) {
       return pooled(c -> {
-        try (PreparedStatement ps = c.prepareStatement(
-            "SELECT storage_bytes, layout_version, commit_seq FROM actorkv.actors WHERE actor_id = ?")) {
+        try (PreparedStatement ps = c.prepareStatement(READ_RECORD_SQL)) {
           ps.setBytes(1, id);
           try (ResultSet rs = ps.executeQuery()) {
             if (!rs.next()) {
@@ -332,7 +352,7 @@ public final class PostgresEngine implements StorageEngine {
     @Override
     public byte[] get(byte[] key) {
       return pooled(c -> {
-        try (PreparedStatement ps = c.prepareStatement("SELECT value FROM actorkv.kv WHERE actor_id = ? AND key = ?")) {
+        try (PreparedStatement ps = c.prepareStatement(GET_SQL)) {
           ps.setBytes(1, id);
           ps.setBytes(2, key);
           try (ResultSet rs = ps.executeQuery()) {
@@ -362,7 +382,7 @@ public final class PostgresEngine implements StorageEngine {
     @Override
     public List<byte[]> multiGet(List<byte[]> keys) {
       Map<java.nio.ByteBuffer, byte[]> found = byKey(
-          "SELECT key, value FROM actorkv.kv WHERE actor_id = ? AND key = ANY (?)", keys, rs -> rs.getBytes(2),
+          MULTI_GET_SQL, keys, rs -> rs.getBytes(2),
           "read of " + quoted());
       List<byte[]> out = new ArrayList<>(keys.size());
       for (byte[] k : keys) {
@@ -375,7 +395,7 @@ public final class PostgresEngine implements StorageEngine {
     @Override
     public int[] valueLengths(List<byte[]> keys) {
       Map<java.nio.ByteBuffer, Integer> found = byKey(
-          "SELECT key, octet_length(value) FROM actorkv.kv WHERE actor_id = ? AND key = ANY (?)", keys,
+          LENGTHS_SQL, keys,
           rs -> rs.getInt(2), "read of " + quoted());
       int[] out = new int[keys.size()];
       for (int i = 0; i < out.length; i++) {
@@ -406,8 +426,7 @@ public final class PostgresEngine implements StorageEngine {
         boolean transaction = !net.ranges().isEmpty();
         if (transaction) {
           c.setAutoCommit(false);
-          try (PreparedStatement ps = c.prepareStatement(
-              "DELETE FROM actorkv.kv WHERE actor_id = ? AND key >= ? AND key < ?")) {
+          try (PreparedStatement ps = c.prepareStatement(RANGE_DELETE_SQL)) {
             for (byte[][] r : net.ranges()) {
               ps.setBytes(1, id);
               ps.setBytes(2, r[0]);
@@ -626,14 +645,7 @@ public final class PostgresEngine implements StorageEngine {
       keys.clear();
       values.clear();
       pos = 0;
-      String column = sizes ? "octet_length(value)" : "value";
-      String sql;
-      if (reverse) {
-        sql = "SELECT key, " + column + " FROM actorkv.kv WHERE actor_id = ? AND key >= ? AND key < ? ORDER BY key DESC LIMIT ?";
-      } else {
-        sql = "SELECT key, " + column + " FROM actorkv.kv WHERE actor_id = ? AND key " + (last == null ? ">=" : ">")
-            + " ? AND key < ? ORDER BY key LIMIT ?";
-      }
+      String sql = rangeSql(reverse, last != null, sizes);
       int n = fetch;
       queries.run(c -> {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
