@@ -182,6 +182,7 @@ class EngineContractTest {
 
   @Test
   void aReadOnlyOpenOfNothingIsRefusedAndCreatesNothing() {
+    fixture.destroy();
     StoreOptions readOnly = StoreOptions.defaults().withCreateIfMissing(false);
     assertThrows(IncompatibleStoreException.class, () -> fixture.open(readOnly));
     assertThrows(IncompatibleStoreException.class, () -> fixture.open(readOnly), "still nothing to open");

@@ -24,7 +24,13 @@ import org.junit.jupiter.api.Assumptions;
  * loopback port (no other address, its Unix socket inside that directory, fsync on), as an unprivileged
  * user when the tests run as root (PostgreSQL refuses to run as root). One cluster per test JVM, started
  * on first use and stopped ({@code pg_ctl stop -m fast}) by a shutdown hook; each test class takes its
- * own database from {@link #newDatabase(String)}.
+ * own database from {@link #newDatabase(String)}; a database given back with {@link #recycle} is handed
+ * out again (emptied by its user), since creating one costs half a second.
+ *
+ * <p>The cluster runs with {@code synchronous_commit=off}: fsync stays on and the cluster stays
+ * consistent through a crash, but a commit does not wait for its WAL flush (a fsync costs ~10 ms here,
+ * and the managers' tests commit thousands of times). A test of durability across a server crash sets
+ * {@code synchronous_commit=on} for its database ({@code ALTER DATABASE ... SET synchronous_commit = on}).
  *
  * <p>Without PostgreSQL on the machine the tests that need it are skipped with a message saying how to
  * install it, except in CI ({@code CI=true}), where a cluster that cannot start fails them.
@@ -38,6 +44,8 @@ public final class PostgresCluster {
   private final int port;
   private final List<String> runAs;
   private final AtomicInteger databases = new AtomicInteger();
+  /** Databases handed back empty, ready for the next test. */
+  private final java.util.concurrent.ConcurrentLinkedQueue<String> recycled = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
   private PostgresCluster(Path binDir, Path root, int port, List<String> runAs) {
     this.binDir = binDir;
@@ -78,8 +86,12 @@ public final class PostgresCluster {
     throw new AssertionError("unreachable");
   }
 
-  /** A new empty database; returns its {@code postgresql://} URI. */
+  /** An empty database (new, or one given back with {@link #recycle}); returns its {@code postgresql://} URI. */
   public String newDatabase(String hint) {
+    String reused = recycled.poll();
+    if (reused != null) {
+      return uri(reused);
+    }
     String name = (hint.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "_") + "_" + databases.incrementAndGet());
     if (name.length() > 60) {
       name = name.substring(name.length() - 60);
@@ -92,6 +104,11 @@ public final class PostgresCluster {
       throw new IllegalStateException("cannot create test database " + name + ": " + e.getMessage(), e);
     }
     return uri(name);
+  }
+
+  /** Gives back the database {@code uri} names, emptied by the caller, for a later {@link #newDatabase}. */
+  public void recycle(String uri) {
+    recycled.add(uri.substring(uri.lastIndexOf('/') + 1));
   }
 
   /** The {@code postgresql://} URI of database {@code name}. */
@@ -142,7 +159,7 @@ public final class PostgresCluster {
     List<String> ctl = new ArrayList<>(runAs);
     ctl.addAll(List.of(binDir.resolve("pg_ctl").toString(), "-D", dataDir.toString(), "-l", root.resolve("server.log").toString(),
         "-w", "-t", "60", "-o",
-        "-p " + port + " -c listen_addresses=127.0.0.1 -c unix_socket_directories=" + root + " -c fsync=on"
+        "-p " + port + " -c listen_addresses=127.0.0.1 -c unix_socket_directories=" + root + " -c fsync=on -c synchronous_commit=off"
             + " -c max_connections=200 -c shared_buffers=64MB",
         "start"));
     try {

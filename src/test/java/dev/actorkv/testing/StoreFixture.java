@@ -33,8 +33,14 @@ public sealed interface StoreFixture extends AutoCloseable {
   /** What a command line names this store by: a directory or a {@code postgresql://} URI. */
   String location();
 
-  /** Empties the store: the next open starts from nothing. Every store opened before must be closed. */
+  /**
+   * Empties the store: the next open sees no actor and no key (on PostgreSQL the schema stays, which is
+   * much cheaper than creating it again). Every store opened before must be closed.
+   */
   void reset();
+
+  /** Removes the store entirely: a directory that does not exist, a database without the schema. */
+  void destroy();
 
   @Override
   void close();
@@ -81,6 +87,11 @@ public sealed interface StoreFixture extends AutoCloseable {
     }
 
     @Override
+    public void destroy() {
+      deleteTree(dir());
+    }
+
+    @Override
     public void close() {
       deleteTree(root);
     }
@@ -115,12 +126,32 @@ public sealed interface StoreFixture extends AutoCloseable {
 
     @Override
     public void reset() {
-      execute("DROP SCHEMA IF EXISTS actorkv CASCADE");
+      execute("""
+          DO $$ BEGIN
+            IF to_regclass('actorkv.kv') IS NOT NULL THEN
+              DELETE FROM actorkv.kv;
+              DELETE FROM actorkv.actors;
+            END IF;
+          END $$""");
     }
 
     @Override
+    public void destroy() {
+      execute("DROP SCHEMA IF EXISTS actorkv CASCADE");
+    }
+
+    /**
+     * Empties the database and gives it back to the cluster. A test that changed the schema itself
+     * calls {@link #destroy()} first.
+     */
+    @Override
     public void close() {
-      reset();
+      try {
+        reset();
+      } catch (RuntimeException e) {
+        destroy();
+      }
+      cluster.recycle(uri);
     }
   }
 

@@ -110,7 +110,7 @@ public final class PostgresEngine implements StorageEngine {
 
   @Override
   public List<String> actorIds(String afterExclusive, int limit) {
-    return pooled(c -> {
+    return read(c -> {
       try (PreparedStatement ps = c.prepareStatement(ACTOR_IDS_SQL)) {
         ps.setBytes(1, afterExclusive == null ? new byte[0] : utf8(afterExclusive));
         ps.setInt(2, limit);
@@ -161,13 +161,44 @@ public final class PostgresEngine implements StorageEngine {
     <T> T run(Work<T> work, String what);
   }
 
-  private final Queries pool = this::pooled;
+  private final Queries pool = this::read;
 
+  /**
+   * Runs {@code work} on a pooled connection, with the thread's interrupt flag held back until it is
+   * done: an interrupt would close the socket under the statement (a virtual thread's socket I/O is
+   * interruptible), where the embedded engine's reads and writes are not interruptible at all.
+   */
   <T> T pooled(Work<T> work, String what) {
+    boolean interrupted = Thread.interrupted();
     try (Connection c = dataSource.getConnection()) {
       return work.run(c);
     } catch (SQLException e) {
       throw new StoreException(what + " failed: " + e.getMessage(), e);
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /** Like {@link #pooled}, for reads: run once more on a fresh connection when the first one broke. */
+  <T> T read(Work<T> work, String what) {
+    boolean interrupted = Thread.interrupted();
+    try {
+      for (int attempt = 0; ; attempt++) {
+        try (Connection c = dataSource.getConnection()) {
+          return work.run(c);
+        } catch (SQLException e) {
+          interrupted |= Thread.interrupted();
+          if (attempt > 0 || !connectionLost(e)) {
+            throw new StoreException(what + " failed: " + e.getMessage(), e);
+          }
+        }
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 
@@ -311,19 +342,19 @@ public final class PostgresEngine implements StorageEngine {
     @Override
     public ActorRecord readRecord() {
       long[] seq = new long[1];
-      return read(seq);
+      return readWithSeq(seq);
     }
 
     @Override
     public ActorRecord loadRecord() {
       long[] seq = new long[1];
-      ActorRecord r = read(seq);
+      ActorRecord r = readWithSeq(seq);
       commitSeq = seq[0];
       return r;
     }
 
-    private ActorRecord read(long[] seq) {
-      return pooled(c -> {
+    private ActorRecord readWithSeq(long[] seq) {
+      return read(c -> {
         try (PreparedStatement ps = c.prepareStatement(READ_RECORD_SQL)) {
           ps.setBytes(1, id);
           try (ResultSet rs = ps.executeQuery()) {
@@ -339,7 +370,7 @@ public final class PostgresEngine implements StorageEngine {
 
     @Override
     public byte[] migrationMarker() {
-      return pooled(c -> {
+      return read(c -> {
         try (PreparedStatement ps = c.prepareStatement("SELECT migration_marker FROM actorkv.actors WHERE actor_id = ?")) {
           ps.setBytes(1, id);
           try (ResultSet rs = ps.executeQuery()) {
@@ -351,7 +382,7 @@ public final class PostgresEngine implements StorageEngine {
 
     @Override
     public byte[] get(byte[] key) {
-      return pooled(c -> {
+      return read(c -> {
         try (PreparedStatement ps = c.prepareStatement(GET_SQL)) {
           ps.setBytes(1, id);
           ps.setBytes(2, key);
@@ -364,7 +395,7 @@ public final class PostgresEngine implements StorageEngine {
 
     /** Runs {@code select} (actor id, then an array of keys) and maps each key found to its column 2. */
     private <T> Map<java.nio.ByteBuffer, T> byKey(String select, List<byte[]> keys, ColumnReader<T> column, String what) {
-      return pooled(c -> {
+      return read(c -> {
         try (PreparedStatement ps = c.prepareStatement(select)) {
           ps.setBytes(1, id);
           ps.setArray(2, byteaArray(c, keys));
@@ -412,6 +443,17 @@ public final class PostgresEngine implements StorageEngine {
 
     @Override
     public void commit(List<ActorBatch.Op> ops, ActorRecord record, boolean recordChanged, byte[] marker) {
+      boolean interrupted = Thread.interrupted(); // see pooled()
+      try {
+        commitOnce(ops, record, marker);
+      } finally {
+        if (interrupted) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    }
+
+    private void commitOnce(List<ActorBatch.Op> ops, ActorRecord record, byte[] marker) {
       NetChanges net = NetChanges.of(ops);
       long expected = commitSeq;
       String what = "commit of " + ops.size() + " changes for " + quoted();

@@ -27,6 +27,7 @@ class PostgresSchemaTest {
   @BeforeEach
   void open() {
     fixture = (StoreFixture.Postgres) StoreFixture.postgres("schema");
+    fixture.destroy();
     String uri = fixture.uri();
     dataSource = new PGSimpleDataSource();
     dataSource.setUrl(fixture.cluster().jdbcUrl(uri.substring(uri.lastIndexOf('/') + 1)));
@@ -34,6 +35,7 @@ class PostgresSchemaTest {
 
   @AfterEach
   void close() {
+    fixture.destroy(); // these tests change the schema's version and tables
     fixture.close();
   }
 
