@@ -111,7 +111,7 @@ public final class PostgresEngine implements StorageEngine {
   @Override
   public List<String> actorIds(String afterExclusive, int limit) {
     return read(c -> {
-      try (PreparedStatement ps = c.prepareStatement(ACTOR_IDS_SQL)) {
+      try (PreparedStatement ps = c.prepareStatement(afterExclusive == null ? FIRST_ACTOR_IDS_SQL : ACTOR_IDS_SQL)) {
         ps.setBytes(1, afterExclusive == null ? new byte[0] : utf8(afterExclusive));
         ps.setInt(2, limit);
         return actorIdList(ps);
@@ -235,6 +235,8 @@ public final class PostgresEngine implements StorageEngine {
   static final String LENGTHS_SQL = "SELECT key, octet_length(value) FROM actorkv.kv WHERE actor_id = ? AND key = ANY (?)";
   static final String RANGE_DELETE_SQL = "DELETE FROM actorkv.kv WHERE actor_id = ? AND key >= ? AND key < ?";
   static final String ACTOR_IDS_SQL = "SELECT actor_id FROM actorkv.actors WHERE actor_id > ? ORDER BY actor_id LIMIT ?";
+  /** The first page: from the empty id on ({@code > ''} would leave out the actor whose id is empty). */
+  static final String FIRST_ACTOR_IDS_SQL = "SELECT actor_id FROM actorkv.actors WHERE actor_id >= ? ORDER BY actor_id LIMIT ?";
   static final String READ_RECORD_SQL = "SELECT storage_bytes, layout_version, commit_seq FROM actorkv.actors WHERE actor_id = ?";
 
   /**

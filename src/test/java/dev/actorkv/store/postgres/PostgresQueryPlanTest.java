@@ -107,7 +107,8 @@ class PostgresQueryPlanTest {
     assertIndexed(plan(PostgresEngine.MULTI_GET_SQL, actor, keys));
     assertIndexed(plan(PostgresEngine.LENGTHS_SQL, actor, keys));
     assertIndexed(plan(PostgresEngine.READ_RECORD_SQL, actor));
-    assertIndexed(plan(PostgresEngine.ACTOR_IDS_SQL, new byte[0], 1000));
+    assertIndexed(plan(PostgresEngine.ACTOR_IDS_SQL, actor, 1000));
+    assertIndexed(plan(PostgresEngine.FIRST_ACTOR_IDS_SQL, new byte[0], 1000));
   }
 
   @Test
