@@ -52,8 +52,8 @@ final class CopyCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     int refused = 0;
-    try (ActorStore from = StoreAccess.openExisting(src);
-        ActorStore to = StoreAccess.openOrCreate(dst);
+    try (ActorStore from = StoreAccess.openForReading(src);
+        ActorStore to = StoreAccess.openForWriting(dst);
         ActorStore.StoreSnapshot snapshot = from.snapshot()) {
       List<String> ids;
       if (actors == null || actors.isEmpty()) {
