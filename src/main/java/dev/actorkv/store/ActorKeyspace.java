@@ -1,7 +1,6 @@
 package dev.actorkv.store;
 
 import com.google.common.primitives.UnsignedBytes;
-import com.google.protobuf.InvalidProtocolBufferException;
 import dev.actorkv.keyspace.KeyRange;
 import dev.actorkv.keyspace.LegacyKeys;
 import dev.actorkv.keyspace.Namespace;
@@ -12,14 +11,12 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
-import org.rocksdb.RocksDBException;
-import org.rocksdb.WriteBatch;
 
 /**
  * One actor's private, ordered keyspace inside an {@link ActorStore}. Every read and write is confined to
- * the actor's physical prefix; no method can reach another actor's bytes. Writes go through
+ * the actor's keys; no method can reach another actor's bytes. Writes go through
  * {@link #commit(ActorBatch)}: limits are checked first, then the batch and the actor's storage count
- * are written as one atomic RocksDB write, and only then is the in-memory count updated.
+ * are written as one atomic write of the engine, and only then is the in-memory count updated.
  *
  * <p>Safe to use from several threads: commits of one actor are serialized by a lock so the storage
  * count stays exact. Managers still assume one logical writer per actor.
@@ -27,8 +24,7 @@ import org.rocksdb.WriteBatch;
 public final class ActorKeyspace {
   private final ActorStore store;
   private final String actorId;
-  private final byte[] prefix;
-  private final byte[] recordKey;
+  private final StorageEngine.EngineActor engine;
   private final ReentrantLock writeLock = new ReentrantLock();
   private final Set<String> claims = ConcurrentHashMap.newKeySet();
   private final ReentrantLock legacyLock = new ReentrantLock();
@@ -37,7 +33,7 @@ public final class ActorKeyspace {
   private volatile int layoutVersion;
   private volatile boolean hasRecord;
   /**
-   * The physical keys the last commit put or deleted (at most {@link #KNOWN_MAX}) and their value
+   * The keys the last commit put or deleted (at most {@link #KNOWN_MAX}) and their value
    * lengths since (-1: absent). The next commit takes an overwritten key's old length from here instead
    * of a native lookup: managers keep rewriting the keys of their last write (a workflow step records
    * its attempt, then its result, in the same entry and metadata keys; a queue rewrites its metadata).
@@ -51,18 +47,39 @@ public final class ActorKeyspace {
   private static final byte[][] NO_KEYS = new byte[0][];
   private static final int[] NO_LENGTHS = new int[0];
   private static final int UNKNOWN = Integer.MIN_VALUE;
+  /** Entries an iterator expects to read: the first page of an engine that fetches in pages. */
+  static final int ITERATOR_FETCH = 128;
 
   ActorKeyspace(ActorStore store, String actorId) {
     this.store = store;
     this.actorId = actorId;
-    this.prefix = PhysicalKeys.actorPrefix(actorId);
-    this.recordKey = PhysicalKeys.actorRecordKey(actorId);
+    store.enter();
+    try {
+      this.engine = store.engine().actor(actorId);
+    } finally {
+      store.exit();
+    }
     loadRecord();
   }
 
+  private StorageEngine.ActorRecord readRecord() {
+    store.enter();
+    try {
+      return engine.readRecord();
+    } finally {
+      store.exit();
+    }
+  }
+
   private void loadRecord() {
-    byte[] raw = store.rawGet(recordKey);
-    if (raw == null) {
+    StorageEngine.ActorRecord r;
+    store.enter();
+    try {
+      r = engine.loadRecord();
+    } finally {
+      store.exit();
+    }
+    if (r == null) {
       // No record: either a new actor, or data written without one (record lost). Recount.
       long counted = scanStorageBytes();
       hasRecord = false;
@@ -70,16 +87,9 @@ public final class ActorKeyspace {
       layoutVersion = counted == 0 ? Namespace.CURRENT_VERSION : detectLayoutVersion();
       return;
     }
-    try {
-      RecordCodec.ActorRecordValue r = RecordCodec.decodeActorRecord(raw);
-      hasRecord = true;
-      storageBytes = r.storageBytes();
-      layoutVersion = r.layoutVersion();
-    } catch (InvalidProtocolBufferException e) {
-      hasRecord = false;
-      storageBytes = scanStorageBytes();
-      layoutVersion = detectLayoutVersion();
-    }
+    hasRecord = true;
+    storageBytes = r.storageBytes();
+    layoutVersion = r.layoutVersion();
   }
 
   private int detectLayoutVersion() {
@@ -140,7 +150,12 @@ public final class ActorKeyspace {
    * there is none. Opaque to the store; the migration engine defines its format.
    */
   public byte[] migrationMarker() {
-    return store.migrationMarker(actorId);
+    store.enter();
+    try {
+      return engine.migrationMarker();
+    } finally {
+      store.exit();
+    }
   }
 
   /**
@@ -169,15 +184,8 @@ public final class ActorKeyspace {
 
   /** The recorded storage count as stored on disk, or -1 when the record is missing or corrupt. */
   public long recordedStorageBytes() {
-    byte[] raw = store.rawGet(recordKey);
-    if (raw == null) {
-      return -1;
-    }
-    try {
-      return RecordCodec.decodeActorRecord(raw).storageBytes();
-    } catch (InvalidProtocolBufferException e) {
-      return -1;
-    }
+    StorageEngine.ActorRecord r = readRecord();
+    return r == null ? -1 : r.storageBytes();
   }
 
   /** Recounts storage by a scan and writes the result as the actor's record. Returns the count. */
@@ -187,7 +195,12 @@ public final class ActorKeyspace {
     try {
       long counted = scanStorageBytes();
       int version = detectLayoutVersion();
-      store.rawPut(recordKey, record(counted, version));
+      store.enter();
+      try {
+        engine.writeRecord(new StorageEngine.ActorRecord(counted, version));
+      } finally {
+        store.exit();
+      }
       storageBytes = counted;
       layoutVersion = version;
       hasRecord = true;
@@ -203,27 +216,49 @@ public final class ActorKeyspace {
   public byte[] get(byte[] key) {
     PhysicalKeys.checkLogical(key);
     store.options().faults().beforeRead(actorId);
-    return store.rawGet(PhysicalKeys.physical(prefix, key));
+    store.enter();
+    try {
+      return engine.get(key);
+    } finally {
+      store.exit();
+    }
   }
 
   /** Values of {@code keys} in the same order, null where absent. */
   public List<byte[]> multiGet(List<byte[]> keys) {
     if (keys.isEmpty()) {
-      return new ArrayList<>(); // RocksDB's multiGetAsList rejects an empty key list
+      return new ArrayList<>(); // engines need not take an empty key list (RocksDB's multiGetAsList does not)
     }
     store.options().faults().beforeRead(actorId);
-    List<byte[]> physical = new ArrayList<>(keys.size());
     for (byte[] k : keys) {
       PhysicalKeys.checkLogical(k);
-      physical.add(PhysicalKeys.physical(prefix, k));
     }
-    return store.rawMultiGet(physical);
+    store.enter();
+    try {
+      return engine.multiGet(keys);
+    } finally {
+      store.exit();
+    }
   }
 
   /** A bounded iterator over {@code range}; close it. */
   public KeyValueIterator iterator(KeyRange range, boolean reverse) {
+    return iterator(range, reverse, ITERATOR_FETCH);
+  }
+
+  private KeyValueIterator iterator(KeyRange range, boolean reverse, int firstFetch) {
     store.options().faults().beforeRead(actorId);
-    return store.newIterator(prefix, range, reverse);
+    return rawIterator(range, reverse, firstFetch);
+  }
+
+  /** An iterator without the read fault hook, for the store's own accounting reads. */
+  private KeyValueIterator rawIterator(KeyRange range, boolean reverse, int firstFetch) {
+    store.enter();
+    try {
+      return store.iterator(engine.cursor(range, reverse, firstFetch));
+    } finally {
+      store.exit();
+    }
   }
 
   /** Up to {@code limit} entries of {@code range} in key order. */
@@ -240,7 +275,7 @@ public final class ActorKeyspace {
     if (limit == 0) {
       return out;
     }
-    try (KeyValueIterator it = iterator(range, reverse)) {
+    try (KeyValueIterator it = iterator(range, reverse, Math.min(limit, ITERATOR_FETCH * 8))) {
       it.drainTo(out, limit);
     }
     return out;
@@ -248,7 +283,7 @@ public final class ActorKeyspace {
 
   /** The first entry of {@code range} (last when {@code reverse}), or null when it is empty. */
   public KeyValue first(KeyRange range, boolean reverse) {
-    try (KeyValueIterator it = iterator(range, reverse)) {
+    try (KeyValueIterator it = iterator(range, reverse, 1)) {
       return it.hasNext() ? it.next() : null;
     }
   }
@@ -277,14 +312,12 @@ public final class ActorKeyspace {
     writeLock.lock();
     try {
       store.options().faults().beforeWrite(actorId, 1);
-      try (WriteBatch wb = new WriteBatch()) {
-        wb.deleteRange(prefix, PhysicalKeys.end(prefix, KeyRange.all()));
-        wb.delete(recordKey);
-        wb.delete(PhysicalKeys.migrationMarkerKey(actorId));
-        forgetKnown(); // before the write: whether or not it happens, these lengths may be stale
-        store.write(wb);
-      } catch (RocksDBException e) {
-        throw new StoreException("delete of actor " + actorId + " failed: " + e.getMessage(), e);
+      forgetKnown(); // before the write: whether or not it happens, these lengths may be stale
+      store.enter();
+      try {
+        engine.deleteAll();
+      } finally {
+        store.exit();
       }
       storageBytes = 0;
       layoutVersion = Namespace.CURRENT_VERSION;
@@ -306,31 +339,24 @@ public final class ActorKeyspace {
     Limits limits = store.options().limits();
     writeLock.lock();
     try {
+      List<ActorBatch.Op> ops = batch.opsView();
+      checkSizes(ops, limits);
+      // The old value lengths of the keys put or deleted, known from the last commit or asked of the
+      // engine for all keys at once (one round trip on an engine behind a network).
+      int[] stored = storedLengths(ops);
       long delta = 0;
       boolean legacy = false;
-      // Sizes of keys touched earlier in this batch: value length, or -1 once deleted.
-      List<ActorBatch.Op> ops = batch.opsView();
-      // The overlay tracks keys changed earlier in the batch. A batch whose changes cannot overlap (one
-      // change, or puts and deletes of distinct keys: the common case) needs none, and each old size is
-      // read from the store alone.
+      // The overlay tracks keys changed earlier in the batch (value length, or -1 once deleted). A batch
+      // whose changes cannot overlap (one change, or puts and deletes of distinct keys: the common case)
+      // needs none, and each old size is the stored one.
       boolean overlapping = mayOverlap(ops);
       TreeMap<byte[], Integer> overlay = overlapping ? new TreeMap<>(UnsignedBytes.lexicographicalComparator()) : null;
       List<KeyRange> deletedRanges = overlapping ? new ArrayList<>() : List.of();
-      // Physical keys of puts and deletes, built once for both the size lookup and the write.
-      byte[][] physical = new byte[ops.size()][];
       for (int i = 0; i < ops.size(); i++) {
         ActorBatch.Op op = ops.get(i);
         switch (op) {
           case ActorBatch.Put p -> {
-            if (p.key().length > limits.maxKeyBytes()) {
-              throw new LimitExceededException(LimitExceededException.Limit.KEY_SIZE, p.key().length, limits.maxKeyBytes());
-            }
-            if (p.value().length > limits.maxValueBytes()) {
-              throw new LimitExceededException(
-                  LimitExceededException.Limit.VALUE_SIZE, p.value().length, limits.maxValueBytes());
-            }
-            physical[i] = PhysicalKeys.physical(prefix, p.key());
-            delta -= currentSize(p.key(), physical[i], overlay, deletedRanges);
+            delta -= currentSize(p.key(), stored[i], overlay, deletedRanges);
             delta += p.key().length + p.value().length;
             if (overlay != null) {
               overlay.put(p.key(), p.value().length);
@@ -338,11 +364,7 @@ public final class ActorKeyspace {
             legacy |= LegacyKeys.isLegacy(p.key());
           }
           case ActorBatch.Delete d -> {
-            if (d.key().length > limits.maxKeyBytes()) {
-              throw new LimitExceededException(LimitExceededException.Limit.KEY_SIZE, d.key().length, limits.maxKeyBytes());
-            }
-            physical[i] = PhysicalKeys.physical(prefix, d.key());
-            delta -= currentSize(d.key(), physical[i], overlay, deletedRanges);
+            delta -= currentSize(d.key(), stored[i], overlay, deletedRanges);
             if (overlay != null) {
               overlay.put(d.key(), -1);
             }
@@ -365,38 +387,21 @@ public final class ActorKeyspace {
       }
       int newLayout = batch.layoutVersion() != null ? batch.layoutVersion() : legacy ? 0 : layoutVersion;
       store.options().faults().beforeWrite(actorId, batch.size());
-      try (WriteBatch wb = new WriteBatch()) {
-        for (int i = 0; i < ops.size(); i++) {
-          switch (ops.get(i)) {
-            case ActorBatch.Put p -> wb.put(physical[i], p.value());
-            case ActorBatch.Delete d -> wb.delete(physical[i]);
-            case ActorBatch.DeleteRange r -> {
-              byte[] begin = PhysicalKeys.begin(prefix, r.range());
-              byte[] end = PhysicalKeys.end(prefix, r.range());
-              if (java.util.Arrays.compareUnsigned(begin, end) < 0) { // an empty range is not a RocksDB range
-                wb.deleteRange(begin, end);
-              }
-            }
-          }
+      boolean recordChanged = delta != 0 || newLayout != layoutVersion || !hasRecord;
+      // Forgotten first: a write that throws may or may not have happened.
+      forgetKnown();
+      try {
+        store.enter();
+        try {
+          engine.commit(ops, new StorageEngine.ActorRecord(newStorage, newLayout), recordChanged, batch.migrationMarker());
+        } finally {
+          store.exit();
         }
-        if (delta != 0 || newLayout != layoutVersion || !hasRecord) {
-          wb.put(recordKey, record(newStorage, newLayout));
-        }
-        byte[] marker = batch.migrationMarker();
-        if (marker != null) {
-          if (marker.length == 0) {
-            wb.delete(PhysicalKeys.migrationMarkerKey(actorId));
-          } else {
-            wb.put(PhysicalKeys.migrationMarkerKey(actorId), marker);
-          }
-        }
-        // Forgotten first: a write that throws may or may not have happened.
-        forgetKnown();
-        store.write(wb);
-      } catch (RocksDBException e) {
-        throw new StoreException("write of " + batch.size() + " changes for actor " + actorId + " failed: " + e.getMessage(), e);
+      } catch (ConcurrentCommitException e) {
+        loadRecord(); // written elsewhere: this store's count is stale, the next commit starts from the new one
+        throw e;
       }
-      remember(ops, physical, overlapping);
+      remember(ops, overlapping);
       storageBytes = newStorage;
       layoutVersion = newLayout;
       hasRecord = true;
@@ -405,8 +410,77 @@ public final class ActorKeyspace {
     }
   }
 
-  private static byte[] record(long storage, int layoutVersion) {
-    return RecordCodec.encodeActorRecord(layoutVersion, storage);
+  /** Checks every key and value of {@code ops} against {@code limits}, in order, before anything is read. */
+  private static void checkSizes(List<ActorBatch.Op> ops, Limits limits) {
+    for (ActorBatch.Op op : ops) {
+      switch (op) {
+        case ActorBatch.Put p -> {
+          if (p.key().length > limits.maxKeyBytes()) {
+            throw new LimitExceededException(LimitExceededException.Limit.KEY_SIZE, p.key().length, limits.maxKeyBytes());
+          }
+          if (p.value().length > limits.maxValueBytes()) {
+            throw new LimitExceededException(
+                LimitExceededException.Limit.VALUE_SIZE, p.value().length, limits.maxValueBytes());
+          }
+        }
+        case ActorBatch.Delete d -> {
+          if (d.key().length > limits.maxKeyBytes()) {
+            throw new LimitExceededException(LimitExceededException.Limit.KEY_SIZE, d.key().length, limits.maxKeyBytes());
+          }
+        }
+        case ActorBatch.DeleteRange r -> {}
+      }
+    }
+  }
+
+  /**
+   * For each put or delete of {@code ops}, the length its key's value has in the store before the batch
+   * (-1: absent); 0 for range deletes. Remembered lengths first, then one engine call for the rest.
+   */
+  private int[] storedLengths(List<ActorBatch.Op> ops) {
+    int[] stored = new int[ops.size()];
+    int[] ask = null;
+    int asked = 0;
+    for (int i = 0; i < ops.size(); i++) {
+      byte[] key = switch (ops.get(i)) {
+        case ActorBatch.Put p -> p.key();
+        case ActorBatch.Delete d -> d.key();
+        case ActorBatch.DeleteRange r -> null;
+      };
+      if (key == null) {
+        continue;
+      }
+      int length = knownLength(key);
+      if (length == UNKNOWN) {
+        if (ask == null) {
+          ask = new int[ops.size()];
+        }
+        ask[asked++] = i;
+      }
+      stored[i] = length;
+    }
+    if (asked == 0) {
+      return stored;
+    }
+    List<byte[]> keys = new ArrayList<>(asked);
+    for (int j = 0; j < asked; j++) {
+      keys.add(switch (ops.get(ask[j])) {
+        case ActorBatch.Put p -> p.key();
+        case ActorBatch.Delete d -> d.key();
+        case ActorBatch.DeleteRange r -> throw new AssertionError("range deletes have no stored length");
+      });
+    }
+    int[] lengths;
+    store.enter();
+    try {
+      lengths = engine.valueLengths(keys);
+    } finally {
+      store.exit();
+    }
+    for (int j = 0; j < asked; j++) {
+      stored[ask[j]] = lengths[j];
+    }
+    return stored;
   }
 
   /** Largest batch whose keys are compared pairwise; larger ones are sorted (n log n) instead. */
@@ -463,8 +537,11 @@ public final class ActorKeyspace {
     return false;
   }
 
-  /** Current size (key + value) of {@code key}, counting earlier changes of the same batch. */
-  private long currentSize(byte[] key, byte[] physicalKey, TreeMap<byte[], Integer> overlay, List<KeyRange> deletedRanges) {
+  /**
+   * Current size (key + value) of {@code key}, counting earlier changes of the same batch;
+   * {@code stored} is its value's length in the store before the batch (-1: absent).
+   */
+  private static long currentSize(byte[] key, int stored, TreeMap<byte[], Integer> overlay, List<KeyRange> deletedRanges) {
     Integer o = overlay == null ? null : overlay.get(key);
     if (o != null) {
       return o < 0 ? 0 : key.length + o;
@@ -472,18 +549,14 @@ public final class ActorKeyspace {
     if (inAny(key, deletedRanges)) {
       return 0;
     }
-    int length = knownLength(physicalKey);
-    if (length == UNKNOWN) {
-      length = store.rawValueLength(physicalKey);
-    }
-    return length < 0 ? 0 : key.length + length;
+    return stored < 0 ? 0 : key.length + stored;
   }
 
-  /** The length {@link #knownKeys} holds for {@code physicalKey} (-1: absent), or {@link #UNKNOWN}. */
-  private int knownLength(byte[] physicalKey) {
+  /** The length {@link #knownKeys} holds for {@code key} (-1: absent), or {@link #UNKNOWN}. */
+  private int knownLength(byte[] key) {
     byte[][] keys = knownKeys;
     for (int i = 0; i < keys.length; i++) {
-      if (java.util.Arrays.equals(keys[i], physicalKey)) {
+      if (java.util.Arrays.equals(keys[i], key)) {
         return knownLengths[i];
       }
     }
@@ -497,18 +570,25 @@ public final class ActorKeyspace {
 
   /**
    * After {@code ops} were written: remembers the lengths the keys of their last {@link #KNOWN_MAX} puts
-   * and deletes now have. {@code physical} holds each op's physical key (fresh arrays, owned here).
+   * and deletes now have. Keys are copied: a batch built by {@link #put} shares the caller's arrays.
    */
-  private void remember(List<ActorBatch.Op> ops, byte[][] physical, boolean overlapping) {
+  private void remember(List<ActorBatch.Op> ops, boolean overlapping) {
     int from = Math.max(0, ops.size() - KNOWN_MAX);
     byte[][] keys = new byte[ops.size() - from][];
     int[] lengths = new int[keys.length];
     int n = 0;
     for (int i = from; i < ops.size(); i++) {
       int length;
+      byte[] key;
       switch (ops.get(i)) {
-        case ActorBatch.Put p -> length = p.value().length;
-        case ActorBatch.Delete d -> length = -1;
+        case ActorBatch.Put p -> {
+          length = p.value().length;
+          key = p.key();
+        }
+        case ActorBatch.Delete d -> {
+          length = -1;
+          key = d.key();
+        }
         // Keys a range delete removed are absent now, remembered or not: remember none of this batch.
         case ActorBatch.DeleteRange r -> {
           return;
@@ -517,13 +597,13 @@ public final class ActorKeyspace {
       int slot = n;
       if (overlapping) { // the same key twice: the later change is what the key holds now
         for (int j = 0; j < n; j++) {
-          if (java.util.Arrays.equals(keys[j], physical[i])) {
+          if (java.util.Arrays.equals(keys[j], key)) {
             slot = j;
             break;
           }
         }
       }
-      keys[slot] = physical[i];
+      keys[slot] = slot == n ? key.clone() : keys[slot];
       lengths[slot] = length;
       if (slot == n) {
         n++;
@@ -540,7 +620,7 @@ public final class ActorKeyspace {
   /** Bytes a range delete frees, counting earlier changes of the same batch. */
   private long rangeSize(KeyRange range, TreeMap<byte[], Integer> overlay, List<KeyRange> deletedRanges) {
     long[] sum = {0};
-    try (KeyValueIterator it = store.newIterator(prefix, range, false)) {
+    try (KeyValueIterator it = rawIterator(range, false, ITERATOR_FETCH * 8)) {
       // Keys are needed only to skip those an earlier change of this batch already accounted for.
       it.forEachSize(overlay != null, (key, keyLength, valueLength) -> {
         if (overlay == null || (!overlay.containsKey(key) && !inAny(key, deletedRanges))) {

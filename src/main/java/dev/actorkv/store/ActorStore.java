@@ -1,36 +1,28 @@
 package dev.actorkv.store;
 
-import com.google.protobuf.InvalidProtocolBufferException;
 import dev.actorkv.keyspace.KeyRange;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.StampedLock;
-import org.rocksdb.ReadOptions;
-import org.rocksdb.RocksDB;
-import org.rocksdb.RocksDBException;
-import org.rocksdb.RocksIterator;
-import org.rocksdb.Slice;
-import org.rocksdb.Snapshot;
-import org.rocksdb.WriteBatch;
-import org.rocksdb.WriteOptions;
 
 /**
- * An embedded store holding many actors' keyspaces in one RocksDB database. Open it with
- * try-with-resources, then get an actor's keyspace with {@link #actor(String)}. Safe to share between
- * threads; many actors can be used in parallel.
+ * A store holding many actors' keyspaces on one {@link StorageEngine}: embedded RocksDB
+ * ({@link #open(Path)}) or another engine ({@link #open(StorageEngine, StoreOptions)}, e.g. PostgreSQL
+ * through {@code dev.actorkv.store.postgres.PostgresEngine}). Open it with try-with-resources, then get an
+ * actor's keyspace with {@link #actor(String)}. Safe to share between threads; many actors can be used in
+ * parallel.
  *
- * <p><b>Durability.</b> By default ({@link Durability#WAL}) every commit is appended to RocksDB's
- * write-ahead log (a {@code write(2)} into the OS page cache) before {@code commit} returns, but the log
- * is <em>not</em> fsynced per commit: a committed write survives a crash or SIGKILL of the process, but
- * an operating-system crash or power loss can lose the most recent commits (whole commits only, never
- * part of one). {@link Durability#SYNC} fsyncs the log on every commit; {@link #sync()} forces one
- * fsync on demand; {@link #close()} syncs the log before closing.
+ * <p><b>Durability.</b> On RocksDB, by default ({@link Durability#WAL}) every commit is appended to
+ * RocksDB's write-ahead log (a {@code write(2)} into the OS page cache) before {@code commit} returns, but
+ * the log is <em>not</em> fsynced per commit: a committed write survives a crash or SIGKILL of the
+ * process, but an operating-system crash or power loss can lose the most recent commits (whole commits
+ * only, never part of one). {@link Durability#SYNC} fsyncs the log on every commit; {@link #sync()}
+ * forces one fsync on demand; {@link #close()} syncs the log before closing.
  *
  * <p><b>Closing.</b> {@link #close()} waits for operations in flight, then closes every iterator and
  * snapshot still open; any later use of the store, its keyspaces, iterators or snapshots throws
@@ -40,42 +32,29 @@ public final class ActorStore implements AutoCloseable {
   /** Format of the physical layout this library writes. */
   public static final int FORMAT_VERSION = 1;
 
-  static {
-    RocksDbLibrary.load();
-  }
-
-  private final Path directory;
+  private final StorageEngine engine;
   private final StoreOptions options;
-  /** The database and the native objects its options point to, released after it. */
-  private final RocksDbOpener.Handle handle;
-  private final RocksDB db;
-  private final WriteOptions writeOptions;
   private final ConcurrentHashMap<String, ActorKeyspace> actors = new ConcurrentHashMap<>();
   /**
-   * Read side held by every native call, write side by {@link #close()}: RocksDB objects must not be
-   * freed while another thread is inside them.
+   * Read side held by every engine call, write side by {@link #close()}: the engine's objects (RocksDB's
+   * native ones) must not be freed while another thread is inside them.
    */
   private final StampedLock lifecycle = new StampedLock();
-  /** Read side; no native call path enters twice, so a non-reentrant lock is enough and cheaper. */
+  /** Read side; no engine call path enters twice, so a non-reentrant lock is enough and cheaper. */
   private final Lock inFlight = lifecycle.asReadLock();
   private final Lock closing = lifecycle.asWriteLock();
-  /** Iterators and snapshots not yet closed; close() releases them before the database. */
+  /** Iterators and snapshots not yet closed; close() releases them before the engine. */
   private final Set<NativeResource> openResources = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
 
-  /** A native object tied to the database that close() must release first. */
+  /** An engine object tied to the store that close() must release first. */
   interface NativeResource {
     void releaseNative();
   }
 
-  private ActorStore(Path directory, StoreOptions options, RocksDbOpener.Handle handle) {
-    this.directory = directory;
+  private ActorStore(StorageEngine engine, StoreOptions options) {
+    this.engine = engine;
     this.options = options;
-    this.handle = handle;
-    this.db = handle.db;
-    this.writeOptions = new WriteOptions()
-        .setSync(options.durability() == Durability.SYNC)
-        .setDisableWAL(options.durability() == Durability.NONE);
   }
 
   public static ActorStore open(Path directory) {
@@ -83,45 +62,31 @@ public final class ActorStore implements AutoCloseable {
   }
 
   /**
-   * Opens (or, when allowed, creates) the store in {@code directory}. Refuses a store written in a newer
-   * format with {@link IncompatibleStoreException}, and a damaged one (store files without
-   * {@code CURRENT}, a write-ahead log damaged in its middle) with {@link DamagedStoreException}, changing
-   * nothing. With {@link StoreOptions#readOnly()} it creates, changes and locks no file.
+   * Opens (or, when allowed, creates) the embedded RocksDB store in {@code directory}. Refuses a store
+   * written in a newer format with {@link IncompatibleStoreException}.
    */
   public static ActorStore open(Path directory, StoreOptions options) {
     Objects.requireNonNull(options, "options");
-    ActorStore store = new ActorStore(directory, options, RocksDbOpener.open(directory, options));
-    try {
-      store.checkFormat();
-    } catch (RuntimeException e) {
-      store.close();
-      throw e;
-    }
-    return store;
+    return new ActorStore(RocksDbEngine.open(directory, options), options);
   }
 
-  private void checkFormat() {
-    byte[] raw = rawGet(PhysicalKeys.FORMAT_KEY);
-    if (raw == null) {
-      if (!options.readOnly()) { // a read-only open of a store without the record reads it as this format
-        rawPut(PhysicalKeys.FORMAT_KEY, RecordCodec.encodeStoreFormat(FORMAT_VERSION, "actor-kv"));
-      }
-      return;
-    }
-    RecordCodec.StoreFormatValue format;
-    try {
-      format = RecordCodec.decodeStoreFormat(raw);
-    } catch (InvalidProtocolBufferException e) {
-      throw new IncompatibleStoreException("store format record at " + directory + " does not decode: " + e.getMessage());
-    }
-    if (format.formatVersion() > FORMAT_VERSION) {
-      throw new IncompatibleStoreException("store at " + directory + " has format version " + format.formatVersion()
-          + ", newer than this library's " + FORMAT_VERSION + "; upgrade actor-kv to open it");
-    }
+  /** A store on {@code engine}, which it owns from now on: closing the store closes the engine. */
+  public static ActorStore open(StorageEngine engine, StoreOptions options) {
+    return new ActorStore(Objects.requireNonNull(engine, "engine"), Objects.requireNonNull(options, "options"));
   }
 
+  /** The directory of an embedded RocksDB store, or null for a store on another engine. */
   public Path directory() {
-    return directory;
+    return engine instanceof RocksDbEngine rocks ? rocks.directory() : null;
+  }
+
+  /** Where the store lives, for messages: a directory, or a database URI without its password. */
+  public String location() {
+    return engine.location();
+  }
+
+  StorageEngine engine() {
+    return engine;
   }
 
   public StoreOptions options() {
@@ -129,9 +94,7 @@ public final class ActorStore implements AutoCloseable {
   }
 
   /**
-   * The keyspace of {@code actorId} (any valid Unicode string of at most {@link Limits#maxActorIdBytes()}
-   * bytes of UTF-8, else {@link IllegalArgumentException} or {@link LimitExceededException}; the same
-   * object for the same id). When the actor still
+   * The keyspace of {@code actorId} (any string; the same object for the same id). When the actor still
    * holds legacy-layout data (layout version 0), the options' {@link StoreOptions#legacyHandler()} runs
    * first: it may migrate the actor, refuse with {@link LegacyLayoutException}, or leave it as is.
    */
@@ -165,33 +128,24 @@ public final class ActorStore implements AutoCloseable {
     }
   }
 
+  /** Throws {@link ReadOnlyStoreException} on a read-only store: called before a write touches anything. */
+  void requireWritable() {
+    if (options.readOnly()) {
+      throw new ReadOnlyStoreException("store at " + location() + " is open read-only: writes are refused");
+    }
+  }
+
   /**
    * Ids of actors that have a record, in order, starting after {@code afterExclusive} (null for the
    * first page), at most {@code limit}.
    */
   public List<String> actorIds(String afterExclusive, int limit) {
-    if (closed) {
-      throw closedError();
-    }
-    byte[] begin = PhysicalKeys.ACTOR_RECORDS;
-    if (afterExclusive != null) {
-      // The smallest key after afterExclusive's record key (not strinc, which would skip ids extending it).
-      byte[] k = PhysicalKeys.actorRecordKey(afterExclusive);
-      begin = java.util.Arrays.copyOf(k, k.length + 1);
-    }
-    byte[] end = KeyRange.strinc(PhysicalKeys.ACTOR_RECORDS);
-    List<String> out = new ArrayList<>();
     enter();
-    try (Slice lo = new Slice(begin); Slice hi = new Slice(end);
-        ReadOptions ro = new ReadOptions().setIterateLowerBound(lo).setIterateUpperBound(hi);
-        RocksIterator it = db.newIterator(ro)) {
-      for (it.seekToFirst(); it.isValid() && out.size() < limit; it.next()) {
-        out.add(PhysicalKeys.actorIdOfRecordKey(it.key()));
-      }
+    try {
+      return engine.actorIds(afterExclusive, limit);
     } finally {
       exit();
     }
-    return out;
   }
 
   /** Every actor id with a record, in order. */
@@ -208,17 +162,12 @@ public final class ActorStore implements AutoCloseable {
     }
   }
 
-  /** Forces the write-ahead log to disk; nothing to do on a read-only store. */
+  /** Forces the write-ahead log to disk (on engines whose commits are not durable when acknowledged). */
   public void sync() {
     enter();
     try {
-      if (options.readOnly()) {
-        return;
-      }
       options.faults().beforeSync();
-      db.flushWal(true);
-    } catch (RocksDBException e) {
-      throw new StoreException("sync failed: " + e.getMessage(), e);
+      engine.sync();
     } finally {
       exit();
     }
@@ -228,94 +177,15 @@ public final class ActorStore implements AutoCloseable {
   public StoreSnapshot snapshot() {
     enter();
     try {
-      return new StoreSnapshot(this, db.getSnapshot());
+      return new StoreSnapshot(this, engine.snapshot());
     } finally {
       exit();
     }
   }
 
-  // ------------------------------------------------------------------ package-private raw access
-
-  byte[] rawGet(byte[] physicalKey) {
-    enter();
-    try {
-      return db.get(physicalKey);
-    } catch (RocksDBException e) {
-      throw new StoreException("read failed: " + e.getMessage(), e);
-    } finally {
-      exit();
-    }
-  }
-
-  /**
-   * The length of the value at {@code physicalKey}, or -1 when absent. Copies no value bytes into the
-   * JVM, which keeps the read-before-write of exact storage accounting cheap for large values.
-   */
-  int rawValueLength(byte[] physicalKey) {
-    enter();
-    try {
-      // Most written keys are new: keyMayExist answers "certainly absent" from the memtable and the
-      // bloom filters, much faster than a get of an absent key through JNI (ValueLengthBench). Without a
-      // value holder it copies nothing; with one it copied the whole old value (e.g. a 4 KiB SQLite
-      // chunk) into the JVM just to learn its length. An existing key then costs one zero-copy get.
-      if (!db.keyMayExist(physicalKey, null)) {
-        return -1;
-      }
-      int n = db.get(physicalKey, NO_VALUE);
-      return n == RocksDB.NOT_FOUND ? -1 : n;
-    } catch (RocksDBException e) {
-      throw new StoreException("read failed: " + e.getMessage(), e);
-    } finally {
-      exit();
-    }
-  }
-
-  private static final byte[] NO_VALUE = new byte[0];
-
-  List<byte[]> rawMultiGet(List<byte[]> physicalKeys) {
-    enter();
-    try {
-      return db.multiGetAsList(physicalKeys);
-    } catch (RocksDBException e) {
-      throw new StoreException("read failed: " + e.getMessage(), e);
-    } finally {
-      exit();
-    }
-  }
-
-  void rawPut(byte[] physicalKey, byte[] value) {
-    requireWritable();
-    enter();
-    try {
-      db.put(writeOptions, physicalKey, value);
-    } catch (RocksDBException e) {
-      throw new StoreException("write failed: " + e.getMessage(), e);
-    } finally {
-      exit();
-    }
-  }
-
-  void write(WriteBatch wb) throws RocksDBException {
-    requireWritable();
-    enter();
-    try {
-      db.write(writeOptions, wb);
-    } finally {
-      exit();
-    }
-  }
-
-  KeyValueIterator newIterator(byte[] prefix, KeyRange range, boolean reverse) {
-    return newIterator(null, prefix, range, reverse);
-  }
-
-  KeyValueIterator newIterator(Snapshot snapshot, byte[] prefix, KeyRange range, boolean reverse) {
-    enter();
-    try {
-      return new KeyValueIterator(this, db, snapshot, prefix, range, reverse);
-    } finally {
-      exit();
-    }
+  /** Wraps an engine cursor opened by the caller inside {@link #enter()}. */
+  KeyValueIterator iterator(StorageEngine.Cursor cursor) {
+    return new KeyValueIterator(this, cursor);
   }
 
   void register(NativeResource r) {
@@ -324,10 +194,6 @@ public final class ActorStore implements AutoCloseable {
 
   void unregister(NativeResource r) {
     openResources.remove(r);
-  }
-
-  byte[] migrationMarker(String actorId) {
-    return rawGet(PhysicalKeys.migrationMarkerKey(actorId));
   }
 
   /**
@@ -356,13 +222,6 @@ public final class ActorStore implements AutoCloseable {
     return true;
   }
 
-  /** Throws {@link ReadOnlyStoreException} on a read-only store: called before a write touches anything. */
-  void requireWritable() {
-    if (options.readOnly()) {
-      throw new ReadOnlyStoreException("store at " + directory + " is open read-only: writes are refused");
-    }
-  }
-
   static StoreException closedError() {
     return new StoreException("store is closed");
   }
@@ -378,32 +237,14 @@ public final class ActorStore implements AutoCloseable {
     }
     closed = true;
     closing.lock();
-    RocksDBException syncFailure = null;
     try {
       for (NativeResource r : List.copyOf(openResources)) {
         r.releaseNative();
       }
       openResources.clear();
-      try {
-        if (options.readOnly()) {
-          // nothing written, nothing to sync
-        } else if (options.durability() != Durability.NONE) {
-          db.syncWal();
-        } else {
-          try (org.rocksdb.FlushOptions flush = new org.rocksdb.FlushOptions().setWaitForFlush(true)) {
-            db.flush(flush);
-          }
-        }
-      } catch (RocksDBException e) {
-        syncFailure = e;
-      }
-      writeOptions.close();
-      handle.close();
+      engine.close();
     } finally {
       closing.unlock();
-    }
-    if (syncFailure != null) {
-      throw new StoreException("final sync on close failed: " + syncFailure.getMessage(), syncFailure);
     }
   }
 
@@ -413,10 +254,10 @@ public final class ActorStore implements AutoCloseable {
    */
   public static final class StoreSnapshot implements AutoCloseable, NativeResource {
     private final ActorStore store;
-    private final Snapshot snapshot;
+    private final StorageEngine.EngineSnapshot snapshot;
     private boolean released;
 
-    StoreSnapshot(ActorStore store, Snapshot snapshot) {
+    StoreSnapshot(ActorStore store, StorageEngine.EngineSnapshot snapshot) {
       this.store = store;
       this.snapshot = snapshot;
       store.register(this);
@@ -424,54 +265,37 @@ public final class ActorStore implements AutoCloseable {
 
     /** Iterates {@code actorId}'s keys in {@code range} as of the snapshot. */
     public KeyValueIterator iterator(String actorId, KeyRange range, boolean reverse) {
-      synchronized (this) {
-        if (released) {
-          throw closedError();
-        }
-      }
-      return store.newIterator(snapshot, PhysicalKeys.actorPrefix(actorId), range, reverse);
-    }
-
-    /**
-     * Every actor id that has data or a bookkeeping record as of the snapshot, in key order. Finds the
-     * actors with data by seeking from one actor's prefix to the next (one seek per actor, not one step
-     * per key).
-     *
-     * @throws StoreException naming the physical key when the store holds a key that belongs to no
-     *     actor (not {@code pack(actor_id)} followed by a logical key, nor bookkeeping)
-     */
-    public List<String> actorIds() {
-      TreeMap<byte[], String> ids = new TreeMap<>(java.util.Arrays::compareUnsigned);
+      PhysicalKeys.checkActorId(actorId);
       store.enter();
-      try (ReadOptions ro = new ReadOptions().setSnapshot(snapshot);
-          RocksIterator it = store.db.newIterator(ro)) {
-        it.seekToFirst();
-        while (it.isValid()) {
-          byte[] key = it.key();
-          if (key[0] == PhysicalKeys.RESERVED) {
-            break;
+      try {
+        synchronized (this) {
+          if (released) {
+            throw closedError();
           }
-          int n = PhysicalKeys.actorPrefixLength(key);
-          if (n < 0) {
-            throw new StoreException("physical key " + com.google.common.io.BaseEncoding.base16().lowerCase().encode(key)
-                + " belongs to no actor: it does not start with pack(actor_id)");
-          }
-          byte[] prefix = java.util.Arrays.copyOf(key, n);
-          ids.put(prefix, PhysicalKeys.actorIdOfPrefix(prefix));
-          it.seek(PhysicalKeys.physical(prefix, new byte[] {PhysicalKeys.RESERVED}));
         }
-        byte[] recordsEnd = KeyRange.strinc(PhysicalKeys.ACTOR_RECORDS);
-        for (it.seek(PhysicalKeys.ACTOR_RECORDS); it.isValid() && java.util.Arrays.compareUnsigned(it.key(), recordsEnd) < 0; it.next()) {
-          String id = PhysicalKeys.actorIdOfRecordKey(it.key());
-          ids.put(PhysicalKeys.actorPrefix(id), id);
-        }
-        it.status();
-      } catch (RocksDBException e) {
-        throw new StoreException("listing actors failed: " + e.getMessage(), e);
+        return store.iterator(snapshot.cursor(actorId, range, reverse, ActorKeyspace.ITERATOR_FETCH));
       } finally {
         store.exit();
       }
-      return new ArrayList<>(ids.values());
+    }
+
+    /**
+     * Every actor id that has data or a bookkeeping record as of the snapshot, in order.
+     *
+     * @throws StoreException naming the problem when the store holds data that belongs to no actor
+     */
+    public List<String> actorIds() {
+      store.enter();
+      try {
+        synchronized (this) {
+          if (released) {
+            throw closedError();
+          }
+        }
+        return snapshot.actorIds();
+      } finally {
+        store.exit();
+      }
     }
 
     @Override
@@ -491,7 +315,6 @@ public final class ActorStore implements AutoCloseable {
     public synchronized void releaseNative() {
       if (!released) {
         released = true;
-        store.db.releaseSnapshot(snapshot);
         snapshot.close();
       }
     }

@@ -1,52 +1,26 @@
 package dev.actorkv.store;
 
-import dev.actorkv.keyspace.KeyRange;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
-import org.rocksdb.ReadOptions;
-import org.rocksdb.RocksDB;
-import org.rocksdb.RocksDBException;
-import org.rocksdb.RocksIterator;
-import org.rocksdb.Slice;
-import org.rocksdb.Snapshot;
 
 /**
- * A bounded iterator over one actor's logical keys in a range, forward or reverse. RocksDB is told the
- * bounds, so it never reads past the range. Close it (try-with-resources) to release native resources;
- * closing the store closes it too, after which it throws {@link StoreException} instead of ending
- * quietly. Not thread-safe: one iterator belongs to one thread at a time.
+ * A bounded iterator over one actor's logical keys in a range, forward or reverse. Close it
+ * (try-with-resources) to release the engine's resources; closing the store closes it too, after which it
+ * throws {@link StoreException} instead of ending quietly. Not thread-safe: one iterator belongs to one
+ * thread at a time.
  */
 public final class KeyValueIterator implements Iterator<KeyValue>, AutoCloseable, ActorStore.NativeResource {
   private final ActorStore store;
-  private final int prefixLength;
-  private final Slice lower;
-  private final Slice upper;
-  private final ReadOptions readOptions;
-  private final RocksIterator it;
-  private final boolean reverse;
+  private final StorageEngine.Cursor cursor;
   private boolean closed;
   /** Set when the store's close() released this iterator under the caller's feet. */
   private volatile boolean releasedByStore;
+  private boolean freed;
 
   /** Called inside {@code store.enter()}. */
-  KeyValueIterator(ActorStore store, RocksDB db, Snapshot snapshot, byte[] prefix, KeyRange range, boolean reverse) {
+  KeyValueIterator(ActorStore store, StorageEngine.Cursor cursor) {
     this.store = store;
-    this.prefixLength = prefix.length;
-    this.reverse = reverse;
-    byte[] begin = PhysicalKeys.begin(prefix, range);
-    byte[] end = PhysicalKeys.end(prefix, range);
-    this.lower = new Slice(begin);
-    this.upper = new Slice(end);
-    this.readOptions = new ReadOptions().setIterateLowerBound(lower).setIterateUpperBound(upper);
-    if (snapshot != null) {
-      readOptions.setSnapshot(snapshot);
-    }
-    this.it = db.newIterator(readOptions);
-    if (reverse) {
-      it.seekToLast();
-    } else {
-      it.seekToFirst();
-    }
+    this.cursor = cursor;
     store.register(this);
   }
 
@@ -58,13 +32,7 @@ public final class KeyValueIterator implements Iterator<KeyValue>, AutoCloseable
     store.enter();
     try {
       checkNotReleased();
-      if (!it.isValid()) {
-        it.status();
-        return false;
-      }
-      return true;
-    } catch (RocksDBException e) {
-      throw new StoreException("range read failed: " + e.getMessage(), e);
+      return cursor.valid();
     } finally {
       store.exit();
     }
@@ -78,19 +46,12 @@ public final class KeyValueIterator implements Iterator<KeyValue>, AutoCloseable
     store.enter();
     try {
       checkNotReleased();
-      if (!it.isValid()) {
-        it.status();
+      if (!cursor.valid()) {
         throw new NoSuchElementException();
       }
-      KeyValue kv = new KeyValue(logical(it.key()), it.value());
-      if (reverse) {
-        it.prev();
-      } else {
-        it.next();
-      }
+      KeyValue kv = new KeyValue(cursor.key(), cursor.value());
+      cursor.next();
       return kv;
-    } catch (RocksDBException e) {
-      throw new StoreException("range read failed: " + e.getMessage(), e);
     } finally {
       store.exit();
     }
@@ -104,50 +65,27 @@ public final class KeyValueIterator implements Iterator<KeyValue>, AutoCloseable
     store.enter();
     try {
       checkNotReleased();
-      for (int n = 0; n < limit && it.isValid(); n++) {
-        out.add(new KeyValue(logical(it.key()), it.value()));
-        if (reverse) {
-          it.prev();
-        } else {
-          it.next();
-        }
+      for (int n = 0; n < limit && cursor.valid(); n++) {
+        out.add(new KeyValue(cursor.key(), cursor.value()));
+        cursor.next();
       }
-      if (!it.isValid()) {
-        it.status();
-      }
-    } catch (RocksDBException e) {
-      throw new StoreException("range read failed: " + e.getMessage(), e);
     } finally {
       store.exit();
     }
   }
 
-  /** Receives the size of each remaining entry; {@code logicalKey} is null unless keys were asked for. */
-  interface SizeConsumer {
-    void accept(byte[] logicalKey, int keyLength, int valueLength);
-  }
-
-  private static final byte[] NO_BYTES = new byte[0];
-
   /**
-   * Visits every remaining entry's key and value length without copying values into the JVM (nor keys,
-   * unless {@code withKeys}), under one entry into the store: storage counts of big ranges stay cheap.
+   * Visits every remaining entry's key and value length without copying values into the JVM where the
+   * engine can (nor keys, unless {@code withKeys}), under one entry into the store.
    */
-  void forEachSize(boolean withKeys, SizeConsumer consumer) {
+  void forEachSize(boolean withKeys, StorageEngine.SizeConsumer consumer) {
     if (closed) {
       return;
     }
     store.enter();
     try {
       checkNotReleased();
-      for (; it.isValid(); it.next()) {
-        byte[] logicalKey = withKeys ? logical(it.key()) : null;
-        int keyLength = it.key(NO_BYTES) - prefixLength;
-        consumer.accept(logicalKey, keyLength, it.value(NO_BYTES));
-      }
-      it.status();
-    } catch (RocksDBException e) {
-      throw new StoreException("range read failed: " + e.getMessage(), e);
+      cursor.forEachSize(withKeys, consumer);
     } finally {
       store.exit();
     }
@@ -161,19 +99,13 @@ public final class KeyValueIterator implements Iterator<KeyValue>, AutoCloseable
     store.enter();
     try {
       checkNotReleased();
-      if (!it.isValid()) {
+      if (!cursor.valid()) {
         throw new NoSuchElementException();
       }
-      return logical(it.key());
+      return cursor.key();
     } finally {
       store.exit();
     }
-  }
-
-  private byte[] logical(byte[] physical) {
-    byte[] logical = new byte[physical.length - prefixLength];
-    System.arraycopy(physical, prefixLength, logical, 0, logical.length);
-    return logical;
   }
 
   private void checkNotReleased() {
@@ -189,7 +121,7 @@ public final class KeyValueIterator implements Iterator<KeyValue>, AutoCloseable
     }
     closed = true;
     if (!store.tryEnter()) {
-      return; // the store's close() released the native objects
+      return; // the store's close() released the engine's objects
     }
     try {
       store.unregister(this);
@@ -206,11 +138,9 @@ public final class KeyValueIterator implements Iterator<KeyValue>, AutoCloseable
   }
 
   private synchronized void free() {
-    if (it.isOwningHandle()) {
-      it.close();
-      readOptions.close();
-      lower.close();
-      upper.close();
+    if (!freed) {
+      freed = true;
+      cursor.close();
     }
   }
 }

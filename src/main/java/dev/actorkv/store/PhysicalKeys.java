@@ -96,6 +96,14 @@ final class PhysicalKeys {
     return physical(prefix, end);
   }
 
+  /**
+   * Rejects an actor id that is not valid Unicode (an unpaired surrogate) with
+   * {@link IllegalArgumentException}, on every engine: such an id has no UTF-8 bytes to store.
+   */
+  static void checkActorId(String actorId) {
+    actorPrefix(actorId);
+  }
+
   static void checkLogical(byte[] key) {
     if (key.length == 0) {
       throw new InvalidKeyException("logical key must not be empty");

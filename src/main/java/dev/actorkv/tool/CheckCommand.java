@@ -31,8 +31,8 @@ import picocli.CommandLine.Model.CommandSpec;
 final class CheckCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "DB", description = "directory of the store")
-  Path db;
+  @Parameters(index = "0", paramLabel = "DB", description = "the store: a directory, or a postgresql:// URI")
+  String db;
 
   @Option(names = "--actor", paramLabel = "ID", description = "only this actor")
   String actor;

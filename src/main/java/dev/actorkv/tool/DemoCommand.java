@@ -26,8 +26,8 @@ final class DemoCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "DB", description = "directory of the store (created when missing or empty)")
-  Path db;
+  @Parameters(index = "0", paramLabel = "DB", description = "the store: a directory, or a postgresql:// URI (created when missing or empty)")
+  String db;
 
   @Override
   public Integer call() throws Exception {

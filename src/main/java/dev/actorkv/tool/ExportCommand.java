@@ -33,8 +33,8 @@ import picocli.CommandLine.Model.CommandSpec;
 final class ExportCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "DB", description = "directory of the store")
-  Path db;
+  @Parameters(index = "0", paramLabel = "DB", description = "the store: a directory, or a postgresql:// URI")
+  String db;
 
   @Option(names = "--actor", required = true, paramLabel = "ID", description = "the actor to export")
   String actor;

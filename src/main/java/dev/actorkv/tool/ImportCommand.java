@@ -49,8 +49,8 @@ import picocli.CommandLine.Model.CommandSpec;
 final class ImportCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "DB", description = "directory of the store (created when missing or empty)")
-  Path db;
+  @Parameters(index = "0", paramLabel = "DB", description = "the store: a directory, or a postgresql:// URI (created when missing or empty)")
+  String db;
 
   @Option(names = "--actor", required = true, paramLabel = "ID", description = "the actor to import into")
   String actor;

@@ -37,6 +37,7 @@ public final class KeyspaceCli implements Runnable {
     cl.addSubcommand(new MigrateCommand());
     cl.addSubcommand(new SqlCommand());
     cl.addSubcommand(new RepairCommand());
+    cl.addSubcommand(new CopyCommand());
     cl.setExecutionExceptionHandler(new Errors.Handler());
     cl.setParameterExceptionHandler(new Errors.ParameterHandler());
     return cl;

@@ -38,8 +38,8 @@ final class MigrateCommand implements Callable<Integer> {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "DB", description = "Directory of the store (created when missing or empty, unless --dry-run).")
-  Path db;
+  @Parameters(index = "0", paramLabel = "DB", description = "The store: a directory, or a postgresql:// URI (created when missing or empty, unless --dry-run).")
+  String db;
 
   @Option(names = "--actor", paramLabel = "ID", description = "Migrate only this actor (default: every actor).")
   String actor;

@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -40,8 +39,8 @@ import picocli.CommandLine.Model.CommandSpec;
 final class SqlCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "DB", description = "directory of the store (created when absent or empty)")
-  Path db;
+  @Parameters(index = "0", paramLabel = "DB", description = "the store: a directory, or a postgresql:// URI (created when missing or empty)")
+  String db;
 
   @Option(names = "--actor", required = true, paramLabel = "ID", description = "the actor whose database to use")
   String actor;

@@ -6,6 +6,8 @@ import dev.actorkv.store.IncompatibleStoreException;
 import dev.actorkv.store.LimitExceededException;
 import dev.actorkv.store.StoreException;
 import dev.actorkv.store.StoreOptions;
+import dev.actorkv.store.postgres.PostgresEngine;
+import dev.actorkv.store.postgres.PostgresUri;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -14,7 +16,8 @@ import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * How store commands open the DB directory, choose actors and read hex input. Every command opens the
+ * How store commands open DB (a directory, or a {@code postgresql://} URI), choose actors and read hex
+ * input. Every command opens the
  * store through one of two methods: {@link #openForReading} (dump, export, check, migrate --dry-run) and
  * {@link #openForWriting} (demo, import, sql, migrate), so what "reading" and "writing" mean for a store
  * is decided here once.
@@ -22,6 +25,49 @@ import java.util.function.Supplier;
 final class StoreAccess {
 
   private StoreAccess() {}
+
+  /**
+   * Opens DB for a command that only reads: a directory as {@link #openForReading(Path)} says, a
+   * PostgreSQL database without creating anything (one without a store is bad input, exit 2).
+   */
+  static ActorStore openForReading(String db) {
+    if (PostgresUri.isUri(db)) {
+      return openPostgres(db, StoreOptions.defaults().withCreateIfMissing(false));
+    }
+    return openForReading(Path.of(db));
+  }
+
+  /**
+   * Opens DB for a command that writes: a directory as {@link #openForWriting(Path)} says, a PostgreSQL
+   * database creating the store's schema when it has none.
+   */
+  static ActorStore openForWriting(String db) {
+    if (PostgresUri.isUri(db)) {
+      return openPostgres(db, StoreOptions.defaults());
+    }
+    return openForWriting(Path.of(db));
+  }
+
+  /** {@link #requireStoreOrNew(Path)} for a directory; a URI is checked when it is opened. */
+  static void requireStoreOrNew(String db) {
+    if (!PostgresUri.isUri(db)) {
+      requireStoreOrNew(Path.of(db));
+    }
+  }
+
+  /**
+   * Opens the store in a PostgreSQL database. A bad URI, a database without a store (when not
+   * creating) or with a newer schema is bad input (exit 2); a server that cannot be reached fails (exit 1).
+   */
+  private static ActorStore openPostgres(String uri, StoreOptions options) {
+    try {
+      return PostgresEngine.openStore(uri, options);
+    } catch (IllegalArgumentException | IncompatibleStoreException e) {
+      throw new Errors.UserError(e.getMessage());
+    } catch (StoreException e) {
+      throw new Errors.UserError(e.getMessage(), Errors.FAILED);
+    }
+  }
 
   /**
    * Opens an existing store for a command that only reads: it creates nothing (a missing, empty or

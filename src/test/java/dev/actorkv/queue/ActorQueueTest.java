@@ -22,24 +22,31 @@ import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import dev.actorkv.testing.StoreFixture;
 
 class ActorQueueTest {
   private static final Duration LEASE = Duration.ofSeconds(10);
-  @TempDir Path dir;
+  private StoreFixture fixture;
   private ActorStore store;
   private ActorKeyspace actor;
   private final ManualClock clock = new ManualClock(1_700_000_000_000L);
 
+  /** The engine under test; {@link PostgresActorQueueTest} runs the same tests on PostgreSQL. */
+  StoreFixture newFixture() {
+    return StoreFixture.rocksDb();
+  }
+
   @BeforeEach
   void open() {
-    store = ActorStore.open(dir);
+    fixture = newFixture();
+    store = fixture.open();
     actor = store.actor("a");
   }
 
   @AfterEach
   void close() {
     store.close();
+    fixture.close();
   }
 
   private ActorQueue queue() {
@@ -188,8 +195,9 @@ class ActorQueueTest {
   }
 
   @Test
-  void openRejectsAMaxMessageSizeAboveTheStoreValueLimit(@TempDir Path other) {
-    try (ActorStore small = ActorStore.open(other, StoreOptions.defaults().withLimits(Limits.DEFAULTS.withMaxValueBytes(1000)))) {
+  void openRejectsAMaxMessageSizeAboveTheStoreValueLimit() {
+    store.close();
+    try (ActorStore small = fixture.open(StoreOptions.defaults().withLimits(Limits.DEFAULTS.withMaxValueBytes(1000)))) {
       ActorKeyspace a = small.actor("a");
       QueueConfigurationException e = assertThrows(QueueConfigurationException.class, () -> ActorQueue.open(a));
       assertEquals(64 * 1024, e.maxMessageBytes());
@@ -201,9 +209,10 @@ class ActorQueueTest {
   }
 
   @Test
-  void largestAllowedMessageCanStillBeLeased(@TempDir Path other) throws Exception {
+  void largestAllowedMessageCanStillBeLeased() throws Exception {
     int storeMax = 2000;
-    try (ActorStore small = ActorStore.open(other, StoreOptions.defaults().withLimits(Limits.DEFAULTS.withMaxValueBytes(storeMax)))) {
+    store.close();
+    try (ActorStore small = fixture.open(StoreOptions.defaults().withLimits(Limits.DEFAULTS.withMaxValueBytes(storeMax)))) {
       ActorQueue q = ActorQueue.open(small.actor("a"),
           QueueOptions.defaults().withMaxMessageBytes(storeMax - QueueCodec.LEASE_OVERHEAD).withClock(clock));
       int body = storeMax - QueueCodec.LEASE_OVERHEAD - 30;

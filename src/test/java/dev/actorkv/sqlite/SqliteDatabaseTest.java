@@ -11,21 +11,34 @@ import dev.actorkv.keyspace.SqliteFile;
 import dev.actorkv.keyspace.SqliteKeys;
 import dev.actorkv.store.ActorKeyspace;
 import dev.actorkv.store.ActorStore;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import dev.actorkv.testing.StoreFixture;
 
 class SqliteDatabaseTest {
-  @TempDir
-  Path dir;
+  StoreFixture fixture;
+
+  /** The engine under test; {@link PostgresSqliteDatabaseTest} runs the same tests on PostgreSQL. */
+  StoreFixture newFixture() {
+    return StoreFixture.rocksDb();
+  }
+
+  @org.junit.jupiter.api.BeforeEach
+  void openFixture() {
+    fixture = newFixture();
+  }
+
+  @org.junit.jupiter.api.AfterEach
+  void closeFixture() {
+    fixture.close();
+  }
 
   @Test
   void roundTripsEveryTypeThroughReopen() {
     byte[] blob = {0, 1, 2, (byte) 0xff};
-    try (ActorStore store = ActorStore.open(dir)) {
+    try (ActorStore store = fixture.open()) {
       try (SqliteDatabase db = SqliteDatabase.open(store.actor("a"))) {
         db.execute("CREATE TABLE t (i INTEGER, r REAL, s TEXT, b BLOB, n)");
         assertEquals(1, db.execute("INSERT INTO t VALUES (?, ?, ?, ?, ?)", Long.MAX_VALUE, 1.5, "héllo\u0000x", blob, null));
@@ -54,7 +67,7 @@ class SqliteDatabaseTest {
   @Test
   void executesAndQueriesWithTheStatementCacheOff() {
     SqliteOptions uncached = SqliteOptions.defaults().withStatementCacheSize(0);
-    try (ActorStore store = ActorStore.open(dir); SqliteDatabase db = SqliteDatabase.open(store.actor("a"), uncached)) {
+    try (ActorStore store = fixture.open(); SqliteDatabase db = SqliteDatabase.open(store.actor("a"), uncached)) {
       db.execute("CREATE TABLE t (x INTEGER)");
       assertEquals(1, db.execute("INSERT INTO t VALUES (?)", 1));
       assertEquals(1, db.execute("INSERT INTO t VALUES (?)", 2));
@@ -70,7 +83,7 @@ class SqliteDatabaseTest {
 
   @Test
   void transactionsCommitAndRollBack() {
-    try (ActorStore store = ActorStore.open(dir); SqliteDatabase db = SqliteDatabase.open(store.actor("a"))) {
+    try (ActorStore store = fixture.open(); SqliteDatabase db = SqliteDatabase.open(store.actor("a"))) {
       db.execute("CREATE TABLE t (x INTEGER PRIMARY KEY)");
       db.begin();
       db.execute("INSERT INTO t VALUES (1)");
@@ -108,7 +121,7 @@ class SqliteDatabaseTest {
 
   @Test
   void statementsCloseQuietlyAfterTheDatabase() {
-    try (ActorStore store = ActorStore.open(dir)) {
+    try (ActorStore store = fixture.open()) {
       SqliteDatabase db = SqliteDatabase.open(store.actor("a"));
       Statement s = db.prepare("SELECT 1");
       assertEquals(1, s.query().single().getLong(0));
@@ -121,7 +134,7 @@ class SqliteDatabaseTest {
 
   @Test
   void preparedStatementsAreReusable() {
-    try (ActorStore store = ActorStore.open(dir); SqliteDatabase db = SqliteDatabase.open(store.actor("a"))) {
+    try (ActorStore store = fixture.open(); SqliteDatabase db = SqliteDatabase.open(store.actor("a"))) {
       db.execute("CREATE TABLE kv (k TEXT PRIMARY KEY, v INTEGER)");
       try (Statement ins = db.prepare("INSERT INTO kv VALUES (?, ?)"); Statement get = db.prepare("SELECT v FROM kv WHERE k = ?")) {
         assertEquals(2, ins.parameterCount());
@@ -156,7 +169,7 @@ class SqliteDatabaseTest {
         {5, "text", (byte) -1},
         {6, big.clone(), null},
     };
-    try (ActorStore store = ActorStore.open(dir); SqliteDatabase db = SqliteDatabase.open(store.actor("a"))) {
+    try (ActorStore store = fixture.open(); SqliteDatabase db = SqliteDatabase.open(store.actor("a"))) {
       db.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, a, b)");
       try (Statement ins = db.prepare("INSERT INTO t VALUES (?, ?, ?)"); Statement get = db.prepare("SELECT a, b FROM t WHERE id = ?")) {
         for (Object[] run : runs) {
@@ -179,7 +192,7 @@ class SqliteDatabaseTest {
 
   @Test
   void errorsAreTypedAndWriteNothing() {
-    try (ActorStore store = ActorStore.open(dir); SqliteDatabase db = SqliteDatabase.open(store.actor("a"))) {
+    try (ActorStore store = fixture.open(); SqliteDatabase db = SqliteDatabase.open(store.actor("a"))) {
       SqliteException syntax = assertThrows(SqliteException.class, () -> db.execute("SELEC 1"));
       assertEquals(1, syntax.resultCode());
       assertThrows(IllegalArgumentException.class, () -> db.execute("SELECT 1; SELECT 2"));
@@ -192,7 +205,7 @@ class SqliteDatabaseTest {
 
   @Test
   void oneHandlePerActor() {
-    try (ActorStore store = ActorStore.open(dir); SqliteDatabase db = SqliteDatabase.open(store.actor("a"))) {
+    try (ActorStore store = fixture.open(); SqliteDatabase db = SqliteDatabase.open(store.actor("a"))) {
       assertThrows(IllegalStateException.class, () -> SqliteDatabase.open(store.actor("a")));
       try (SqliteDatabase other = SqliteDatabase.open(store.actor("b"))) {
         other.execute("CREATE TABLE b (x)");
@@ -205,7 +218,7 @@ class SqliteDatabaseTest {
 
   @Test
   void scriptPrintsRowsAsText() {
-    try (ActorStore store = ActorStore.open(dir); SqliteDatabase db = SqliteDatabase.open(store.actor("a"))) {
+    try (ActorStore store = fixture.open(); SqliteDatabase db = SqliteDatabase.open(store.actor("a"))) {
       List<List<String>> rows = new ArrayList<>();
       db.executeScript("CREATE TABLE t (a, b); INSERT INTO t VALUES (1, 'x'), (2.5, NULL); -- comment\n"
           + "SELECT a, b FROM t ORDER BY a; SELECT 1e20;", rows::add);
@@ -215,7 +228,7 @@ class SqliteDatabaseTest {
 
   @Test
   void commitIsOneBatchAndStoresTheFileLayout() {
-    try (ActorStore store = ActorStore.open(dir); SqliteDatabase db = SqliteDatabase.open(store.actor("a"))) {
+    try (ActorStore store = fixture.open(); SqliteDatabase db = SqliteDatabase.open(store.actor("a"))) {
       db.execute("CREATE TABLE t (x)");
       ActorKeyspace actor = store.actor("a");
       long size = FileMeta.decode(actor.get(SqliteKeys.fileMeta(SqliteFile.MAIN))).size();
@@ -229,7 +242,7 @@ class SqliteDatabaseTest {
 
   @Test
   void openRebuildsAndStoresAMissingOrCorruptSizeRecord() {
-    try (ActorStore store = ActorStore.open(dir)) {
+    try (ActorStore store = fixture.open()) {
       ActorKeyspace actor = store.actor("a");
       try (SqliteDatabase db = SqliteDatabase.open(actor)) {
         db.execute("CREATE TABLE t (x)");
@@ -253,7 +266,7 @@ class SqliteDatabaseTest {
 
   @Test
   void refusesAnActorWithLegacySqliteData() {
-    try (ActorStore store = ActorStore.open(dir)) {
+    try (ActorStore store = fixture.open()) {
       ActorKeyspace actor = store.actor("old");
       actor.put(dev.actorkv.keyspace.LegacyKeys.sqliteFileMeta(SqliteFile.MAIN), new FileMeta(0).encode());
       assertTrue(SqliteKeys.legacyAll().contains(dev.actorkv.keyspace.LegacyKeys.sqliteChunk(SqliteFile.WAL, 7)));

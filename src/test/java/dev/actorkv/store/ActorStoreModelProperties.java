@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.actorkv.keyspace.KeyRange;
 import dev.actorkv.testing.FailingFaults;
+import dev.actorkv.testing.StoreFixture;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,12 +26,15 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.lifecycle.AfterProperty;
+import net.jqwik.api.lifecycle.BeforeProperty;
 
 /**
  * Model-based properties: random operation sequences on actors whose ids prefix each other, against a
  * per-actor TreeMap model with the same limits. After every operation each actor's contents, storage
  * count (in memory, recorded on disk and by scan) and scans must match the model; nothing may leak
  * between actors; failed batches (limits, injected faults) must leave no trace; reopening preserves all.
+ * Runs on the embedded engine here and on PostgreSQL in {@link PostgresModelProperties}.
  */
 class ActorStoreModelProperties {
   static final List<String> ACTORS = List.of("", "a", "a\0", "ab", "a/..", "\0", "é🙂", "a\0b");
@@ -51,16 +55,35 @@ class ActorStoreModelProperties {
 
   record DeleteActor(int actor) implements Op {}
 
+  StoreFixture fixture;
+
+  /** The engine under test. */
+  StoreFixture newFixture() {
+    return StoreFixture.rocksDb();
+  }
+
+  @BeforeProperty
+  void openFixture() {
+    fixture = newFixture();
+  }
+
+  @AfterProperty
+  void closeFixture() {
+    if (fixture != null) {
+      fixture.close();
+    }
+  }
+
   @Property(tries = 50)
   void storeMatchesPerActorModel(@ForAll("programs") List<Op> program) throws IOException {
-    Path dir = Files.createTempDirectory("store-model");
+    fixture.reset();
     FailingFaults faults = new FailingFaults();
     StoreOptions options = StoreOptions.defaults().withLimits(LIMITS).withFaults(faults);
     Map<String, NavigableMap<byte[], byte[]>> model = new HashMap<>();
     for (String a : ACTORS) {
       model.put(a, new TreeMap<>(ORDER));
     }
-    ActorStore store = ActorStore.open(dir, options);
+    ActorStore store = fixture.open(options);
     try {
       for (Op op : program) {
         switch (op) {
@@ -81,7 +104,7 @@ class ActorStoreModelProperties {
           }
           case Reopen r -> {
             store.close();
-            store = ActorStore.open(dir, options);
+            store = fixture.open(options);
           }
           case DeleteActor d -> {
             store.actor(ACTORS.get(d.actor())).deleteAll();
@@ -92,11 +115,10 @@ class ActorStoreModelProperties {
         checkAll(store, model);
       }
       store.close();
-      store = ActorStore.open(dir, options);
+      store = fixture.open(options);
       checkAll(store, model);
     } finally {
       store.close();
-      deleteTree(dir);
     }
   }
 

@@ -13,6 +13,9 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.lifecycle.AfterProperty;
+import net.jqwik.api.lifecycle.BeforeProperty;
+import dev.actorkv.testing.StoreFixture;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,6 +25,34 @@ import org.junit.jupiter.api.Test;
  * the storage count must always equal a scan of the actor and the record on disk.
  */
 class KnownLengthsProperties {
+  StoreFixture fixture;
+
+  /** The engine under test; {@link PostgresKnownLengthsProperties} runs the same on PostgreSQL. */
+  StoreFixture newFixture() {
+    return StoreFixture.rocksDb();
+  }
+
+  @BeforeProperty
+  void openFixture() {
+    fixture = newFixture();
+  }
+
+  @AfterProperty
+  void closeFixture() {
+    if (fixture != null) {
+      fixture.close();
+    }
+  }
+
+  @org.junit.jupiter.api.BeforeEach
+  void openFixtureForExample() {
+    openFixture();
+  }
+
+  @org.junit.jupiter.api.AfterEach
+  void closeFixtureForExample() {
+    closeFixture();
+  }
   sealed interface Step permits Commit, DeleteAll {}
 
   record Commit(List<ActorBatch.Op> ops) implements Step {}
@@ -30,8 +61,8 @@ class KnownLengthsProperties {
 
   @Property(tries = 100)
   void storageCountStaysExact(@ForAll("programs") List<Step> program) throws IOException {
-    Path dir = Files.createTempDirectory("known-lengths");
-    try (ActorStore store = ActorStore.open(dir)) {
+    fixture.reset();
+    try (ActorStore store = fixture.open()) {
       ActorKeyspace actor = store.actor("x");
       for (Step step : program) {
         switch (step) {
@@ -47,16 +78,14 @@ class KnownLengthsProperties {
         assertEquals(actor.scanStorageBytes(), actor.storageBytes(), "after " + step);
         assertEquals(actor.storageBytes(), Math.max(0, actor.recordedStorageBytes()), "record after " + step);
       }
-    } finally {
-      ActorStoreModelProperties.deleteTree(dir);
     }
   }
 
   /** The cases the property reaches by chance, written out. */
   @Test
   void rewritesAfterDeleteAllRangeDeleteAndDuplicates() throws IOException {
-    Path dir = Files.createTempDirectory("known-lengths");
-    try (ActorStore store = ActorStore.open(dir)) {
+    fixture.reset();
+    try (ActorStore store = fixture.open()) {
       ActorKeyspace actor = store.actor("x");
       byte[] k = {1};
       byte[] j = {2};
@@ -84,8 +113,6 @@ class KnownLengthsProperties {
       }
       actor.commit(again);
       assertEquals(actor.scanStorageBytes(), actor.storageBytes(), "rewrite of a batch wider than the window");
-    } finally {
-      ActorStoreModelProperties.deleteTree(dir);
     }
   }
 

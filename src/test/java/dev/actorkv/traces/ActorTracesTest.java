@@ -23,7 +23,6 @@ import dev.actorkv.store.StoreOptions;
 import dev.actorkv.testing.FailingFaults;
 import io.opentelemetry.proto.trace.v1.Span;
 import io.opentelemetry.proto.trace.v1.Status;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -33,10 +32,25 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import dev.actorkv.testing.StoreFixture;
 
 class ActorTracesTest {
-  @TempDir Path dir;
+  StoreFixture fixture;
+
+  /** The engine under test; {@link PostgresActorTracesTest} runs the same tests on PostgreSQL. */
+  StoreFixture newFixture() {
+    return StoreFixture.rocksDb();
+  }
+
+  @org.junit.jupiter.api.BeforeEach
+  void openFixture() {
+    fixture = newFixture();
+  }
+
+  @org.junit.jupiter.api.AfterEach
+  void closeFixture() {
+    fixture.close();
+  }
 
   static final TracesOptions MANUAL = TracesOptions.defaults().withFlushInterval(Duration.ZERO);
 
@@ -51,7 +65,7 @@ class ActorTracesTest {
   /** The SDK path hands spans without ids, the key apart: a span that still carries ids is refused, nothing buffered. */
   @Test
   void idLessEntryPointsRefuseSpansWithIdsAndKeepTheKeysIds() {
-    try (ActorStore store = ActorStore.open(dir)) {
+    try (ActorStore store = fixture.open()) {
       ActorKeyspace actor = store.actor("a");
       SpanKey k = TestSpans.key(3);
       Span withIds = TestSpans.started(3, T0 + 100);
@@ -76,7 +90,7 @@ class ActorTracesTest {
 
   @Test
   void roundTripOfEveryFieldKind() {
-    try (ActorStore store = ActorStore.open(dir)) {
+    try (ActorStore store = fixture.open()) {
       ActorKeyspace actor = store.actor("a");
       Span expected;
       Span completed = TestSpans.completed(7, T0 + 1000, T0 + 5000);
@@ -124,7 +138,7 @@ class ActorTracesTest {
 
   @Test
   void spanStartedAndEndedInOneFlushIsStoredOnce() {
-    try (ActorStore store = ActorStore.open(dir);
+    try (ActorStore store = fixture.open();
         ActorTraces traces = ActorTraces.open(store.actor("a"), MANUAL)) {
       traces.start(RESOURCE, SCOPE, TestSpans.started(1, T0 + 10));
       traces.end(TestSpans.key(1), T0 + 20);
@@ -145,7 +159,8 @@ class ActorTracesTest {
   @Test
   void endAfterChangesInTheStartsChunkIsNotFoldedTwice() {
     for (boolean deferred : new boolean[] {false, true}) {
-      try (ActorStore store = ActorStore.open(dir.resolve("deferred-" + deferred))) {
+      fixture.reset();
+      try (ActorStore store = fixture.open()) {
         Span start = TestSpans.started(1, T0 + 10);
         SpanKey k = TestSpans.key(1);
         Span.Event ev = Span.Event.newBuilder().setName("tick").setTimeUnixNano(T0 + 12).build();
@@ -169,7 +184,7 @@ class ActorTracesTest {
   /** Chunks written before that fix hold [end, change]: the read does not apply the change a second time. */
   @Test
   void changeFoldedAfterTheEndIsAlreadyInIt() {
-    try (ActorStore store = ActorStore.open(dir)) {
+    try (ActorStore store = fixture.open()) {
       ActorKeyspace actor = store.actor("a");
       Span.Event ev = Span.Event.newBuilder().setName("tick").setTimeUnixNano(T0 + 12).build();
       Span ended = TestSpans.started(1, T0 + 10).toBuilder().addEvents(ev).setEndTimeUnixNano(T0 + 20).build();
@@ -189,7 +204,7 @@ class ActorTracesTest {
   void spansAcrossChunksAndBuckets() {
     TracesOptions small = MANUAL.withMaxChunkBytes(2048);
     Map<SpanKey, Span> expected = new HashMap<>();
-    try (ActorStore store = ActorStore.open(dir)) {
+    try (ActorStore store = fixture.open()) {
       ActorKeyspace actor = store.actor("a");
       try (ActorTraces traces = ActorTraces.open(actor, small)) {
         for (int i = 0; i < 300; i++) {
@@ -232,7 +247,7 @@ class ActorTracesTest {
   void restartInTheSameBucketNeverOverwrites() {
     Map<String, byte[]> seen = new HashMap<>();
     for (int run = 0; run < 5; run++) {
-      try (ActorStore store = ActorStore.open(dir)) {
+      try (ActorStore store = fixture.open()) {
         ActorKeyspace actor = store.actor("a");
         try (ActorTraces traces = ActorTraces.open(actor, MANUAL)) {
           for (int i = 0; i < 3; i++) {
@@ -264,7 +279,7 @@ class ActorTracesTest {
 
   @Test
   void oversizedRecordIsATypedErrorAndWritesNothing() {
-    try (ActorStore store = ActorStore.open(dir)) {
+    try (ActorStore store = fixture.open()) {
       ActorKeyspace actor = store.actor("a");
       long storage = actor.storageBytes();
       try (ActorTraces traces = ActorTraces.open(actor, MANUAL)) {
@@ -288,7 +303,7 @@ class ActorTracesTest {
   @Test
   void hugeAttributesNeverMakeAChunkExceedTheLimit() {
     int max = TracesOptions.DEFAULT_MAX_CHUNK_BYTES;
-    try (ActorStore store = ActorStore.open(dir)) {
+    try (ActorStore store = fixture.open()) {
       ActorKeyspace actor = store.actor("a");
       try (ActorTraces traces = ActorTraces.open(actor, MANUAL)) {
         for (int i = 0; i < 40; i++) {
@@ -321,7 +336,7 @@ class ActorTracesTest {
 
   @Test
   void retentionDropsWholeOldBuckets() {
-    try (ActorStore store = ActorStore.open(dir)) {
+    try (ActorStore store = fixture.open()) {
       ActorKeyspace actor = store.actor("a");
       TracesOptions opts = MANUAL.withClock(at(T0 + 5 * HOUR + 10 * 60_000_000_000L));
       try (ActorTraces traces = ActorTraces.open(actor, opts)) {
@@ -349,7 +364,7 @@ class ActorTracesTest {
 
   @Test
   void backgroundRetentionRunsOnTheTimer() throws Exception {
-    try (ActorStore store = ActorStore.open(dir)) {
+    try (ActorStore store = fixture.open()) {
       ActorKeyspace actor = store.actor("a");
       try (ActorTraces traces = ActorTraces.open(actor, MANUAL)) {
         traces.record(RESOURCE, SCOPE, TestSpans.completed(1, T0, T0 + 1));
@@ -384,7 +399,7 @@ class ActorTracesTest {
         reported.add(error);
       }
     };
-    try (ActorStore store = ActorStore.open(dir, StoreOptions.defaults().withFaults(faults))) {
+    try (ActorStore store = fixture.open(StoreOptions.defaults().withFaults(faults))) {
       ActorKeyspace actor = store.actor("a");
       try (ActorTraces traces = ActorTraces.open(actor, MANUAL.withListener(listener))) {
         traces.record(RESOURCE, SCOPE, TestSpans.completed(1, T0, T0 + 1));
@@ -423,7 +438,7 @@ class ActorTracesTest {
   @Test
   void failedChunkIdRecoveryReadIsSurfacedToo() {
     FailingFaults faults = new FailingFaults();
-    try (ActorStore store = ActorStore.open(dir, StoreOptions.defaults().withFaults(faults))) {
+    try (ActorStore store = fixture.open(StoreOptions.defaults().withFaults(faults))) {
       ActorKeyspace actor = store.actor("a");
       try (ActorTraces traces = ActorTraces.open(actor, MANUAL)) {
         traces.record(RESOURCE, SCOPE, TestSpans.completed(1, T0 + 2 * HOUR, T0 + 2 * HOUR + 1));
@@ -438,7 +453,7 @@ class ActorTracesTest {
   @Test
   void bufferFullWhileWritesFailRefusesNewRecords() {
     FailingFaults faults = new FailingFaults();
-    try (ActorStore store = ActorStore.open(dir, StoreOptions.defaults().withFaults(faults))) {
+    try (ActorStore store = fixture.open(StoreOptions.defaults().withFaults(faults))) {
       ActorKeyspace actor = store.actor("a");
       TracesOptions opts = MANUAL.withMaxChunkBytes(4096).withMaxBufferedBytes(8192);
       ActorTraces traces = ActorTraces.open(actor, opts);
@@ -468,7 +483,7 @@ class ActorTracesTest {
 
   @Test
   void longOpenSpanIsReadableFromLaterBucketsAlone() {
-    try (ActorStore store = ActorStore.open(dir)) {
+    try (ActorStore store = fixture.open()) {
       ActorKeyspace actor = store.actor("a");
       SpanKey longKey = TestSpans.key(1000);
       try (ActorTraces traces = ActorTraces.open(actor, MANUAL)) {
@@ -507,7 +522,7 @@ class ActorTracesTest {
 
   @Test
   void timerWritesSnapshotsWhenTheClockEntersANewBucket() throws Exception {
-    try (ActorStore store = ActorStore.open(dir)) {
+    try (ActorStore store = fixture.open()) {
       ActorKeyspace actor = store.actor("a");
       java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong(T0 + 100);
       InstantSource clock = () -> Instant.ofEpochSecond(0, now.get());
@@ -528,7 +543,7 @@ class ActorTracesTest {
 
   @Test
   void snapshotOfALiveSpanThatEndsMeanwhileCarriesNoEndTime() throws Exception {
-    try (ActorStore store = ActorStore.open(dir)) {
+    try (ActorStore store = fixture.open()) {
       ActorKeyspace actor = store.actor("a");
       java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong(T0 + 100);
       InstantSource clock = () -> Instant.ofEpochSecond(0, now.get());
@@ -554,7 +569,7 @@ class ActorTracesTest {
 
   @Test
   void closeWritesEverythingAndRefusesMore() {
-    try (ActorStore store = ActorStore.open(dir)) {
+    try (ActorStore store = fixture.open()) {
       ActorKeyspace actor = store.actor("a");
       ActorTraces traces = ActorTraces.open(actor, TracesOptions.defaults());
       traces.start(RESOURCE, SCOPE, TestSpans.started(1, T0 + 1));
@@ -570,7 +585,7 @@ class ActorTracesTest {
 
   @Test
   void badInputIsRefusedAndBuffersNothing() {
-    try (ActorStore store = ActorStore.open(dir);
+    try (ActorStore store = fixture.open();
         ActorTraces traces = ActorTraces.open(store.actor("a"), MANUAL)) {
       SpanKey k = TestSpans.key(1);
       assertThrows(IllegalArgumentException.class, () -> traces.setStatus(k, T0, Status.getDefaultInstance()));
@@ -593,7 +608,7 @@ class ActorTracesTest {
 
   @Test
   void aSecondWriterOnTheSameActorNeverOverwritesTheFirst() {
-    try (ActorStore store = ActorStore.open(dir)) {
+    try (ActorStore store = fixture.open()) {
       ActorKeyspace actor = store.actor("a");
       try (ActorTraces earlier = ActorTraces.open(actor, MANUAL)) {
         earlier.record(RESOURCE, SCOPE, TestSpans.completed(0, T0, T0 + 1));
@@ -627,7 +642,7 @@ class ActorTracesTest {
 
   @Test
   void chunkLargerThanTheStoreValueLimitIsRefusedAtOpen() {
-    try (ActorStore store = ActorStore.open(dir)) {
+    try (ActorStore store = fixture.open()) {
       assertThrows(IllegalArgumentException.class,
           () -> ActorTraces.open(store.actor("a"), MANUAL.withMaxChunkBytes(200 * 1024)));
     }

@@ -25,18 +25,24 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import dev.actorkv.testing.StoreFixture;
 
 class WorkflowEngineTest {
-  @TempDir Path dir;
+  StoreFixture fixture;
   ActorStore store;
   ActorKeyspace actor;
   final ManualClock clock = new ManualClock();
   WorkflowOptions options;
 
+  /** The engine under test; {@link PostgresWorkflowEngineTest} runs the same tests on PostgreSQL. */
+  StoreFixture newFixture() {
+    return StoreFixture.rocksDb();
+  }
+
   @BeforeEach
   void open() {
-    store = ActorStore.open(dir);
+    fixture = newFixture();
+    store = fixture.open();
     actor = store.actor("wf");
     options = WorkflowOptions.defaults().withClock(clock);
   }
@@ -44,6 +50,7 @@ class WorkflowEngineTest {
   @AfterEach
   void close() {
     store.close();
+    fixture.close();
   }
 
   /** A fresh engine on the same actor, as after a restart. */

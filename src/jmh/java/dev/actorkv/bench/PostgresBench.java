@@ -1,0 +1,176 @@
+package dev.actorkv.bench;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.actorkv.store.ActorBatch;
+import dev.actorkv.store.ActorKeyspace;
+import dev.actorkv.store.ActorStore;
+import dev.actorkv.store.StoreOptions;
+import dev.actorkv.store.postgres.PostgresEngine;
+import dev.actorkv.testing.PostgresCluster;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The PostgreSQL engine against the same SQL issued through raw pgjdbc on a HikariCP pool of the same
+ * server in the same run: a point get, and a 100-put commit (the engine asks the old lengths of the 100
+ * keys in one query, then commits in one statement; the raw peer sends the same two statements). The
+ * server is the tests' throwaway cluster (initdb into a temporary directory, loopback).
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Fork(1)
+@Warmup(iterations = 2, time = 2)
+@Measurement(iterations = 3, time = 2)
+public class PostgresBench {
+  static final int KEYS = 10_000;
+  static final int BATCH = 100;
+
+  ActorStore store;
+  ActorKeyspace actor;
+  HikariDataSource raw;
+  byte[] rawId;
+  long rawSeq;
+  int next;
+
+  static byte[] key(int i) {
+    return String.format("\u0004k%06d", i).getBytes(StandardCharsets.UTF_8);
+  }
+
+  @Setup(Level.Trial)
+  public void setUp() throws SQLException {
+    PostgresCluster cluster = PostgresCluster.shared();
+    String uri = cluster.newDatabase("bench");
+    store = PostgresEngine.openStore(uri, StoreOptions.defaults());
+    actor = store.actor("bench");
+    ActorBatch b = actor.batch();
+    for (int i = 0; i < KEYS; i++) {
+      b.put(key(i), new byte[100]);
+    }
+    actor.commit(b);
+    HikariConfig config = new HikariConfig();
+    config.setJdbcUrl(cluster.jdbcUrl(uri.substring(uri.lastIndexOf('/') + 1)));
+    config.setMaximumPoolSize(2);
+    raw = new HikariDataSource(config);
+    rawId = "raw".getBytes(StandardCharsets.UTF_8);
+    try (Connection c = raw.getConnection(); PreparedStatement ps = c.prepareStatement(
+        "INSERT INTO actorkv.kv (actor_id, key, value) SELECT ?, key, value FROM actorkv.kv WHERE actor_id = ?")) {
+      ps.setBytes(1, rawId);
+      ps.setBytes(2, "bench".getBytes(StandardCharsets.UTF_8));
+      ps.executeUpdate();
+    }
+    try (Connection c = raw.getConnection(); PreparedStatement ps = c.prepareStatement(
+        "INSERT INTO actorkv.actors (actor_id, commit_seq, storage_bytes, layout_version) VALUES (?, 1, 0, 1)")) {
+      ps.setBytes(1, rawId);
+      ps.executeUpdate();
+    }
+    rawSeq = 1;
+  }
+
+  @TearDown(Level.Trial)
+  public void tearDown() {
+    store.close();
+    raw.close();
+  }
+
+  @Benchmark
+  public byte[] storeGet() {
+    next = (next + 7919) % KEYS;
+    return actor.get(key(next));
+  }
+
+  @Benchmark
+  public byte[] rawGet() throws SQLException {
+    next = (next + 7919) % KEYS;
+    try (Connection c = raw.getConnection();
+        PreparedStatement ps = c.prepareStatement("SELECT value FROM actorkv.kv WHERE actor_id = ? AND key = ?")) {
+      ps.setBytes(1, rawId);
+      ps.setBytes(2, key(next));
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? rs.getBytes(1) : null;
+      }
+    }
+  }
+
+  /** 100 overwrites of keys the last commit did not write (their old lengths are read from the server). */
+  @Benchmark
+  public void storeCommit100() {
+    ActorBatch b = actor.batch();
+    for (int i = 0; i < BATCH; i++) {
+      next = (next + 7919) % KEYS;
+      b.put(key(next), new byte[100 + (i & 1)]);
+    }
+    actor.commit(b);
+  }
+
+  @Benchmark
+  public long rawCommit100() throws SQLException {
+    List<byte[]> keys = new ArrayList<>(BATCH);
+    List<byte[]> values = new ArrayList<>(BATCH);
+    for (int i = 0; i < BATCH; i++) {
+      next = (next + 7919) % KEYS;
+      keys.add(key(next));
+      values.add(new byte[100 + (i & 1)]);
+    }
+    try (Connection c = raw.getConnection()) {
+      long old = 0;
+      try (PreparedStatement ps = c.prepareStatement(
+          "SELECT key, octet_length(value) FROM actorkv.kv WHERE actor_id = ? AND key = ANY (?)")) {
+        ps.setBytes(1, rawId);
+        ps.setArray(2, c.createArrayOf("bytea", keys.toArray(new byte[0][])));
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            old += rs.getBytes(1).length + rs.getInt(2);
+          }
+        }
+      }
+      try (PreparedStatement ps = c.prepareStatement("""
+          WITH a AS (
+            INSERT INTO actorkv.actors AS t (actor_id, commit_seq, storage_bytes, layout_version, migration_marker)
+            VALUES (?, 1, ?, ?, ?)
+            ON CONFLICT (actor_id) DO UPDATE SET commit_seq = t.commit_seq + 1, storage_bytes = EXCLUDED.storage_bytes,
+              layout_version = EXCLUDED.layout_version,
+              migration_marker = CASE WHEN ? THEN EXCLUDED.migration_marker ELSE t.migration_marker END
+            WHERE t.commit_seq = ?
+            RETURNING t.commit_seq),
+          p AS (INSERT INTO actorkv.kv (actor_id, key, value)
+            SELECT ?, u.k, u.v FROM unnest(?::bytea[], ?::bytea[]) AS u(k, v) WHERE EXISTS (SELECT FROM a)
+            ON CONFLICT (actor_id, key) DO UPDATE SET value = EXCLUDED.value)
+          SELECT commit_seq FROM a""")) {
+        ps.setBytes(1, rawId);
+        ps.setLong(2, old);
+        ps.setInt(3, 1);
+        ps.setBytes(4, null);
+        ps.setBoolean(5, false);
+        ps.setLong(6, rawSeq);
+        ps.setBytes(7, rawId);
+        ps.setArray(8, c.createArrayOf("bytea", keys.toArray(new byte[0][])));
+        ps.setArray(9, c.createArrayOf("bytea", values.toArray(new byte[0][])));
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          rawSeq = rs.getLong(1);
+        }
+      }
+    }
+    return rawSeq;
+  }
+}

@@ -1,0 +1,140 @@
+package dev.actorkv.store;
+
+import dev.actorkv.keyspace.KeyRange;
+import java.util.List;
+
+/**
+ * The seam under {@link ActorStore}: what an engine (RocksDB, PostgreSQL, or another ordered store with
+ * atomic transactions and snapshot reads, such as FoundationDB) must do. Everything engine-neutral stays
+ * above it, in the store: limit checks, exact storage accounting (the batch overlay, remembered lengths),
+ * fault injection, the closed/in-flight lifecycle. An engine sees logical keys (never empty, never
+ * starting with 0xFF) of one actor at a time and keeps each actor's keys apart from every other's.
+ *
+ * <p>The store calls an engine only between its own lifecycle checks: never after {@link #close()}
+ * began, and it closes every cursor and snapshot it opened before closing the engine. Commits of one
+ * actor are serialized by the store; reads may run in parallel with them and with each other.
+ */
+public interface StorageEngine extends AutoCloseable {
+  /** Where the store lives, for messages: a directory, or a database URI without its password. */
+  String location();
+
+  /** A handle on one actor's keys and record; cheap, and the store keeps one per actor. */
+  EngineActor actor(String actorId);
+
+  /**
+   * Ids of actors that have a record, in the order of their UTF-8 bytes, starting after
+   * {@code afterExclusive} (null for the first page), at most {@code limit}.
+   */
+  List<String> actorIds(String afterExclusive, int limit);
+
+  /** A consistent point-in-time view of the whole store. */
+  EngineSnapshot snapshot();
+
+  /** Makes every acknowledged commit durable against a machine crash (a no-op where commits already are). */
+  void sync();
+
+  /** Releases the engine; the store has closed every cursor and snapshot before. */
+  @Override
+  void close();
+
+  /** What the store keeps about an actor beside its keys. */
+  record ActorRecord(long storageBytes, int layoutVersion) {}
+
+  /** One actor's keys and record. */
+  interface EngineActor {
+    /** The actor's record, or null when it has none (or, on an engine that can tell, it is unreadable). */
+    ActorRecord readRecord();
+
+    /**
+     * Like {@link #readRecord()}, and makes what it read the base of the next commit: an engine that can
+     * tell (PostgreSQL, by the actor's commit sequence) refuses that commit with
+     * {@link ConcurrentCommitException} when the actor was written by anyone else since. The store calls it
+     * when it loads the actor and again after such a refusal, never while a commit of the actor runs.
+     */
+    default ActorRecord loadRecord() {
+      return readRecord();
+    }
+
+    /** The actor's migration marker, or null when it has none. */
+    byte[] migrationMarker();
+
+    /** The value at {@code key}, or null. */
+    byte[] get(byte[] key);
+
+    /** Values of {@code keys} (not empty) in the same order, null where absent. */
+    List<byte[]> multiGet(List<byte[]> keys);
+
+    /**
+     * The value lengths of {@code keys} (-1 where absent) in the same order, in one call: the store asks
+     * before every commit for exact accounting, so an engine behind a network answers it in one round trip.
+     */
+    int[] valueLengths(List<byte[]> keys);
+
+    /**
+     * A cursor over {@code range} in key order (descending when {@code reverse}). {@code firstFetch} is how
+     * many entries the caller expects to read (1 for a "first" lookup): an engine that fetches in pages
+     * sizes its first page by it and bounds the later ones itself.
+     */
+    Cursor cursor(KeyRange range, boolean reverse, int firstFetch);
+
+    /**
+     * Applies {@code ops} in order, together with the actor's new record (written when
+     * {@code recordChanged}, or always where the engine keeps a commit sequence in it) and migration
+     * marker ({@code null}: unchanged, empty: delete), as one atomic write. Either all of it is applied
+     * and the call returns, or none of it and it throws {@link StoreException}.
+     */
+    void commit(List<ActorBatch.Op> ops, ActorRecord record, boolean recordChanged, byte[] migrationMarker);
+
+    /** Writes the actor's record alone. */
+    void writeRecord(ActorRecord record);
+
+    /** Deletes every key of the actor, its record and its marker, as one atomic write. */
+    void deleteAll();
+  }
+
+  /** A consistent view of every actor; close it. */
+  interface EngineSnapshot extends AutoCloseable {
+    Cursor cursor(String actorId, KeyRange range, boolean reverse, int firstFetch);
+
+    /**
+     * Every actor id that has data or a record in this view, in order.
+     *
+     * @throws StoreException when the engine holds data that belongs to no actor
+     */
+    List<String> actorIds();
+
+    @Override
+    void close();
+  }
+
+  /** A positioned read over a range; not thread-safe. */
+  interface Cursor {
+    boolean valid();
+
+    /** The current entry's logical key (a fresh array). */
+    byte[] key();
+
+    /** The current entry's value (a fresh array). */
+    byte[] value();
+
+    void next();
+
+    /**
+     * Visits every remaining entry's key length and value length; the logical key only when
+     * {@code withKeys} (null otherwise). An engine may do this without copying values.
+     */
+    default void forEachSize(boolean withKeys, SizeConsumer consumer) {
+      for (; valid(); next()) {
+        byte[] key = key();
+        consumer.accept(withKeys ? key : null, key.length, value().length);
+      }
+    }
+
+    void close();
+  }
+
+  /** Receives the size of an entry. */
+  interface SizeConsumer {
+    void accept(byte[] logicalKey, int keyLength, int valueLength);
+  }
+}

@@ -1,0 +1,826 @@
+package dev.actorkv.store.postgres;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.actorkv.keyspace.KeyRange;
+import dev.actorkv.store.ActorBatch;
+import dev.actorkv.store.ActorStore;
+import dev.actorkv.store.CommitOutcomeUnknownException;
+import dev.actorkv.store.ConcurrentCommitException;
+import dev.actorkv.store.StorageEngine;
+import dev.actorkv.store.StoreException;
+import dev.actorkv.store.StoreOptions;
+import java.nio.charset.StandardCharsets;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import javax.sql.DataSource;
+
+/**
+ * The engine for more than one machine: every actor in one PostgreSQL database (tables in
+ * {@link Schema}). The same logical keys and values as the embedded engine, as {@code bytea}, which
+ * PostgreSQL orders bytewise as RocksDB does, so every scan gives the same keys in the same order.
+ *
+ * <p>Every commit is one transaction, and in the common case (no range delete) one statement: the
+ * actor's row is updated (commit sequence + 1, storage count) only when its commit sequence is still the
+ * one this process last saw, and the deletes and the upsert of the puts (arrays through {@code unnest})
+ * run only when that update did. A connection lost while a commit was in flight is resolved through the
+ * commit sequence (see {@link #resolve}), never guessed. Reads use the primary key's index; iterators
+ * fetch in bounded pages by key (keyset pagination), so no connection is held between pages.
+ */
+public final class PostgresEngine implements StorageEngine {
+  /** Entries an iterator fetches per page after the first. */
+  static final int PAGE = 1000;
+  private static final int POOL_SIZE = 8;
+
+  private final DataSource dataSource;
+  /** The pool this engine created and closes; null for a data source the application supplied. */
+  private final HikariDataSource ownPool;
+  private final String location;
+
+  private PostgresEngine(DataSource dataSource, HikariDataSource ownPool, String location) {
+    this.dataSource = dataSource;
+    this.ownPool = ownPool;
+    this.location = location;
+  }
+
+  /**
+   * Opens the store in the database {@code uri} names (libpq form, see {@link PostgresUri}) through a pool
+   * of its own. Creates the schema when {@code options.createIfMissing()} and the database has none.
+   */
+  public static PostgresEngine open(String uri, StoreOptions options) {
+    PostgresUri u = PostgresUri.parse(uri, System.getenv("PGPASSWORD"));
+    HikariConfig config = new HikariConfig();
+    config.setJdbcUrl(u.jdbcUrl());
+    config.setDataSourceProperties(u.jdbcProperties());
+    config.setMaximumPoolSize(POOL_SIZE);
+    config.setMinimumIdle(1);
+    config.setPoolName("actor-kv " + u.display());
+    config.setConnectionTimeout(10_000);
+    HikariDataSource pool;
+    try {
+      pool = new HikariDataSource(config);
+    } catch (RuntimeException e) { // HikariCP's PoolInitializationException: the first connection failed
+      Throwable cause = e.getCause() != null ? e.getCause() : e;
+      throw new StoreException("cannot connect to " + u.display() + ": " + cause.getMessage(), e);
+    }
+    try {
+      Schema.prepare(pool, options.createIfMissing(), u.display(), Schema.MIGRATIONS);
+    } catch (RuntimeException e) {
+      pool.close();
+      throw e;
+    }
+    return new PostgresEngine(pool, pool, u.display());
+  }
+
+  /**
+   * Opens the store in the database behind {@code dataSource}, which the application owns (and closes
+   * after the store). {@code location} names it in messages.
+   */
+  public static PostgresEngine open(DataSource dataSource, String location, StoreOptions options) {
+    Objects.requireNonNull(dataSource, "dataSource");
+    Schema.prepare(dataSource, options.createIfMissing(), location, Schema.MIGRATIONS);
+    return new PostgresEngine(dataSource, null, location);
+  }
+
+  /** An {@link ActorStore} on the database {@code uri} names. */
+  public static ActorStore openStore(String uri, StoreOptions options) {
+    return ActorStore.open(open(uri, options), options);
+  }
+
+  @Override
+  public String location() {
+    return location;
+  }
+
+  @Override
+  public EngineActor actor(String actorId) {
+    return new Actor(actorId);
+  }
+
+  @Override
+  public List<String> actorIds(String afterExclusive, int limit) {
+    return read(c -> {
+      try (PreparedStatement ps = c.prepareStatement(afterExclusive == null ? FIRST_ACTOR_IDS_SQL : ACTOR_IDS_SQL)) {
+        ps.setBytes(1, afterExclusive == null ? new byte[0] : utf8(afterExclusive));
+        ps.setInt(2, limit);
+        return actorIdList(ps);
+      }
+    }, "listing actors");
+  }
+
+  private static List<String> actorIdList(PreparedStatement ps) throws SQLException {
+    List<String> out = new ArrayList<>();
+    try (ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        out.add(new String(rs.getBytes(1), StandardCharsets.UTF_8));
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public EngineSnapshot snapshot() {
+    try {
+      return new Snapshot(dataSource.getConnection());
+    } catch (SQLException e) {
+      throw new StoreException("snapshot of " + location + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  /** A no-op: PostgreSQL acknowledges a commit once it is durable (with the server's default settings). */
+  @Override
+  public void sync() {}
+
+  @Override
+  public void close() {
+    if (ownPool != null) {
+      ownPool.close();
+    }
+  }
+
+  // ------------------------------------------------------------------ SQL plumbing
+
+  /** Runs a unit of work on a connection. */
+  interface Work<T> {
+    T run(Connection c) throws SQLException;
+  }
+
+  /** Where a cursor's queries run: a pooled connection per query, or a snapshot's own connection. */
+  interface Queries {
+    <T> T run(Work<T> work, String what);
+  }
+
+  private final Queries pool = this::read;
+
+  /**
+   * Runs {@code work} on a pooled connection, with the thread's interrupt flag held back until it is
+   * done: an interrupt would close the socket under the statement (a virtual thread's socket I/O is
+   * interruptible), where the embedded engine's reads and writes are not interruptible at all.
+   */
+  <T> T pooled(Work<T> work, String what) {
+    boolean interrupted = Thread.interrupted();
+    try (Connection c = dataSource.getConnection()) {
+      return work.run(c);
+    } catch (SQLException e) {
+      throw new StoreException(what + " failed: " + e.getMessage(), e);
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /** Like {@link #pooled}, for reads: run once more on a fresh connection when the first one broke. */
+  <T> T read(Work<T> work, String what) {
+    boolean interrupted = Thread.interrupted();
+    try {
+      for (int attempt = 0; ; attempt++) {
+        try (Connection c = dataSource.getConnection()) {
+          return work.run(c);
+        } catch (SQLException e) {
+          interrupted |= Thread.interrupted();
+          if (attempt > 0 || !connectionLost(e)) {
+            throw new StoreException(what + " failed: " + e.getMessage(), e);
+          }
+        }
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static Array byteaArray(Connection c, List<byte[]> values) throws SQLException {
+    return c.createArrayOf("bytea", values.toArray(new byte[0][]));
+  }
+
+  /** Begin (inclusive) of a logical range as stored; null when the range holds no logical key. */
+  static byte[] begin(KeyRange range) {
+    byte[] begin = range.begin();
+    return begin.length > 0 && begin[0] == (byte) 0xff ? null : begin;
+  }
+
+  /** End (exclusive) of a logical range; an unbounded end stops at the reserved byte 0xFF. */
+  static byte[] end(KeyRange range) {
+    byte[] end = range.end();
+    return end.length == 0 || (end[0] & 0xff) == 0xff ? new byte[] {(byte) 0xff} : end;
+  }
+
+  /** Whether {@code e} leaves it unknown whether the server applied the statement (the connection broke). */
+  static boolean connectionLost(SQLException e) {
+    String state = e.getSQLState();
+    return state == null || state.startsWith("08") || state.startsWith("57P");
+  }
+
+  // ------------------------------------------------------------------ statements (each shape is EXPLAINed by a test)
+
+  static final String GET_SQL = "SELECT value FROM actorkv.kv WHERE actor_id = ? AND key = ?";
+  static final String MULTI_GET_SQL = "SELECT key, value FROM actorkv.kv WHERE actor_id = ? AND key = ANY (?)";
+  static final String LENGTHS_SQL = "SELECT key, octet_length(value) FROM actorkv.kv WHERE actor_id = ? AND key = ANY (?)";
+  static final String RANGE_DELETE_SQL = "DELETE FROM actorkv.kv WHERE actor_id = ? AND key >= ? AND key < ?";
+  static final String ACTOR_IDS_SQL = "SELECT actor_id FROM actorkv.actors WHERE actor_id > ? ORDER BY actor_id LIMIT ?";
+  /** The first page: from the empty id on ({@code > ''} would leave out the actor whose id is empty). */
+  static final String FIRST_ACTOR_IDS_SQL = "SELECT actor_id FROM actorkv.actors WHERE actor_id >= ? ORDER BY actor_id LIMIT ?";
+  static final String READ_RECORD_SQL = "SELECT storage_bytes, layout_version, commit_seq FROM actorkv.actors WHERE actor_id = ?";
+
+  /**
+   * One page of a range: parameters actor id, lower bound, upper bound, limit. Forward pages after the
+   * first start after the last key ({@code after}); reverse pages lower the upper bound instead.
+   */
+  static String rangeSql(boolean reverse, boolean after, boolean sizes) {
+    String column = sizes ? "octet_length(value)" : "value";
+    if (reverse) {
+      return "SELECT key, " + column + " FROM actorkv.kv WHERE actor_id = ? AND key >= ? AND key < ? ORDER BY key DESC LIMIT ?";
+    }
+    return "SELECT key, " + column + " FROM actorkv.kv WHERE actor_id = ? AND key " + (after ? ">" : ">=")
+        + " ? AND key < ? ORDER BY key LIMIT ?";
+  }
+
+  // ------------------------------------------------------------------ commits
+
+  private static final String UPSERT_ACTOR = """
+      a AS (
+        INSERT INTO actorkv.actors AS t (actor_id, commit_seq, storage_bytes, layout_version, migration_marker)
+        VALUES (?, 1, ?, ?, ?)
+        ON CONFLICT (actor_id) DO UPDATE SET commit_seq = t.commit_seq + 1, storage_bytes = EXCLUDED.storage_bytes,
+          layout_version = EXCLUDED.layout_version,
+          migration_marker = CASE WHEN ? THEN EXCLUDED.migration_marker ELSE t.migration_marker END
+        WHERE t.commit_seq = ?
+        RETURNING t.commit_seq)""";
+  private static final String DELETE_KEYS = """
+      d AS (DELETE FROM actorkv.kv WHERE actor_id = ? AND key = ANY (?) AND EXISTS (SELECT FROM a))""";
+  private static final String PUT_KEYS = """
+      p AS (INSERT INTO actorkv.kv (actor_id, key, value)
+        SELECT ?, u.k, u.v FROM unnest(?::bytea[], ?::bytea[]) AS u(k, v) WHERE EXISTS (SELECT FROM a)
+        ON CONFLICT (actor_id, key) DO UPDATE SET value = EXCLUDED.value)""";
+  /** The commit statement for each combination of (has deletes, has puts). */
+  private static final String[] COMMIT_SQL = new String[4];
+
+  static {
+    for (int i = 0; i < 4; i++) {
+      boolean deletes = (i & 1) != 0;
+      boolean puts = (i & 2) != 0;
+      COMMIT_SQL[i] = "WITH " + UPSERT_ACTOR + (deletes ? ",\n" + DELETE_KEYS : "") + (puts ? ",\n" + PUT_KEYS : "")
+          + "\nSELECT commit_seq FROM a";
+    }
+  }
+
+  static String commitSql(boolean deletes, boolean puts) {
+    return COMMIT_SQL[(deletes ? 1 : 0) | (puts ? 2 : 0)];
+  }
+
+  /**
+   * A batch as three sets a database applies in any order within one transaction: ranges to delete,
+   * then keys to delete and keys to put (disjoint). A later change of a key replaces an earlier one;
+   * a range delete drops every earlier change of keys inside it.
+   */
+  record NetChanges(List<byte[][]> ranges, List<byte[]> deletes, List<byte[]> putKeys, List<byte[]> putValues) {
+    private static final byte[] TOMBSTONE = new byte[0];
+
+    static NetChanges of(List<ActorBatch.Op> ops) {
+      List<byte[][]> ranges = new ArrayList<>();
+      TreeMap<byte[], byte[]> last = new TreeMap<>(Arrays::compareUnsigned);
+      for (ActorBatch.Op op : ops) {
+        switch (op) {
+          case ActorBatch.Put p -> last.put(p.key(), p.value());
+          case ActorBatch.Delete d -> last.put(d.key(), TOMBSTONE);
+          case ActorBatch.DeleteRange r -> {
+            byte[] begin = begin(r.range());
+            byte[] end = end(r.range());
+            if (begin != null && Arrays.compareUnsigned(begin, end) < 0) {
+              ranges.add(new byte[][] {begin, end});
+              last.subMap(begin, true, end, false).clear();
+            }
+          }
+        }
+      }
+      List<byte[]> deletes = new ArrayList<>();
+      List<byte[]> putKeys = new ArrayList<>();
+      List<byte[]> putValues = new ArrayList<>();
+      for (Map.Entry<byte[], byte[]> e : last.entrySet()) {
+        if (e.getValue() == TOMBSTONE) {
+          deletes.add(e.getKey());
+        } else {
+          putKeys.add(e.getKey());
+          putValues.add(e.getValue());
+        }
+      }
+      return new NetChanges(ranges, deletes, putKeys, putValues);
+    }
+  }
+
+  /** One actor. Commits are serialized by the store; {@code commitSeq} is guarded by that. */
+  private final class Actor implements EngineActor {
+    private final String actorId;
+    private final byte[] id;
+    /** The commit sequence of the actor's row as this process last saw it (0: no row). */
+    private volatile long commitSeq;
+
+    Actor(String actorId) {
+      this.actorId = actorId;
+      this.id = utf8(actorId);
+    }
+
+    private String quoted() {
+      return "actor \"" + actorId.replace("\0", "\\0") + "\"";
+    }
+
+    @Override
+    public ActorRecord readRecord() {
+      long[] seq = new long[1];
+      return readWithSeq(seq);
+    }
+
+    @Override
+    public ActorRecord loadRecord() {
+      long[] seq = new long[1];
+      ActorRecord r = readWithSeq(seq);
+      commitSeq = seq[0];
+      return r;
+    }
+
+    private ActorRecord readWithSeq(long[] seq) {
+      return read(c -> {
+        try (PreparedStatement ps = c.prepareStatement(READ_RECORD_SQL)) {
+          ps.setBytes(1, id);
+          try (ResultSet rs = ps.executeQuery()) {
+            if (!rs.next()) {
+              return null;
+            }
+            seq[0] = rs.getLong(3);
+            return new ActorRecord(rs.getLong(1), rs.getInt(2));
+          }
+        }
+      }, "reading the record of " + quoted());
+    }
+
+    @Override
+    public byte[] migrationMarker() {
+      return read(c -> {
+        try (PreparedStatement ps = c.prepareStatement("SELECT migration_marker FROM actorkv.actors WHERE actor_id = ?")) {
+          ps.setBytes(1, id);
+          try (ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? rs.getBytes(1) : null;
+          }
+        }
+      }, "reading the migration marker of " + quoted());
+    }
+
+    @Override
+    public byte[] get(byte[] key) {
+      return read(c -> {
+        try (PreparedStatement ps = c.prepareStatement(GET_SQL)) {
+          ps.setBytes(1, id);
+          ps.setBytes(2, key);
+          try (ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? rs.getBytes(1) : null;
+          }
+        }
+      }, "read of " + quoted());
+    }
+
+    /** Runs {@code select} (actor id, then an array of keys) and maps each key found to its column 2. */
+    private <T> Map<java.nio.ByteBuffer, T> byKey(String select, List<byte[]> keys, ColumnReader<T> column, String what) {
+      return read(c -> {
+        try (PreparedStatement ps = c.prepareStatement(select)) {
+          ps.setBytes(1, id);
+          ps.setArray(2, byteaArray(c, keys));
+          Map<java.nio.ByteBuffer, T> found = new HashMap<>();
+          try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              found.put(java.nio.ByteBuffer.wrap(rs.getBytes(1)), column.read(rs));
+            }
+          }
+          return found;
+        }
+      }, what);
+    }
+
+    @Override
+    public List<byte[]> multiGet(List<byte[]> keys) {
+      Map<java.nio.ByteBuffer, byte[]> found = byKey(
+          MULTI_GET_SQL, keys, rs -> rs.getBytes(2),
+          "read of " + quoted());
+      List<byte[]> out = new ArrayList<>(keys.size());
+      for (byte[] k : keys) {
+        byte[] v = found.get(java.nio.ByteBuffer.wrap(k));
+        out.add(v == null ? null : v.clone()); // a key asked twice gets two arrays, as from RocksDB
+      }
+      return out;
+    }
+
+    @Override
+    public int[] valueLengths(List<byte[]> keys) {
+      Map<java.nio.ByteBuffer, Integer> found = byKey(
+          LENGTHS_SQL, keys,
+          rs -> rs.getInt(2), "read of " + quoted());
+      int[] out = new int[keys.size()];
+      for (int i = 0; i < out.length; i++) {
+        Integer n = found.get(java.nio.ByteBuffer.wrap(keys.get(i)));
+        out[i] = n == null ? -1 : n;
+      }
+      return out;
+    }
+
+    @Override
+    public Cursor cursor(KeyRange range, boolean reverse, int firstFetch) {
+      return new PageCursor(pool, id, range, reverse, firstFetch);
+    }
+
+    @Override
+    public void commit(List<ActorBatch.Op> ops, ActorRecord record, boolean recordChanged, byte[] marker) {
+      boolean interrupted = Thread.interrupted(); // see pooled()
+      try {
+        commitOnce(ops, record, marker);
+      } finally {
+        if (interrupted) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    }
+
+    private void commitOnce(List<ActorBatch.Op> ops, ActorRecord record, byte[] marker) {
+      NetChanges net = NetChanges.of(ops);
+      long expected = commitSeq;
+      String what = "commit of " + ops.size() + " changes for " + quoted();
+      Connection c;
+      try {
+        c = dataSource.getConnection();
+      } catch (SQLException e) {
+        throw new StoreException(what + " failed: " + e.getMessage(), e);
+      }
+      boolean sent = false;
+      try (c) {
+        boolean transaction = !net.ranges().isEmpty();
+        if (transaction) {
+          c.setAutoCommit(false);
+          try (PreparedStatement ps = c.prepareStatement(RANGE_DELETE_SQL)) {
+            for (byte[][] r : net.ranges()) {
+              ps.setBytes(1, id);
+              ps.setBytes(2, r[0]);
+              ps.setBytes(3, r[1]);
+              ps.addBatch();
+            }
+            ps.executeBatch();
+          }
+        }
+        boolean deletes = !net.deletes().isEmpty();
+        boolean puts = !net.putKeys().isEmpty();
+        long landed;
+        try (PreparedStatement ps = c.prepareStatement(commitSql(deletes, puts))) {
+          int i = 1;
+          ps.setBytes(i++, id);
+          ps.setLong(i++, record.storageBytes());
+          ps.setInt(i++, record.layoutVersion());
+          ps.setBytes(i++, marker == null || marker.length == 0 ? null : marker);
+          ps.setBoolean(i++, marker != null);
+          ps.setLong(i++, expected);
+          if (deletes) {
+            ps.setBytes(i++, id);
+            ps.setArray(i++, byteaArray(c, net.deletes()));
+          }
+          if (puts) {
+            ps.setBytes(i++, id);
+            ps.setArray(i++, byteaArray(c, net.putKeys()));
+            ps.setArray(i++, byteaArray(c, net.putValues()));
+          }
+          sent = !transaction; // in autocommit mode this statement is the commit
+          try (ResultSet rs = ps.executeQuery()) {
+            landed = rs.next() ? rs.getLong(1) : -1;
+          }
+        }
+        if (landed < 0) {
+          if (transaction) {
+            c.rollback();
+          }
+          throw concurrent(what);
+        }
+        if (transaction) {
+          sent = true;
+          c.commit();
+        }
+        commitSeq = landed;
+      } catch (SQLException e) {
+        if (sent && connectionLost(e)) {
+          resolve(expected, what, e);
+          return;
+        }
+        throw new StoreException(what + " failed: " + e.getMessage(), e);
+      }
+    }
+
+    private ConcurrentCommitException concurrent(String what) {
+      return new ConcurrentCommitException(what + " refused: the actor was written elsewhere since this store"
+          + " loaded it; nothing was written");
+    }
+
+    /**
+     * Learns whether a commit whose connection broke after it was sent landed, from the actor's commit
+     * sequence, and fences it: when it had not landed, this bumps the sequence itself (or creates the
+     * row), so that the statement can no longer land later (it still waits in the network or the
+     * server) under the old expected sequence. Returns normally when the commit landed; throws when it
+     * did not, or when the database cannot be reached to tell.
+     */
+    private void resolve(long expected, String what, SQLException cause) {
+      SQLException last = cause;
+      for (int attempt = 0; attempt < 20; attempt++) {
+        try (Connection c = dataSource.getConnection()) {
+          long fenced = fence(c, expected);
+          if (fenced > 0) {
+            commitSeq = fenced;
+            throw new StoreException(what + " failed: the connection was lost before it landed (" + cause.getMessage()
+                + "); nothing was written", cause);
+          }
+          long seq = currentSeq(c);
+          if (seq == expected + 1) {
+            commitSeq = seq; // it landed: the commit succeeded
+            return;
+          }
+          throw concurrent(what);
+        } catch (SQLException e) {
+          last = e;
+          try {
+            Thread.sleep(Math.min(1000, 50L << Math.min(attempt, 5)));
+          } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+            break;
+          }
+        }
+      }
+      CommitOutcomeUnknownException unknown = new CommitOutcomeUnknownException(what + ": the connection was lost while it"
+          + " was in flight and " + location + " could not be reached again to learn whether it landed (" + last.getMessage()
+          + ")", cause);
+      throw unknown;
+    }
+
+    /** Bumps the sequence from {@code expected}; returns the new sequence, or 0 when it was not {@code expected}. */
+    private long fence(Connection c, long expected) throws SQLException {
+      String sql = expected == 0
+          ? "INSERT INTO actorkv.actors (actor_id, commit_seq, storage_bytes, layout_version) VALUES (?, 1, 0, 1)"
+              + " ON CONFLICT (actor_id) DO NOTHING RETURNING commit_seq"
+          : "UPDATE actorkv.actors SET commit_seq = commit_seq + 1 WHERE actor_id = ? AND commit_seq = ? RETURNING commit_seq";
+      try (PreparedStatement ps = c.prepareStatement(sql)) {
+        ps.setBytes(1, id);
+        if (expected != 0) {
+          ps.setLong(2, expected);
+        }
+        try (ResultSet rs = ps.executeQuery()) {
+          return rs.next() ? rs.getLong(1) : 0;
+        }
+      }
+    }
+
+    private long currentSeq(Connection c) throws SQLException {
+      try (PreparedStatement ps = c.prepareStatement("SELECT commit_seq FROM actorkv.actors WHERE actor_id = ?")) {
+        ps.setBytes(1, id);
+        try (ResultSet rs = ps.executeQuery()) {
+          return rs.next() ? rs.getLong(1) : 0;
+        }
+      }
+    }
+
+    @Override
+    public void writeRecord(ActorRecord record) {
+      commitSeq = pooled(c -> {
+        try (PreparedStatement ps = c.prepareStatement("""
+            INSERT INTO actorkv.actors AS t (actor_id, commit_seq, storage_bytes, layout_version) VALUES (?, 1, ?, ?)
+            ON CONFLICT (actor_id) DO UPDATE SET commit_seq = t.commit_seq + 1, storage_bytes = EXCLUDED.storage_bytes,
+              layout_version = EXCLUDED.layout_version
+            RETURNING t.commit_seq""")) {
+          ps.setBytes(1, id);
+          ps.setLong(2, record.storageBytes());
+          ps.setInt(3, record.layoutVersion());
+          try (ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+          }
+        }
+      }, "writing the record of " + quoted());
+    }
+
+    @Override
+    public void deleteAll() {
+      pooled(c -> {
+        c.setAutoCommit(false);
+        try (PreparedStatement kv = c.prepareStatement("DELETE FROM actorkv.kv WHERE actor_id = ?");
+            PreparedStatement row = c.prepareStatement("DELETE FROM actorkv.actors WHERE actor_id = ?")) {
+          kv.setBytes(1, id);
+          kv.executeUpdate();
+          row.setBytes(1, id);
+          row.executeUpdate();
+          c.commit();
+        } catch (SQLException | RuntimeException e) {
+          c.rollback();
+          throw e;
+        } finally {
+          c.setAutoCommit(true);
+        }
+        return null;
+      }, "delete of " + quoted());
+      commitSeq = 0;
+    }
+  }
+
+  /** Reads one column of the current row. */
+  interface ColumnReader<T> {
+    T read(ResultSet rs) throws SQLException;
+  }
+
+  // ------------------------------------------------------------------ cursors and snapshots
+
+  /**
+   * Iterates a range in pages of keys: each page is one indexed query that starts after the last key of
+   * the page before, so memory is bounded and no connection is held between pages.
+   */
+  static final class PageCursor implements Cursor {
+    private final Queries queries;
+    private final byte[] id;
+    private final byte[] begin;
+    private final byte[] end;
+    private final boolean reverse;
+    private int fetch;
+    private final List<byte[]> keys = new ArrayList<>();
+    private final List<byte[]> values = new ArrayList<>();
+    private int pos;
+    private boolean exhausted;
+    /** Last key returned by the previous page: the next page starts after it. */
+    private byte[] last;
+
+    PageCursor(Queries queries, byte[] id, KeyRange range, boolean reverse, int firstFetch) {
+      this.queries = queries;
+      this.id = id;
+      this.begin = begin(range);
+      this.end = end(range);
+      this.reverse = reverse;
+      this.fetch = Math.max(1, Math.min(firstFetch, PAGE));
+      this.exhausted = begin == null || Arrays.compareUnsigned(begin, end) >= 0;
+    }
+
+    @Override
+    public boolean valid() {
+      if (pos < keys.size()) {
+        return true;
+      }
+      if (exhausted) {
+        return false;
+      }
+      fetchPage(false);
+      return pos < keys.size();
+    }
+
+    /** The next page of keys and values (or value lengths, stored as 4-byte arrays, when {@code sizes}). */
+    private void fetchPage(boolean sizes) {
+      keys.clear();
+      values.clear();
+      pos = 0;
+      String sql = rangeSql(reverse, last != null, sizes);
+      int n = fetch;
+      queries.run(c -> {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+          ps.setBytes(1, id);
+          ps.setBytes(2, reverse || last == null ? begin : last);
+          ps.setBytes(3, reverse && last != null ? last : end);
+          ps.setInt(4, n);
+          try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              keys.add(rs.getBytes(1));
+              values.add(sizes ? intBytes(rs.getInt(2)) : rs.getBytes(2));
+            }
+          }
+        }
+        return null;
+      }, "range read");
+      if (keys.size() < n) {
+        exhausted = true;
+      }
+      if (!keys.isEmpty()) {
+        last = keys.getLast();
+      }
+      fetch = PAGE;
+    }
+
+    private static byte[] intBytes(int v) {
+      return new byte[] {(byte) (v >>> 24), (byte) (v >>> 16), (byte) (v >>> 8), (byte) v};
+    }
+
+    private static int intOf(byte[] b) {
+      return (b[0] & 0xff) << 24 | (b[1] & 0xff) << 16 | (b[2] & 0xff) << 8 | (b[3] & 0xff);
+    }
+
+    @Override
+    public byte[] key() {
+      return keys.get(pos).clone();
+    }
+
+    @Override
+    public byte[] value() {
+      return values.get(pos).clone();
+    }
+
+    @Override
+    public void next() {
+      pos++;
+    }
+
+    /** Fetches lengths only (the values stay in the database), in full pages. */
+    @Override
+    public void forEachSize(boolean withKeys, SizeConsumer consumer) {
+      for (; pos < keys.size(); pos++) { // what an earlier page already holds
+        consumer.accept(withKeys ? keys.get(pos) : null, keys.get(pos).length, values.get(pos).length);
+      }
+      fetch = PAGE;
+      while (!exhausted) {
+        fetchPage(true);
+        for (; pos < keys.size(); pos++) {
+          consumer.accept(withKeys ? keys.get(pos) : null, keys.get(pos).length, intOf(values.get(pos)));
+        }
+      }
+    }
+
+    @Override
+    public void close() {
+      keys.clear();
+      values.clear();
+      exhausted = true;
+    }
+  }
+
+  /**
+   * A REPEATABLE READ, read-only transaction on a connection of its own, held until closed: every query
+   * through it sees the database as of its first statement.
+   */
+  private final class Snapshot implements EngineSnapshot, Queries {
+    private final Connection connection;
+    private boolean closed;
+
+    Snapshot(Connection connection) throws SQLException {
+      this.connection = connection;
+      try {
+        connection.setAutoCommit(false);
+        connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+        connection.setReadOnly(true);
+        try (Statement s = connection.createStatement()) {
+          s.execute("SELECT 1"); // takes the snapshot now
+        }
+      } catch (SQLException e) {
+        connection.close();
+        throw e;
+      }
+    }
+
+    @Override
+    public synchronized <T> T run(Work<T> work, String what) {
+      if (closed) {
+        throw new StoreException("snapshot is closed");
+      }
+      try {
+        return work.run(connection);
+      } catch (SQLException e) {
+        throw new StoreException(what + " failed: " + e.getMessage(), e);
+      }
+    }
+
+    @Override
+    public Cursor cursor(String actorId, KeyRange range, boolean reverse, int firstFetch) {
+      return new PageCursor(this, utf8(actorId), range, reverse, firstFetch);
+    }
+
+    @Override
+    public List<String> actorIds() {
+      return run(c -> {
+        try (PreparedStatement ps = c.prepareStatement("SELECT actor_id FROM actorkv.actors ORDER BY actor_id")) {
+          return actorIdList(ps);
+        }
+      }, "listing actors");
+    }
+
+    @Override
+    public synchronized void close() {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      try (connection) {
+        connection.rollback();
+      } catch (SQLException e) {
+        // a read-only transaction: nothing to lose; the pool discards a broken connection
+      }
+    }
+  }
+}

@@ -1,0 +1,160 @@
+package dev.actorkv.store.postgres;
+
+import dev.actorkv.store.IncompatibleStoreException;
+import dev.actorkv.store.StoreException;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import javax.sql.DataSource;
+
+/**
+ * The engine's tables, in their own PostgreSQL schema {@code actorkv}, and their versions. Every change
+ * of the tables ships as a new {@link Migration} appended to {@link #MIGRATIONS}; a writing open applies
+ * the ones the database lacks, in order, each version recorded in {@code actorkv.schema_version} in the
+ * same transaction as its statements. A database whose recorded version is newer than this library knows
+ * is refused.
+ *
+ * <p>Version 1:
+ * <ul>
+ *   <li>{@code actors}: one row per actor with a record. {@code actor_id} is the id's UTF-8 bytes, a
+ *       {@code bytea} because an actor id may hold NUL, which {@code text} cannot, and because
+ *       {@code bytea} orders ids as the embedded engine does. {@code commit_seq} counts the actor's
+ *       commits (every commit updates the row in its own transaction, which also serializes writers of
+ *       one actor on the row lock); {@code storage_bytes} is the exact storage count;
+ *       {@code layout_version} and {@code migration_marker} the store's per-actor bookkeeping; the
+ *       {@code owner_*} and {@code lease_expires} columns hold ownership and fencing (epochs are never
+ *       kept in an unlogged table).
+ *   <li>{@code kv}: one row per key, {@code PRIMARY KEY (actor_id, key)}; the primary key's index serves
+ *       every read (point, multi-key, forward and backward ranges), so there is no other index.
+ * </ul>
+ */
+final class Schema {
+  /** One schema change: its statements run in one transaction with the version's record. */
+  record Migration(int version, List<String> statements) {}
+
+  static final List<Migration> MIGRATIONS = List.of(
+      new Migration(1, List.of(
+          """
+          CREATE TABLE actorkv.actors (
+            actor_id bytea PRIMARY KEY,
+            commit_seq bigint NOT NULL,
+            storage_bytes bigint NOT NULL,
+            layout_version integer NOT NULL,
+            migration_marker bytea,
+            owner_node text,
+            owner_epoch bigint NOT NULL DEFAULT 0,
+            lease_expires timestamptz
+          )""",
+          """
+          CREATE TABLE actorkv.kv (
+            actor_id bytea NOT NULL,
+            key bytea NOT NULL,
+            value bytea NOT NULL,
+            PRIMARY KEY (actor_id, key)
+          )""")));
+
+  private Schema() {}
+
+  static int latest(List<Migration> migrations) {
+    return migrations.isEmpty() ? 0 : migrations.getLast().version();
+  }
+
+  /**
+   * Checks (and, when {@code create}, creates or upgrades) the schema of the database behind
+   * {@code dataSource}.
+   *
+   * @throws IncompatibleStoreException when the database has no store and {@code create} is false, or an
+   *     older schema and {@code create} is false, or a newer schema than {@code migrations} know
+   */
+  static void prepare(DataSource dataSource, boolean create, String location, List<Migration> migrations) {
+    int latest = latest(migrations);
+    try (Connection c = dataSource.getConnection()) {
+      int version = version(c);
+      if (version > latest) {
+        throw new IncompatibleStoreException("PostgreSQL store at " + location + " has schema version " + version
+            + ", newer than this library's " + latest + "; upgrade actor-kv to open it");
+      }
+      if (version == latest) {
+        return;
+      }
+      if (!create) {
+        throw new IncompatibleStoreException(version == 0
+            ? "no store at " + location
+            : "PostgreSQL store at " + location + " has schema version " + version + ", older than this library's "
+                + latest + "; a command that writes upgrades it");
+      }
+      try {
+        upgrade(c, latest, location, migrations);
+      } catch (SQLException e) {
+        // Another process created the schema at the same moment: its transaction won; check again.
+        if (!isDuplicate(e)) {
+          throw e;
+        }
+        c.rollback();
+        c.setAutoCommit(true);
+        if (version(c) < latest) {
+          upgrade(c, latest, location, migrations);
+        }
+      }
+    } catch (SQLException e) {
+      throw new StoreException("cannot prepare the PostgreSQL store at " + location + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static void upgrade(Connection c, int latest, String location, List<Migration> migrations) throws SQLException {
+    c.setAutoCommit(false);
+    try (Statement s = c.createStatement()) {
+      s.execute("CREATE SCHEMA IF NOT EXISTS actorkv");
+      s.execute("CREATE TABLE IF NOT EXISTS actorkv.schema_version ("
+          + "version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())");
+      // Serializes upgraders: the second one waits here, then finds the work done.
+      s.execute("LOCK TABLE actorkv.schema_version IN EXCLUSIVE MODE");
+      int version = readVersion(s);
+      if (version > latest) {
+        throw new IncompatibleStoreException("PostgreSQL store at " + location + " has schema version " + version
+            + ", newer than this library's " + latest + "; upgrade actor-kv to open it");
+      }
+      for (Migration m : migrations) {
+        if (m.version() > version) {
+          for (String sql : m.statements()) {
+            s.execute(sql);
+          }
+          s.execute("INSERT INTO actorkv.schema_version (version) VALUES (" + m.version() + ")");
+        }
+      }
+      c.commit();
+    } catch (SQLException | RuntimeException e) {
+      c.rollback();
+      throw e;
+    } finally {
+      c.setAutoCommit(true);
+    }
+  }
+
+  /** The recorded schema version, 0 when the database has none. */
+  static int version(Connection c) throws SQLException {
+    try (Statement s = c.createStatement()) {
+      try (ResultSet rs = s.executeQuery("SELECT to_regclass('actorkv.schema_version') IS NOT NULL")) {
+        rs.next();
+        if (!rs.getBoolean(1)) {
+          return 0;
+        }
+      }
+      return readVersion(s);
+    }
+  }
+
+  private static int readVersion(Statement s) throws SQLException {
+    try (ResultSet rs = s.executeQuery("SELECT coalesce(max(version), 0) FROM actorkv.schema_version")) {
+      rs.next();
+      return rs.getInt(1);
+    }
+  }
+
+  private static boolean isDuplicate(SQLException e) {
+    String state = e.getSQLState();
+    return "23505".equals(state) || "42P06".equals(state) || "42P07".equals(state);
+  }
+}

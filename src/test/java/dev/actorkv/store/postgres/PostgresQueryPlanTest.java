@@ -1,0 +1,151 @@
+package dev.actorkv.store.postgres;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.actorkv.store.ActorBatch;
+import dev.actorkv.store.ActorStore;
+import dev.actorkv.testing.StoreFixture;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * Every statement shape the engine sends is planned over the primary key's index, never a sequential
+ * scan of a table, and ranges never sorted (the index gives their order, so a page stops after its
+ * limit): on tables of tens of thousands of rows (analyzed), where a sequential scan is what the planner
+ * chooses for a predicate the index cannot serve.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class PostgresQueryPlanTest {
+  private StoreFixture.Postgres fixture;
+  private Connection connection;
+  private final byte[] actor = "plan-0".getBytes(StandardCharsets.UTF_8);
+
+  @BeforeAll
+  void fill() throws SQLException {
+    fixture = (StoreFixture.Postgres) StoreFixture.postgres("plans");
+    try (ActorStore store = fixture.open()) {
+      for (int a = 0; a < 20; a++) {
+        ActorBatch b = store.actor("plan-" + a).batch();
+        for (int i = 0; i < (a == 0 ? 20_000 : 500); i++) {
+          b.put(key(i), new byte[20]);
+        }
+        store.actor("plan-" + a).commit(b);
+      }
+    }
+    // Many actors' records, as a store in use has.
+    fixture.execute("INSERT INTO actorkv.actors (actor_id, commit_seq, storage_bytes, layout_version)"
+        + " SELECT convert_to('other-' || i, 'UTF8'), 1, 0, 1 FROM generate_series(1, 20000) AS i");
+    fixture.execute("ANALYZE");
+    String uri = fixture.uri();
+    connection = DriverManager.getConnection(fixture.cluster().jdbcUrl(uri.substring(uri.lastIndexOf('/') + 1)));
+  }
+
+  @AfterAll
+  void close() throws SQLException {
+    if (connection != null) {
+      connection.close();
+    }
+    if (fixture != null) {
+      fixture.close();
+    }
+  }
+
+  private static byte[] key(int i) {
+    return String.format("\u0004k%05d", i).getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** The plan of {@code sql} with {@code params} bound (EXPLAIN without ANALYZE: nothing is executed). */
+  private String plan(String sql, Object... params) throws SQLException {
+    try (PreparedStatement ps = connection.prepareStatement("EXPLAIN " + sql)) {
+      for (int i = 0; i < params.length; i++) {
+        switch (params[i]) {
+          case byte[] b -> ps.setBytes(i + 1, b);
+          case byte[][] arr -> ps.setArray(i + 1, connection.createArrayOf("bytea", arr));
+          case Integer n -> ps.setInt(i + 1, n);
+          case Long n -> ps.setLong(i + 1, n);
+          case Boolean b -> ps.setBoolean(i + 1, b);
+          default -> throw new IllegalArgumentException(params[i].toString());
+        }
+      }
+      StringBuilder sb = new StringBuilder();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          sb.append(rs.getString(1)).append('\n');
+        }
+      }
+      return sb.toString();
+    }
+  }
+
+  private void assertIndexed(String plan) {
+    assertFalse(plan.contains("Seq Scan"), plan);
+    assertTrue(plan.contains("Index"), plan);
+  }
+
+  @Test
+  void theTablesAreLargeEnoughThatASeqScanWouldShow() throws SQLException {
+    // The control: a predicate on the value, which no index serves, is planned as a sequential scan.
+    String plan = plan("SELECT key FROM actorkv.kv WHERE value = ?", (Object) new byte[20]);
+    assertTrue(plan.contains("Seq Scan"), plan);
+  }
+
+  @Test
+  void pointAndMultiKeyReads() throws SQLException {
+    assertIndexed(plan(PostgresEngine.GET_SQL, actor, key(7)));
+    byte[][] keys = {key(1), key(500), key(1499)};
+    assertIndexed(plan(PostgresEngine.MULTI_GET_SQL, actor, keys));
+    assertIndexed(plan(PostgresEngine.LENGTHS_SQL, actor, keys));
+    assertIndexed(plan(PostgresEngine.READ_RECORD_SQL, actor));
+    assertIndexed(plan(PostgresEngine.ACTOR_IDS_SQL, actor, 1000));
+    assertIndexed(plan(PostgresEngine.FIRST_ACTOR_IDS_SQL, new byte[0], 1000));
+  }
+
+  @Test
+  void rangesForwardAndBackwardWithLimits() throws SQLException {
+    byte[] end = {(byte) 0xff};
+    for (boolean reverse : new boolean[] {false, true}) {
+      for (boolean after : new boolean[] {false, true}) {
+        for (boolean sizes : new boolean[] {false, true}) {
+          for (int limit : new int[] {1, 128, 1000}) {
+            String plan = plan(PostgresEngine.rangeSql(reverse, after, sizes), actor, new byte[] {4}, end, limit);
+            assertIndexed(plan);
+            assertFalse(plan.contains("Sort"), "the index gives the order: " + plan);
+            if (reverse) {
+              assertTrue(plan.contains("Backward"), plan);
+            }
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void commitStatementsAndRangeDeletes() throws SQLException {
+    byte[][] keys = {key(1), key(2)};
+    for (boolean deletes : new boolean[] {false, true}) {
+      for (boolean puts : new boolean[] {false, true}) {
+        List<Object> params = new ArrayList<>(List.of(actor, 100L, 1, new byte[0], false, 3L));
+        if (deletes) {
+          params.addAll(List.of(actor, keys));
+        }
+        if (puts) {
+          params.addAll(List.of(actor, keys, keys));
+        }
+        String plan = plan(PostgresEngine.commitSql(deletes, puts), params.toArray());
+        assertFalse(plan.contains("Seq Scan"), plan);
+      }
+    }
+    assertIndexed(plan(PostgresEngine.RANGE_DELETE_SQL, actor, key(10), key(20)));
+  }
+}
