@@ -1,5 +1,6 @@
 package dev.actorkv.tool;
 
+import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -35,14 +36,51 @@ public final class KeyspaceCli implements Runnable {
     cl.addSubcommand(new CheckCommand());
     cl.addSubcommand(new MigrateCommand());
     cl.addSubcommand(new SqlCommand());
+    // Help (--help, --version) is printed outside the commands, where picocli would print a failed write
+    // as a stack trace; routed here, it is reported like any command's failure.
+    cl.setExecutionStrategy(parsed -> {
+      try {
+        return new CommandLine.RunLast().execute(parsed);
+      } catch (Errors.UserError e) {
+        throw new CommandLine.ExecutionException(parsed.commandSpec().commandLine(), e.getMessage(), e);
+      }
+    });
     cl.setExecutionExceptionHandler(new Errors.Handler());
     cl.setParameterExceptionHandler(new Errors.ParameterHandler());
     return cl;
   }
 
   public static void main(String[] args) {
-    int code = commandLine().execute(args);
-    System.out.flush();
+    CommandLine cl = commandLine();
+    StrictOutputStream stdout = StrictOutputStream.standardOutput();
+    PrintWriter out = stdout.writer(true);
+    cl.setOut(out);
+    String[] arguments;
+    try {
+      arguments = Arguments.of(args);
+    } catch (Errors.UserError e) {
+      System.exit(report(cl, e));
+      return;
+    }
+    int code = cl.execute(arguments);
+    boolean reported = stdout.failed(); // a failed write stopped the command, and the handler said so
+    try {
+      // Output still buffered is part of the result: failing to write it fails the run.
+      out.flush();
+    } catch (Errors.UserError e) {
+      if (!reported) {
+        report(cl, e);
+      }
+      if (code == 0) {
+        code = e.exitCode;
+      }
+    }
     System.exit(code);
+  }
+
+  private static int report(CommandLine cl, Errors.UserError e) {
+    cl.getErr().println("keyspace: " + e.getMessage());
+    cl.getErr().flush();
+    return e.exitCode;
   }
 }
