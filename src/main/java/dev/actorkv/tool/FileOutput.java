@@ -22,8 +22,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * shell redirection would: through a symbolic link to its target, into a FIFO or a device node as it is.
  * Only a regular file (or a new one) is replaced atomically, by a temporary file in the same directory
  * that is synced and renamed over it on {@link #commit()}: a reader sees the old content or the whole new
- * one, and a failed run leaves the old file. A replaced file keeps its permissions. Every failed write
- * throws {@link Errors.UserError} naming the file and the reason (exit 1).
+ * one, and a failed run leaves the old file. A replaced file keeps its permissions. A path that cannot
+ * be opened throws {@link Errors.UserError} naming it and the reason (exit 2, a bad argument); a write
+ * that fails later, the same with exit 1.
  */
 final class FileOutput implements AutoCloseable {
   private final Path named;
@@ -64,7 +65,9 @@ final class FileOutput implements AutoCloseable {
       // A FIFO, a device node or a socket: opened as it is, never replaced.
       return inPlace(path, StandardOpenOption.WRITE);
     } catch (IOException e) {
-      throw new Errors.UserError(IoMessages.describe("cannot write", path, e), Errors.FAILED);
+      // A path that cannot be opened is a bad argument (exit 2), like a missing --in file; a write that
+      // fails once the file is open is a failed run (exit 1).
+      throw new Errors.UserError(IoMessages.describe("cannot write", path, e));
     }
   }
 

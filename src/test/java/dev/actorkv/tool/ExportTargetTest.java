@@ -99,7 +99,7 @@ class ExportTargetTest {
     assertEquals("keyspace: cannot write " + dir + ": it is a directory\n", r.err());
     Path missing = dir.resolve("no/such/dir/out.jsonl");
     r = export(missing);
-    assertEquals(1, r.exit());
+    assertEquals(2, r.exit());
     assertTrue(r.err().startsWith("keyspace: cannot write " + missing + ": no such file or directory"), r.err());
   }
 }
