@@ -1,11 +1,7 @@
 package dev.actorkv.tool;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import picocli.CommandLine;
 
@@ -13,9 +9,16 @@ import picocli.CommandLine;
  * A command that maps one item to one line of output (KEYSPACE.md section 6). With the argument given
  * it handles that item, and a bad item is a {@link Errors.UserError} (message on stderr, exit 2). With the
  * argument omitted it handles one item per line of standard input and writes one line per item; a bad
- * item writes {@code {"error":"<message>"}} on its line and the run goes on (exit 0).
+ * item writes {@code {"error":"<message>"}} on its line and the run goes on (exit 0). Input lines must be
+ * valid UTF-8 and at most {@link #MAX_LINE_BYTES} long; any other line is a bad item.
  */
 abstract class LineCommand implements java.util.concurrent.Callable<Integer> {
+  /**
+   * Longest input line read in batch mode (1 MiB, far above any key and most tuples): a longer line is
+   * an error on its line, skipped without being held in memory.
+   */
+  static final int MAX_LINE_BYTES = 1 << 20;
+
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
@@ -40,12 +43,15 @@ abstract class LineCommand implements java.util.concurrent.Callable<Integer> {
       out.flush();
       return 0;
     }
-    BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+    InputLines in = new InputLines(System.in, MAX_LINE_BYTES);
     try {
-      for (String line; (line = in.readLine()) != null; ) {
+      for (InputLines.Line line; (line = in.next()) != null; ) {
         String result;
         try {
-          result = apply(line.strip());
+          result = switch (line) {
+            case InputLines.Text t -> apply(t.text().strip());
+            case InputLines.Bad b -> throw new IllegalArgumentException("line " + b.number() + ": " + b.problem());
+          };
         } catch (IllegalArgumentException e) {
           result = Json.write(Map.of("error", e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
         }
@@ -57,7 +63,7 @@ abstract class LineCommand implements java.util.concurrent.Callable<Integer> {
         }
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("reading standard input: " + e.getMessage(), e);
+      throw new Errors.UserError("cannot read standard input: " + IoMessages.reason(e), Errors.FAILED);
     }
     out.flush();
     return 0;

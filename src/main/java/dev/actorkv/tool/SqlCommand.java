@@ -7,7 +7,6 @@ import dev.actorkv.sqlite.SqliteUnavailableException;
 import dev.actorkv.store.ActorStore;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -40,7 +39,7 @@ final class SqlCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    String script = sql != null ? sql : new String(System.in.readAllBytes(), StandardCharsets.UTF_8);
+    String script = sql != null ? sql : standardInput();
     PrintWriter out = spec.commandLine().getOut();
     try (ActorStore store = StoreAccess.openExisting(db)) {
       StoreAccess.checkActorId(store, actor);
@@ -55,6 +54,14 @@ final class SqlCommand implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  private static String standardInput() throws IOException {
+    try {
+      return Utf8.decode(System.in.readAllBytes());
+    } catch (Utf8.InvalidException e) {
+      throw new Errors.UserError("standard input: " + e.getMessage());
+    }
   }
 
   /** One row the way the sqlite3 shell prints it in list mode. */

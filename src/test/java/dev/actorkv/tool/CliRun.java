@@ -13,6 +13,11 @@ record CliRun(int exit, String out, String err) {
   private static final Object STDIN_LOCK = new Object();
 
   static CliRun withStdin(String stdin, String... args) {
+    return withStdinBytes(stdin.getBytes(StandardCharsets.UTF_8), args);
+  }
+
+  /** Like {@link #withStdin}, with standard input given as bytes (which need not be valid UTF-8). */
+  static CliRun withStdinBytes(byte[] stdin, String... args) {
     CommandLine cl = KeyspaceCli.commandLine();
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
@@ -21,7 +26,7 @@ record CliRun(int exit, String out, String err) {
     // The commands read System.in, the one process-wide standard input; swap it for the run.
     synchronized (STDIN_LOCK) {
       InputStream saved = System.in;
-      System.setIn(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
+      System.setIn(new ByteArrayInputStream(stdin));
       try {
         int code = cl.execute(args);
         return new CliRun(code, out.toString(), err.toString());
