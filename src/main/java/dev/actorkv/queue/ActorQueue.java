@@ -726,6 +726,8 @@ public final class ActorQueue implements AutoCloseable {
     if (closed) {
       throw new IllegalStateException("queue of actor " + keyspace.actorId() + " is closed");
     }
+    // Calls answered from memory (an empty receive, a list) must not succeed on a closed store.
+    keyspace.store().checkOpen();
   }
 
   /**

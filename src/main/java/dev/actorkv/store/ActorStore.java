@@ -230,6 +230,16 @@ public final class ActorStore implements AutoCloseable {
     return closed;
   }
 
+  /**
+   * Throws the store's "store is closed" {@link StoreException} once it is closed, for layers above that
+   * answer some calls from memory (a queue's receive) and must fail as a store call would.
+   */
+  public void checkOpen() {
+    if (closed) {
+      throw closedError();
+    }
+  }
+
   @Override
   public void close() {
     if (closed) {

@@ -4,15 +4,8 @@ import dev.actorkv.keyspace.KeyRange;
 import dev.actorkv.store.ActorStore;
 import dev.actorkv.store.KeyValue;
 import dev.actorkv.store.KeyValueIterator;
-import java.io.IOException;
-import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -39,11 +32,13 @@ final class ExportCommand implements Callable<Integer> {
   @Option(names = "--actor", required = true, paramLabel = "ID", description = "the actor to export")
   String actor;
 
-  @Option(names = "--out", paramLabel = "FILE", description = "write to FILE (replaced atomically) instead of stdout")
+  @Option(names = "--out", paramLabel = "FILE", description = "write to FILE instead of stdout, where the path leads as a shell redirection does: a "
+          + "regular file is replaced atomically (synced, then renamed over it), a symbolic link's target is "
+          + "written, a FIFO or device is written as it is")
   Path outFile;
 
   @Override
-  public Integer call() throws IOException {
+  public Integer call() {
     try (ActorStore store = StoreAccess.openForReading(db)) {
       StoreAccess.checkActorId(store, actor);
       if (outFile == null) {
@@ -52,33 +47,12 @@ final class ExportCommand implements Callable<Integer> {
         out.flush();
         return written == 0 ? nothingToExport() : 0;
       }
-      Path target = outFile.toAbsolutePath();
-      Path tmp;
-      try {
-        tmp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp");
-      } catch (IOException e) {
-        throw new Errors.UserError("cannot write " + outFile + ": " + e.getMessage());
-      }
-      try {
-        try (Writer w = new OutputStreamWriter(Files.newOutputStream(tmp), StandardCharsets.UTF_8);
-            PrintWriter out = new PrintWriter(w)) {
-          long written = export(store, out);
-          out.flush();
-          if (out.checkError()) {
-            throw new Errors.UserError("cannot write " + outFile, Errors.FAILED);
-          }
-          if (written == 0) {
-            // FILE is left as it was: an empty export is more likely a wrong --actor than a wish to empty it.
-            return nothingToExport();
-          }
+      try (FileOutput file = FileOutput.open(outFile)) {
+        if (export(store, file.writer()) == 0) {
+          // FILE is left as it was: an empty export is more likely a wrong --actor than a wish to empty it.
+          return nothingToExport();
         }
-        try {
-          Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-          Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-        }
-      } finally {
-        Files.deleteIfExists(tmp);
+        file.commit();
       }
     }
     return 0;

@@ -1,27 +1,24 @@
 package dev.actorkv.tool;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
 import dev.actorkv.keyspace.KeyDescriber;
 import dev.actorkv.keyspace.KeyFormatException;
 import dev.actorkv.keyspace.KeyRange;
 import dev.actorkv.store.ActorBatch;
 import dev.actorkv.store.ActorKeyspace;
 import dev.actorkv.store.ActorStore;
-import dev.actorkv.store.KeyValue;
 import dev.actorkv.store.LimitExceededException;
 import dev.actorkv.store.Limits;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
+import java.io.InputStream;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -45,8 +42,15 @@ import picocli.CommandLine.Model.CommandSpec;
             + "the actor in ONE atomic write. Refuses, writing nothing and naming the line: malformed lines, keys "
             + "that 'key describe' rejects (legacy-layout keys are accepted as legacy), duplicate keys, and keys, "
             + "values or a total over the store's limits. An actor that already has data is refused unless "
-            + "--replace is given, which deletes all its keys in the same atomic write. Blank lines are ignored.")
+            + "--replace is given, which deletes all its keys in the same atomic write. Blank lines are ignored. "
+            + "A line must be valid UTF-8, name each field once, and be no longer than the longest valid entry; "
+            + "the input is held in memory until the write (an input larger than the JVM's heap is refused whole).")
 final class ImportCommand implements Callable<Integer> {
+  /** Room for whitespace around the longest valid line's fields. */
+  private static final int MAX_LINE_SLACK = 4096;
+  /** Duplicate field names in a line are refused, not resolved by keeping the last one. */
+  private static final ObjectReader READER = Json.MAPPER.reader().with(StreamReadFeature.STRICT_DUPLICATE_DETECTION);
+
   @Spec CommandSpec spec;
 
   @Parameters(index = "0", paramLabel = "DB", description = "the store: a directory, or a postgresql:// URI (created when missing or empty)")
@@ -65,11 +69,19 @@ final class ImportCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     // The whole input is read and validated before the store is opened: nothing is written on a bad
     // line, and `keyspace export DB ... | keyspace import DB ...` works on one DB (the exporter holds the
-    // store's lock until its output ends).
+    // store's lock until its output ends). Each line goes straight into the one batch: no line's text or
+    // JSON tree outlives it, so memory is the batch's keys and values (ActorBatch keeps them on the heap).
     StoreAccess.requireStoreOrNew(db);
-    List<KeyValue> entries;
-    try (BufferedReader in = open()) {
-      entries = read(in, Limits.DEFAULTS);
+    ActorBatch batch = new ActorBatch();
+    if (replace) {
+      batch.deleteRange(KeyRange.all());
+    }
+    long entries;
+    try (InputStream in = open()) {
+      entries = read(in, batch, Limits.DEFAULTS);
+    } catch (OutOfMemoryError e) {
+      batch = null; // the one large allocation: dropping it lets the message below be built
+      throw outOfMemory();
     }
     try (ActorStore store = StoreAccess.openForWriting(db)) {
       StoreAccess.checkActorId(store, actor);
@@ -78,20 +90,28 @@ final class ImportCommand implements Callable<Integer> {
         throw new Errors.UserError("actor " + Json.quote(actor) + " already has data (" + keyspace.storageBytes()
             + " bytes); import --replace deletes it in the same atomic write");
       }
-      ActorBatch batch = keyspace.batch();
-      if (replace) {
-        batch.deleteRange(KeyRange.all());
+      try {
+        commit(keyspace, batch);
+      } catch (OutOfMemoryError e) {
+        batch = null;
+        throw outOfMemory();
       }
-      for (KeyValue kv : entries) {
-        batch.put(kv.key(), kv.value());
-      }
-      commit(keyspace, batch);
       PrintWriter err = spec.commandLine().getErr();
-      err.println("imported " + entries.size() + (entries.size() == 1 ? " entry" : " entries") + " into actor "
+      err.println("imported " + entries + (entries == 1 ? " entry" : " entries") + " into actor "
           + Json.quote(actor) + " (" + keyspace.storageBytes() + " bytes)");
       err.flush();
     }
     return 0;
+  }
+
+  /**
+   * The import is one atomic write of every entry, held in memory until it is committed; an input too
+   * large for the JVM's heap is refused as a whole, with nothing written.
+   */
+  private static Errors.UserError outOfMemory() {
+    return new Errors.UserError("the input does not fit in memory (the JVM's maximum heap is "
+        + Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MiB; an import is one atomic write, held in memory "
+        + "until it is committed); nothing was imported", Errors.FAILED);
   }
 
   private static void commit(ActorKeyspace keyspace, ActorBatch batch) {
@@ -102,35 +122,46 @@ final class ImportCommand implements Callable<Integer> {
     }
   }
 
-  private BufferedReader open() {
+  private InputStream open() {
     if (inFile == null) {
-      return new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+      return System.in;
     }
     try {
-      return Files.newBufferedReader(inFile, StandardCharsets.UTF_8);
-    } catch (NoSuchFileException e) {
-      throw new Errors.UserError("cannot read " + inFile + ": no such file");
+      if (Files.isDirectory(inFile)) {
+        throw new Errors.UserError("cannot read " + inFile + ": it is a directory");
+      }
+      return Files.newInputStream(inFile);
     } catch (IOException e) {
-      throw new Errors.UserError("cannot read " + inFile + ": " + e.getMessage());
+      throw new Errors.UserError(IoMessages.describe("cannot read", inFile, e));
     }
   }
 
-  /** Reads and validates every line against {@code limits} (those the tool opens stores with). */
-  private List<KeyValue> read(BufferedReader in, Limits limits) throws IOException {
-    List<KeyValue> entries = new ArrayList<>();
-    Map<String, Long> seen = new HashMap<>();
+  /**
+   * Reads and validates every line against {@code limits} (those the tool opens stores with), adding
+   * each entry to {@code batch}; returns the number of entries.
+   */
+  private long read(InputStream input, ActorBatch batch, Limits limits) {
+    // A line longer than the longest valid one ({"key":"<hex>","value":"<hex>"} at the limits, plus room
+    // for whitespace) is refused before it is held in memory or parsed.
+    long longest = 2L * (limits.maxKeyBytes() + limits.maxValueBytes()) + MAX_LINE_SLACK;
+    InputLines in = new InputLines(input, (int) Math.min(Integer.MAX_VALUE - 8, longest));
+    Map<ByteBuffer, Long> seen = new HashMap<>();
     Progress progress = Progress.onTerminal(spec.commandLine().getErr(), "import");
-    long lineNo = 0;
     long total = 0;
-    String line;
-    while ((line = in.readLine()) != null) {
-      lineNo++;
+    long entries = 0;
+    InputLines.Line next;
+    while ((next = readLine(in)) != null) {
+      long lineNo = next.number();
+      String line = switch (next) {
+        case InputLines.Text t -> t.text();
+        case InputLines.Bad b -> throw bad(lineNo, b.problem());
+      };
       if (line.isBlank()) {
         continue;
       }
       JsonNode node;
       try {
-        node = Json.MAPPER.readTree(line);
+        node = READER.readTree(line);
       } catch (JsonProcessingException e) {
         throw bad(lineNo, "not JSON: " + Json.problem(e));
       }
@@ -144,31 +175,42 @@ final class ImportCommand implements Callable<Integer> {
         }
       }
       byte[] key = hexField(node, "key", lineNo);
+      if (key.length > limits.maxKeyBytes()) {
+        throw bad(lineNo, new LimitExceededException(LimitExceededException.Limit.KEY_SIZE, key.length, limits.maxKeyBytes()).getMessage());
+      }
       byte[] value = hexField(node, "value", lineNo);
+      if (value.length > limits.maxValueBytes()) {
+        throw bad(lineNo, new LimitExceededException(LimitExceededException.Limit.VALUE_SIZE, value.length, limits.maxValueBytes()).getMessage());
+      }
       try {
         KeyDescriber.describe(key);
       } catch (KeyFormatException e) {
         throw bad(lineNo, "key " + Hex.encode(key) + " is not a valid key: " + e.getMessage());
       }
-      Long earlier = seen.putIfAbsent(Hex.encode(key), lineNo);
+      Long earlier = seen.putIfAbsent(ByteBuffer.wrap(key), lineNo);
       if (earlier != null) {
         throw bad(lineNo, "duplicate key " + Hex.encode(key) + " (first on line " + earlier + ")");
-      }
-      if (key.length > limits.maxKeyBytes()) {
-        throw bad(lineNo, new LimitExceededException(LimitExceededException.Limit.KEY_SIZE, key.length, limits.maxKeyBytes()).getMessage());
-      }
-      if (value.length > limits.maxValueBytes()) {
-        throw bad(lineNo, new LimitExceededException(LimitExceededException.Limit.VALUE_SIZE, value.length, limits.maxValueBytes()).getMessage());
       }
       total += key.length + value.length;
       if (total > limits.maxStorageBytes()) {
         throw bad(lineNo, new LimitExceededException(LimitExceededException.Limit.ACTOR_STORAGE, total, limits.maxStorageBytes()).getMessage());
       }
-      entries.add(new KeyValue(key, value));
+      batch.put(key, value);
+      entries++;
       progress.step();
     }
     progress.done();
     return entries;
+  }
+
+  private InputLines.Line readLine(InputLines in) {
+    try {
+      return in.next();
+    } catch (IOException e) {
+      String source = inFile == null ? "standard input" : inFile.toString();
+      throw new Errors.UserError("cannot read " + source + ": " + IoMessages.reason(e) + "; nothing was imported",
+          Errors.FAILED);
+    }
   }
 
   private static byte[] hexField(JsonNode node, String field, long lineNo) {

@@ -1,5 +1,8 @@
 package dev.actorkv.tool;
 
+import java.io.PrintWriter;
+import java.io.OutputStream;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -23,8 +26,16 @@ public final class KeyspaceCli implements Runnable {
     throw new CommandLine.ParameterException(spec.commandLine(), "missing command");
   }
 
-  /** Builds the command line with every subcommand registered. */
+  /** Builds the command line with every subcommand registered; {@code sql} writes rows to System.out. */
   static CommandLine commandLine() {
+    return commandLine(() -> System.out);
+  }
+
+  /**
+   * Builds the command line; {@code sql} writes its rows (bytes, BLOBs as they are) to the stream
+   * {@code rawOut} gives when it runs, the others through picocli's writer.
+   */
+  static CommandLine commandLine(Supplier<OutputStream> rawOut) {
     CommandLine cl = new CommandLine(new KeyspaceCli());
     // Subcommands register here, one line each.
     cl.addSubcommand(new TupleCommand());
@@ -35,9 +46,18 @@ public final class KeyspaceCli implements Runnable {
     cl.addSubcommand(new ImportCommand());
     cl.addSubcommand(new CheckCommand());
     cl.addSubcommand(new MigrateCommand());
-    cl.addSubcommand(new SqlCommand());
+    cl.addSubcommand(new SqlCommand(rawOut));
     cl.addSubcommand(new RepairCommand());
     cl.addSubcommand(new CopyCommand());
+    // Help (--help, --version) is printed outside the commands, where picocli would print a failed write
+    // as a stack trace; routed here, it is reported like any command's failure.
+    cl.setExecutionStrategy(parsed -> {
+      try {
+        return new CommandLine.RunLast().execute(parsed);
+      } catch (Errors.UserError e) {
+        throw new CommandLine.ExecutionException(parsed.commandSpec().commandLine(), e.getMessage(), e);
+      }
+    });
     cl.setExecutionExceptionHandler(new Errors.Handler());
     cl.setParameterExceptionHandler(new Errors.ParameterHandler());
     return cl;
@@ -57,8 +77,36 @@ public final class KeyspaceCli implements Runnable {
   }
 
   public static void main(String[] args) {
-    int code = execute(commandLine(), args);
-    System.out.flush();
+    StrictOutputStream stdout = StrictOutputStream.standardOutput();
+    CommandLine cl = commandLine(() -> stdout);
+    PrintWriter out = stdout.writer(true);
+    cl.setOut(out);
+    String[] arguments;
+    try {
+      arguments = Arguments.of(args);
+    } catch (Errors.UserError e) {
+      System.exit(report(cl, e));
+      return;
+    }
+    int code = execute(cl, arguments);
+    boolean reported = stdout.failed(); // a failed write stopped the command, and the handler said so
+    try {
+      // Output still buffered is part of the result: failing to write it fails the run.
+      out.flush();
+    } catch (Errors.UserError e) {
+      if (!reported) {
+        report(cl, e);
+      }
+      if (code == 0) {
+        code = e.exitCode;
+      }
+    }
     System.exit(code);
+  }
+
+  private static int report(CommandLine cl, Errors.UserError e) {
+    cl.getErr().println("keyspace: " + e.getMessage());
+    cl.getErr().flush();
+    return e.exitCode;
   }
 }

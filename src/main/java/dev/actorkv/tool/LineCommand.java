@@ -1,11 +1,7 @@
 package dev.actorkv.tool;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import picocli.CommandLine;
 
@@ -14,10 +10,16 @@ import picocli.CommandLine;
  * it handles that item, and a bad item is a {@link Errors.UserError} (message on stderr, exit 2). With the
  * argument omitted it handles one item per line of standard input and writes one line per item; a bad
  * item writes {@code {"error":"<message>"}} on its line and the run goes on, exiting 1 at the end. Bad
- * items are those {@link Errors#isBadInput} recognises by type; any other exception is a bug and ends
- * the run (exit 70).
+ * items are those {@link Errors#isBadInput} recognises by type, and input lines that are not valid UTF-8
+ * or longer than {@link #MAX_LINE_BYTES}; any other exception is a bug and ends the run (exit 70).
  */
 abstract class LineCommand implements java.util.concurrent.Callable<Integer> {
+  /**
+   * Longest input line read in batch mode (1 MiB, far above any key and most tuples): a longer line is
+   * an error on its line, skipped without being held in memory.
+   */
+  static final int MAX_LINE_BYTES = 1 << 20;
+
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
@@ -46,12 +48,18 @@ abstract class LineCommand implements java.util.concurrent.Callable<Integer> {
       return Errors.OK;
     }
     boolean anyBad = false;
-    BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+    InputLines in = new InputLines(System.in, MAX_LINE_BYTES);
     try {
-      for (String line; (line = in.readLine()) != null; ) {
+      for (InputLines.Line line; (line = in.next()) != null; ) {
         String result;
         try {
-          result = apply(line.strip());
+          result = switch (line) {
+            case InputLines.Text t -> apply(t.text().strip());
+            case InputLines.Bad b -> Json.write(Map.of("error", "line " + b.number() + ": " + b.problem()));
+          };
+          if (line instanceof InputLines.Bad) {
+            anyBad = true;
+          }
         } catch (RuntimeException e) {
           if (!Errors.isBadInput(e)) {
             out.flush();
@@ -68,7 +76,7 @@ abstract class LineCommand implements java.util.concurrent.Callable<Integer> {
         }
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("reading standard input: " + e.getMessage(), e);
+      throw new Errors.UserError("cannot read standard input: " + IoMessages.reason(e), Errors.FAILED);
     }
     out.flush();
     return anyBad ? Errors.FAILED : Errors.OK;

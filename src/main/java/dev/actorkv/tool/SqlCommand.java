@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -37,6 +38,13 @@ import picocli.CommandLine.Model.CommandSpec;
       "refused. A line holding a NUL character is refused before it runs (exit 2)."
     })
 final class SqlCommand implements Callable<Integer> {
+  /** Where rows go: standard output, taken when the command runs. */
+  private final Supplier<OutputStream> rawOut;
+
+  SqlCommand(Supplier<OutputStream> rawOut) {
+    this.rawOut = rawOut;
+  }
+
   @Spec CommandSpec spec;
 
   @Parameters(index = "0", paramLabel = "DB", description = "the store: a directory, or a postgresql:// URI (created when missing or empty)")
@@ -117,9 +125,11 @@ final class SqlCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    // System.out flushes on every write; the shell writes in large blocks and flushes when it waits.
-    PrintStream stdout = System.out;
-    OutputStream out = new CheckedOutput(stdout);
+    // The shell writes in large blocks and flushes when it waits for input. A PrintStream (System.out)
+    // flushes on every write and swallows failures; the tool's own standard output throws them, naming
+    // the reason.
+    OutputStream target = rawOut.get();
+    OutputStream out = target instanceof PrintStream ps ? new CheckedOutput(ps) : new BufferedOutputStream(target, 64 * 1024);
     try (ActorStore store = readonly ? StoreAccess.openForReading(db) : StoreAccess.openForWriting(db)) {
       StoreAccess.checkActorId(store, actor);
       try (SqliteDatabase database = SqliteDatabase.open(store.actor(actor))) {

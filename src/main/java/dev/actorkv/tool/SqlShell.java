@@ -169,6 +169,14 @@ final class SqlShell {
    * that fails; returns null, or the error as sqlite3 words it ("in prepare, ..." or "stepping, ...").
    */
   String execute(byte[] sql) throws IOException {
+    if (!com.google.common.base.Utf8.isWellFormed(sql)) {
+      // sqlite3 would store the bytes as they are; an actor's database holds only valid UTF-8 text.
+      try {
+        Utf8.decode(sql);
+      } catch (Utf8.InvalidException e) {
+        return "in prepare, " + e.getMessage();
+      }
+    }
     try (SqlScript script = SqlScript.of(db, sql)) {
       int at = skipSpace(sql, 0, script.length());
       while (at < script.length()) {

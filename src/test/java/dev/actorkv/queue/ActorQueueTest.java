@@ -11,6 +11,7 @@ import dev.actorkv.keyspace.QueueKeys;
 import dev.actorkv.store.ActorKeyspace;
 import dev.actorkv.store.ActorStore;
 import dev.actorkv.store.Limits;
+import dev.actorkv.store.StoreException;
 import dev.actorkv.store.StoreOptions;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -343,6 +344,16 @@ class ActorQueueTest {
     q.close();
     assertThrows(IllegalStateException.class, () -> q.enqueue("a", b("x")));
     assertThrows(IllegalStateException.class, () -> q.receive(List.of(), 1, Duration.ZERO));
+  }
+
+  @Test
+  void aQueueOnAClosedStoreRefusesEvenWhatItCouldAnswerFromMemory() {
+    ActorQueue q = queue();
+    store.close();
+    StoreException e = assertThrows(StoreException.class, () -> q.receive(List.of(), 1, Duration.ZERO));
+    assertEquals("store is closed", e.getMessage());
+    assertThrows(StoreException.class, () -> q.receiveCompletable(List.of(), 1, Duration.ZERO));
+    assertThrows(StoreException.class, () -> q.list(0, 10));
   }
 
   @Test

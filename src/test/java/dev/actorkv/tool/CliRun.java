@@ -18,11 +18,20 @@ record CliRun(int exit, String out, String err) {
     if (args.length > 0 && args[0].equals("sql")) {
       return sql(stdin, args); // it writes to System.out itself
     }
+    return on(KeyspaceCli.commandLine(), stdin.getBytes(StandardCharsets.UTF_8), args);
+  }
+
+  /** Like {@link #withStdin}, with standard input given as bytes (which need not be valid UTF-8). */
+  static CliRun withRawStdin(byte[] stdin, String... args) {
     return on(KeyspaceCli.commandLine(), stdin, args);
   }
 
   /** Runs {@code args} on {@code cl} (the tool's command line, perhaps with a test command added). */
   static CliRun on(CommandLine cl, String stdin, String... args) {
+    return on(cl, stdin.getBytes(StandardCharsets.UTF_8), args);
+  }
+
+  private static CliRun on(CommandLine cl, byte[] stdin, String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     cl.setOut(new PrintWriter(out, true));
@@ -30,7 +39,7 @@ record CliRun(int exit, String out, String err) {
     // The commands read System.in, the one process-wide standard input; swap it for the run.
     synchronized (STDIN_LOCK) {
       InputStream saved = System.in;
-      System.setIn(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
+      System.setIn(new ByteArrayInputStream(stdin));
       try {
         int code = KeyspaceCli.execute(cl, args);
         return new CliRun(code, out.toString(), err.toString());

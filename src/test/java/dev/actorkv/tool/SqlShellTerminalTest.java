@@ -44,6 +44,8 @@ class SqlShellTerminalTest {
       type("SELECT 1,");
       awaitScreen(s -> s.contains("   ...>"));
       type("2;");
+      // Keys typed before the shell reads its next line are echoed by the terminal itself, among the rows.
+      awaitScreen(s -> s.contains("\n1|2\n"));
       type("SELECT nope;");
       type("INSERT INTO t VALUES (40 + 2);");
       type("SELECT * FROM t;");
