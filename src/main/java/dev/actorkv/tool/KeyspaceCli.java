@@ -2,6 +2,8 @@ package dev.actorkv.tool;
 
 import java.io.PrintWriter;
 import java.io.OutputStream;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -32,23 +34,28 @@ public final class KeyspaceCli implements Runnable {
   }
 
   /**
-   * Builds the command line; {@code sql} writes its rows (bytes, BLOBs as they are) to the stream
-   * {@code rawOut} gives when it runs, the others through picocli's writer.
+   * Builds the command line with every subcommand; {@code sql} writes its rows (bytes, BLOBs as they
+   * are) to the stream {@code rawOut} gives when it runs, the others through picocli's writer.
    */
   static CommandLine commandLine(Supplier<OutputStream> rawOut) {
+    return commandLine(rawOut, null);
+  }
+
+  /**
+   * Builds the command line for a run whose first argument is {@code first}. picocli reads every
+   * registered command's annotations by reflection when it is added, a third of a short run's start-up
+   * with all of them; so when {@code first} names a command only that one is registered (its help and
+   * errors are the same), and every command otherwise (no command, {@code help}, a misspelt one).
+   */
+  static CommandLine commandLine(Supplier<OutputStream> rawOut, String first) {
     CommandLine cl = new CommandLine(new KeyspaceCli());
-    // Subcommands register here, one line each.
-    cl.addSubcommand(new TupleCommand());
-    cl.addSubcommand(new KeyCommand());
-    cl.addSubcommand(new DemoCommand());
-    cl.addSubcommand(new DumpCommand());
-    cl.addSubcommand(new ExportCommand());
-    cl.addSubcommand(new ImportCommand());
-    cl.addSubcommand(new CheckCommand());
-    cl.addSubcommand(new MigrateCommand());
-    cl.addSubcommand(new SqlCommand(rawOut));
-    cl.addSubcommand(new RepairCommand());
-    cl.addSubcommand(new CopyCommand());
+    Map<String, Supplier<Object>> commands = commands(rawOut);
+    Supplier<Object> only = first == null ? null : commands.get(first);
+    if (only != null) {
+      cl.addSubcommand(first, only.get());
+    } else {
+      commands.forEach((name, command) -> cl.addSubcommand(name, command.get()));
+    }
     // Help (--help, --version) is printed outside the commands, where picocli would print a failed write
     // as a stack trace; routed here, it is reported like any command's failure.
     cl.setExecutionStrategy(parsed -> {
@@ -61,6 +68,24 @@ public final class KeyspaceCli implements Runnable {
     cl.setExecutionExceptionHandler(new Errors.Handler());
     cl.setParameterExceptionHandler(new Errors.ParameterHandler());
     return cl;
+  }
+
+  /** Every subcommand by its name (the name its {@code @Command} gives, which a test checks). */
+  static Map<String, Supplier<Object>> commands(Supplier<OutputStream> rawOut) {
+    Map<String, Supplier<Object>> commands = new LinkedHashMap<>();
+    // Subcommands register here, one line each, in the order help lists them.
+    commands.put("tuple", TupleCommand::new);
+    commands.put("key", KeyCommand::new);
+    commands.put("demo", DemoCommand::new);
+    commands.put("dump", DumpCommand::new);
+    commands.put("export", ExportCommand::new);
+    commands.put("import", ImportCommand::new);
+    commands.put("check", CheckCommand::new);
+    commands.put("migrate", MigrateCommand::new);
+    commands.put("sql", () -> new SqlCommand(rawOut));
+    commands.put("repair", RepairCommand::new);
+    commands.put("copy", CopyCommand::new);
+    return commands;
   }
 
   /**
@@ -78,7 +103,7 @@ public final class KeyspaceCli implements Runnable {
 
   public static void main(String[] args) {
     StrictOutputStream stdout = StrictOutputStream.standardOutput();
-    CommandLine cl = commandLine(() -> stdout);
+    CommandLine cl = commandLine(() -> stdout, args.length > 0 ? args[0] : null);
     PrintWriter out = stdout.writer(true);
     cl.setOut(out);
     String[] arguments;
