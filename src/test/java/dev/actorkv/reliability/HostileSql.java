@@ -1,6 +1,8 @@
 package dev.actorkv.reliability;
 
 import dev.actorkv.store.ActorStore;
+import dev.actorkv.store.StoreOptions;
+import dev.actorkv.store.postgres.PostgresEngine;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
@@ -26,11 +28,13 @@ final class HostileSql {
   record Vector(String name, String script, Expect expect) {}
 
   /**
-   * The one place the campaigns get their store from, so the same vectors can run on every engine
-   * (only RocksDB exists today).
+   * The one place the campaigns get their store from, so the same vectors run on every engine: {@code
+   * location} is a directory (RocksDB) or a {@code postgresql://} URI.
    */
-  static ActorStore openStore(Path directory) {
-    return ActorStore.open(directory);
+  static ActorStore openStore(String location) {
+    return location.startsWith("postgresql://")
+        ? PostgresEngine.openStore(location, StoreOptions.defaults())
+        : ActorStore.open(Path.of(location));
   }
 
   private static Vector refused(String name, String script) {

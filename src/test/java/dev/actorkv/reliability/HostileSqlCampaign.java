@@ -28,14 +28,28 @@ final class HostileSqlCampaign {
     }
   }
 
-  /** Runs every named vector once, in one child (more after a crash). */
+  /** Runs every named vector once, in one child (more after a crash), on a RocksDB store in {@code dir}. */
   static List<Outcome> runVectors(Path dir) throws IOException, InterruptedException {
-    return run(dir, List.of("vectors"), 0, HostileSql.VECTORS.size(), HostileSql.VECTORS.size());
+    return runVectors(dir, Files.createDirectories(dir.resolve("store")).toString());
   }
 
-  /** Runs {@code inputs} random scripts of the fragment grammar, {@code perChild} per child JVM. */
+  /**
+   * Runs every named vector once on the store at {@code store} (a directory or a {@code postgresql://}
+   * URI); {@code dir} holds the watched directories and the children's logs.
+   */
+  static List<Outcome> runVectors(Path dir, String store) throws IOException, InterruptedException {
+    return run(dir, store, List.of("vectors"), 0, HostileSql.VECTORS.size(), HostileSql.VECTORS.size());
+  }
+
+  /** Runs {@code inputs} random scripts of the fragment grammar, {@code perChild} per child JVM, on RocksDB. */
   static FuzzCampaign.Result runRandom(Path dir, long seed, long inputs, int perChild) throws IOException, InterruptedException {
-    List<Outcome> outcomes = run(dir, List.of("random", Long.toString(seed)), 0, inputs, perChild);
+    return runRandom(dir, Files.createDirectories(dir.resolve("store")).toString(), seed, inputs, perChild);
+  }
+
+  /** Like {@link #runRandom(Path, long, long, int)} on the store at {@code store} (a directory or a URI). */
+  static FuzzCampaign.Result runRandom(Path dir, String store, long seed, long inputs, int perChild)
+      throws IOException, InterruptedException {
+    List<Outcome> outcomes = run(dir, store, List.of("random", Long.toString(seed)), 0, inputs, perChild);
     long ok = 0;
     long refused = 0;
     List<Violation> violations = new ArrayList<>();
@@ -75,9 +89,8 @@ final class HostileSqlCampaign {
     return problems;
   }
 
-  private static List<Outcome> run(Path dir, List<String> mode, long from, long to, long perChild)
+  private static List<Outcome> run(Path dir, String store, List<String> mode, long from, long to, long perChild)
       throws IOException, InterruptedException {
-    Path store = Files.createDirectories(dir.resolve("store"));
     Path outside = Files.createDirectories(dir.resolve("outside"));
     Path sandbox = Files.createDirectories(dir.resolve("sandbox"));
     Path logs = Files.createDirectories(dir.resolve("logs"));
@@ -89,7 +102,7 @@ final class HostileSqlCampaign {
     while (next < to) {
       long end = Math.min(to, next + perChild);
       Path stdout = logs.resolve("child-" + (child++) + ".out");
-      List<String> args = new ArrayList<>(List.of(store.toString(), outside.toString()));
+      List<String> args = new ArrayList<>(List.of(store, outside.toString()));
       args.addAll(mode);
       args.add(Long.toString(next));
       args.add(Long.toString(end));

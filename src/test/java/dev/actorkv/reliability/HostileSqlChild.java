@@ -16,7 +16,7 @@ import java.util.stream.Stream;
 /**
  * Child JVM of {@link HostileSqlCampaign}: runs hostile scripts on one actor's database each while
  * another actor's database ("victim") is open in the same store, and after each checks what the script
- * may not have changed. Arguments: store directory, outside directory, {@code vectors} or
+ * may not have changed. Arguments: store (a directory or a {@code postgresql://} URI), outside directory, {@code vectors} or
  * {@code random SEED}, first index, end index (exclusive). Its working directory is a sandbox the parent
  * watches too (relative file names land there).
  *
@@ -30,7 +30,7 @@ public final class HostileSqlChild {
   private static final int VICTIM_ROWS = 50;
 
   public static void main(String[] args) throws Exception {
-    Path storeDir = Path.of(args[0]);
+    String storeLocation = args[0];
     Path outside = Path.of(args[1]);
     boolean vectors = args[2].equals("vectors");
     long seed = vectors ? 0 : Long.parseLong(args[3]);
@@ -39,7 +39,7 @@ public final class HostileSqlChild {
     long to = Long.parseLong(args[argAt + 1]);
     PrintStream out = System.out;
     Path sandbox = Path.of("").toAbsolutePath();
-    try (ActorStore store = HostileSql.openStore(storeDir)) {
+    try (ActorStore store = HostileSql.openStore(storeLocation)) {
       SqliteDatabase victim = openVictim(store);
       for (long i = from; i < to; i++) {
         // Judged against the state before this input, so each input answers for itself.
