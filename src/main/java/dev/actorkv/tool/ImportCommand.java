@@ -144,7 +144,8 @@ final class ImportCommand implements Callable<Integer> {
     // A line longer than the longest valid one ({"key":"<hex>","value":"<hex>"} at the limits, plus room
     // for whitespace) is refused before it is held in memory or parsed.
     long longest = 2L * (limits.maxKeyBytes() + limits.maxValueBytes()) + MAX_LINE_SLACK;
-    InputLines in = new InputLines(input, (int) Math.min(Integer.MAX_VALUE - 8, longest));
+    // The first bad line ends the import: an over-long one is refused at the bound, not read to its end.
+    InputLines in = InputLines.stoppingAtTheFirstBadLine(input, (int) Math.min(Integer.MAX_VALUE - 8, longest));
     Map<ByteBuffer, Long> seen = new HashMap<>();
     Progress progress = Progress.onTerminal(spec.commandLine().getErr(), "import");
     long total = 0;

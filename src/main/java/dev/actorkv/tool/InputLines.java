@@ -28,9 +28,27 @@ final class InputLines {
   private byte[] line = new byte[256];
   private long number;
 
+  /**
+   * Whether an over-long line is read to its end (to report its length and go on after it) or reported
+   * as soon as it passes the bound: a reader that stops at the first bad line must not wait for the end
+   * of a line that may never come ({@code --in /dev/zero}).
+   */
+  private final boolean readOverlongLines;
+
+  /** Lines of {@code in}; an over-long line is read to its end and the next one follows. */
   InputLines(InputStream in, int maxLineBytes) {
+    this(in, maxLineBytes, true);
+  }
+
+  private InputLines(InputStream in, int maxLineBytes, boolean readOverlongLines) {
     this.in = in;
     this.maxLineBytes = maxLineBytes;
+    this.readOverlongLines = readOverlongLines;
+  }
+
+  /** Lines of {@code in} for a reader that stops at the first bad one: an over-long line is reported at the bound. */
+  static InputLines stoppingAtTheFirstBadLine(InputStream in, int maxLineBytes) {
+    return new InputLines(in, maxLineBytes, false);
   }
 
   /** The next line, or null at the end of input. */
@@ -68,10 +86,14 @@ final class InputLines {
       if (nl >= 0) {
         break;
       }
+      if (!readOverlongLines && length > maxLineBytes) {
+        number++;
+        return new Bad(number, "line is longer than " + maxLineBytes + " bytes");
+      }
     }
     number++;
     if (length > maxLineBytes) {
-      return new Bad(number, "line is longer than " + maxLineBytes + " bytes (" + length + ")");
+      return new Bad(number, "line is longer than " + maxLineBytes + " bytes" + (readOverlongLines ? " (" + length + ")" : ""));
     }
     if (len > 0 && line[len - 1] == '\r') {
       len--;

@@ -47,14 +47,31 @@ final class SqlShell {
     return exitCode;
   }
 
-  /** Runs every line of {@code input} (the shell's {@code process_input}). */
+  /**
+   * Runs every line of {@code input} (the shell's {@code process_input}). A statement is held whole
+   * until it is complete; one too large for the JVM's heap ends the run as a failed one (exit 1, the
+   * statements before it ran, nothing of it did) instead of an internal error.
+   */
   Outcome run(ShellInput input) throws IOException {
+    int[] statementLine = {1}; // the line the statement being read started on
+    try {
+      return runLines(input, statementLine);
+    } catch (OutOfMemoryError e) {
+      // The statement's bytes were the one large allocation and are unreachable now.
+      throw new Errors.UserError("the statement starting on line " + statementLine[0] + " does not fit in memory (the JVM's maximum "
+          + "heap is " + Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MiB; a statement is held whole until it "
+          + "ends); the statements before it ran, nothing of it did", Errors.FAILED);
+    }
+  }
+
+  private Outcome runLines(ShellInput input, int[] statementLine) throws IOException {
     int errors = 0;
     ByteArrayOutputStream sql = new ByteArrayOutputStream();
     int lineno = 0;
     int startline = 0;
     int qss = QuickScan.START;
     while (true) {
+      statementLine[0] = sql.size() > 0 ? startline : lineno + 1;
       byte[] line = input.readLine(sql.size() > 0);
       if (line == null) {
         break;

@@ -170,13 +170,22 @@ final class StoreAccess {
   /** The actor id given with --actor: any string the store accepts. */
   static void checkActorId(ActorStore store, String actorId) {
     if (!isWellFormed(actorId)) {
-      throw new Errors.UserError("bad actor id " + Json.quote(actorId) + ": not valid Unicode (unpaired surrogate)");
+      throw new Errors.UserError("bad actor id " + quotedStart(actorId) + ": not valid Unicode (unpaired surrogate)");
     }
     try {
       store.actor(actorId);
     } catch (LimitExceededException e) {
-      throw new Errors.UserError("bad actor id " + Json.quote(actorId) + ": " + e.getMessage());
+      throw new Errors.UserError("bad actor id " + quotedStart(actorId) + ": " + e.getMessage());
     }
+  }
+
+  /** The id quoted, or its start when long: a refused 100 KB id is not echoed whole. */
+  private static String quotedStart(String actorId) {
+    if (actorId.length() <= 64) {
+      return Json.quote(actorId);
+    }
+    int cut = Character.isHighSurrogate(actorId.charAt(59)) ? 59 : 60;
+    return Json.quote(actorId.substring(0, cut)) + "...";
   }
 
   private static boolean isWellFormed(String s) {

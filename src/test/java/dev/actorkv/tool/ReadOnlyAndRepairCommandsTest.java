@@ -128,6 +128,7 @@ class ReadOnlyAndRepairCommandsTest {
     CliRun r = run("export", db().toString(), "--actor", "x".repeat(1025));
     assertEquals(2, r.exit(), r.err());
     assertTrue(r.err().contains("actor id size limit exceeded"), r.err());
+    assertTrue(r.err().length() < 300, "the refused id is not echoed whole: " + r.err());
   }
 
   static List<String> logs(Path dir) throws IOException {
