@@ -91,9 +91,10 @@ final class FailedOutputCampaign {
     }
     String hexKey = HexFormat.of().formatHex(ActorKeys.persistedData());
     File tuples = lines("tuples.txt", i -> "[" + i + ",\"tuple line " + i + "\"]", 100_000);
-    File packed = lines("packed.txt", i -> "1501", 100_000);
+    // Every output below is megabytes: more than a cut pipe's reader takes plus the pipe's buffer.
+    File packed = lines("packed.txt", i -> "02" + "41".repeat(100) + "00", 100_000);
     File keys = lines("keys.txt", i -> hexKey, 100_000);
-    File keyJson = lines("key-json.txt", i -> "{\"namespace\":\"persisted_data\"}", 100_000);
+    File keyJson = lines("key-json.txt", i -> "{\"namespace\":\"connection\",\"conn_id\":\"connection-" + i + "\"}", 100_000);
     File script = Files.writeString(work.resolve("script.sql"),
         "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c LIMIT 200000) SELECT i, 'row of the large select' FROM c;\n")
         .toFile();
@@ -108,7 +109,7 @@ final class FailedOutputCampaign {
     add("key encode (argument)", none, false, true, "key", "encode", "{\"namespace\":\"persisted_data\"}");
     add("key encode (batch)", keyJson, true, true, "key", "encode");
     add("demo", none, false, false, "demo", d);
-    add("dump", none, true, true, "dump", d);
+    add("dump (the tree of actors)", none, false, true, "dump", d);
     add("dump --json --values", none, true, true, "dump", d, "--json", "--values");
     add("export", none, true, true, "export", d, "--actor", "big");
     add("check", none, false, true, "check", d);
