@@ -4,6 +4,9 @@ import dev.actorkv.keyspace.KeyRange;
 import dev.actorkv.store.ActorKeyspace;
 import dev.actorkv.store.ActorStore;
 import dev.actorkv.store.DamagedStoreException;
+import dev.actorkv.store.Durability;
+import dev.actorkv.store.StoreException;
+import dev.actorkv.store.StoreOptions;
 import dev.actorkv.store.StoreRepair;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -33,6 +36,13 @@ final class DamageCampaign {
   static final int COMMITS = 120;
 
   record Result(int damages, int refusedAndRepaired, int openedWhole, int openedPrefix, List<String> violations) {}
+
+  /**
+   * Bit flips in a table file (what a bad disk sector does to data at rest): every read of the actor
+   * must return exactly what was written or fail with a typed {@link StoreException}; a read that returns
+   * other data, or an untyped failure, is a violation. {@code readsFailed}: flips that a read reported.
+   */
+  record TableResult(int flips, int readsIntact, int readsFailed, List<String> reports, List<String> violations) {}
 
   private final Path work;
 
@@ -76,6 +86,66 @@ final class DamageCampaign {
     damages++;
     trialDeleteCurrent(pristine, counts, violations);
     return new Result(damages, counts[0], counts[1], counts[2], violations);
+  }
+
+  /** {@code flips} random bit flips, one at a time, in the table file of a store flushed from 400 commits. */
+  TableResult runTableFlips(long seed, int flips) throws IOException {
+    Path pristine = work.resolve("pristine-table");
+    Map<String, String> expected = new TreeMap<>();
+    SplittableRandom random = new SplittableRandom(seed);
+    try (ActorStore store = ActorStore.open(pristine, StoreOptions.defaults().withDurability(Durability.NONE))) {
+      ActorKeyspace a = store.actor("a");
+      for (int i = 0; i < 400; i++) {
+        byte[] value = new byte[random.nextInt(400)];
+        random.nextBytes(value);
+        a.commit(a.batch().put(key(i), value));
+        expected.put(HexFormat.of().formatHex(key(i)), HexFormat.of().formatHex(value));
+      }
+    } // closing a store without a write-ahead log flushes: the data sits in a table file
+    String table;
+    try (Stream<Path> s = Files.list(pristine)) {
+      table = s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".sst"))
+          .max(Comparator.comparingLong(n -> pristine.resolve(n).toFile().length())).orElseThrow();
+    }
+    long size = Files.size(pristine.resolve(table));
+    List<String> violations = new ArrayList<>();
+    int intact = 0;
+    int failed = 0;
+    List<String> reports = new ArrayList<>();
+    for (int i = 0; i < flips; i++) {
+      long at = random.nextLong(size);
+      int bit = random.nextInt(8);
+      String what = "table file flip bit " + bit + " at " + at + " of " + size;
+      Path dir = copy(pristine, work.resolve("trial"));
+      byte[] bytes = Files.readAllBytes(dir.resolve(table));
+      bytes[(int) at] ^= (byte) (1 << bit);
+      Files.write(dir.resolve(table), bytes);
+      try (ActorStore store = ActorStore.open(dir)) {
+        Map<String, String> got = new TreeMap<>();
+        for (var kv : store.actor("a").scan(KeyRange.all(), 1000)) {
+          got.put(HexFormat.of().formatHex(kv.key()), HexFormat.of().formatHex(kv.value()));
+        }
+        int gets = 0;
+        for (int k = 0; k < 400; k++) {
+          byte[] v = store.actor("a").get(key(k));
+          gets += v != null && HexFormat.of().formatHex(v).equals(expected.get(HexFormat.of().formatHex(key(k)))) ? 1 : 0;
+        }
+        if (!got.equals(expected) || gets != 400) {
+          violations.add(what + ": reads returned other data without an error (" + got.size() + " keys scanned, "
+              + gets + " of 400 gets right)");
+        } else {
+          intact++;
+        }
+      } catch (StoreException e) {
+        failed++; // reported, typed: the damage is not passed off as data
+        if (reports.size() < 3) {
+          reports.add(e.getClass().getSimpleName() + ": " + e.getMessage());
+        }
+      } catch (RuntimeException e) {
+        violations.add(what + ": untyped failure " + e);
+      }
+    }
+    return new TableResult(flips, intact, failed, reports, violations);
   }
 
   interface Damage {

@@ -21,6 +21,23 @@ class DamagedStoreQuickTest {
     assertTrue(r.refusedAndRepaired() >= 20, "every flip was refused: " + r);
   }
 
+  @Test
+  void aFlippedBitInATableFileIsReadRightOrReported() throws Exception {
+    DamageCampaign.TableResult r = new DamageCampaign(dir).runTableFlips(16, 30);
+    System.out.println("damaged table files (quick): " + r);
+    assertEquals(List.of(), r.violations());
+    assertTrue(r.readsFailed() > 0, "some flips hit data blocks and were reported: " + r);
+  }
+
+  @Test
+  @Tag("long")
+  @Tag("reliability")
+  void manyTableFlips() throws Exception {
+    DamageCampaign.TableResult r = new DamageCampaign(dir).runTableFlips(20261205, 1000);
+    System.out.println("damaged table files (long): " + r);
+    assertEquals(List.of(), r.violations());
+  }
+
   /**
    * 500 random bit flips and 100 cuts: each damage costs a copy, an open and usually a repair (0.25 s on
    * a quiet 2-core machine, over 1 s under load; 2200 of them did not finish in 40 minutes at load 12).
