@@ -88,7 +88,7 @@ public final class ActorKvJournal extends AsyncWriteJournal {
           Object repr = PekkoValues.readEvent(kv.value()).deserialize(persistence.serialization());
           if (!(repr instanceof PersistentRepr p) || p.sequenceNr() != PekkoKeys.sequenceNr(kv.key())) {
             throw new PekkoRecordException("event " + PekkoKeys.sequenceNr(kv.key()) + " of " + persistenceId
-                + " does not hold that event: it decodes to " + repr.getClass().getName());
+                + " does not decode to the persistent event of that sequence number");
           }
           replayCallback.accept(p);
           replayed++;

@@ -24,7 +24,7 @@ final class PekkoKeys {
     return key(Tuple.of(TAG, EVENT, checkSequenceNr(sequenceNr)));
   }
 
-  /** Events with sequence numbers in {@code [from, to]} (clamped to valid numbers; empty when from > to). */
+  /** Events with sequence numbers in {@code [from, to]} (from clamped to 0; empty when to < from). */
   static KeyRange events(long from, long to) {
     return between(EVENT, from, to);
   }
@@ -37,7 +37,7 @@ final class PekkoKeys {
     return key(Tuple.of(TAG, SNAPSHOT, checkSequenceNr(sequenceNr)));
   }
 
-  /** Snapshots with sequence numbers in {@code [from, to]} (clamped; empty when from > to). */
+  /** Snapshots with sequence numbers in {@code [from, to]} (from clamped to 0; empty when to < from). */
   static KeyRange snapshots(long from, long to) {
     return between(SNAPSHOT, from, to);
   }
@@ -58,13 +58,12 @@ final class PekkoKeys {
 
   private static KeyRange between(long kind, long from, long to) {
     long lo = Math.max(from, 0);
-    long hi = Math.max(to, 0);
     byte[] begin = key(Tuple.of(TAG, kind, lo));
-    if (lo > hi) {
+    if (to < lo) {
       return KeyRange.of(begin, begin);
     }
-    // Every key of kind `kind` at sequence number `hi` starts with this, and no key of a larger number does.
-    return KeyRange.of(begin, KeyRange.prefix(key(Tuple.of(TAG, kind, hi))).end());
+    // Every key of kind `kind` at sequence number `to` starts with this, and no key of a larger number does.
+    return KeyRange.of(begin, KeyRange.prefix(key(Tuple.of(TAG, kind, to))).end());
   }
 
   private static byte[] key(Tuple t) {
