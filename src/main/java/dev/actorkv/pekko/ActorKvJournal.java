@@ -5,14 +5,24 @@ import dev.actorkv.store.ActorKeyspace;
 import dev.actorkv.store.KeyValue;
 import dev.actorkv.store.KeyValueIterator;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import org.apache.pekko.dispatch.Futures;
 import org.apache.pekko.persistence.AtomicWrite;
 import org.apache.pekko.persistence.PersistentRepr;
 import org.apache.pekko.persistence.journal.japi.AsyncWriteJournal;
 import scala.concurrent.Future;
+import scala.concurrent.Promise;
 import scala.jdk.javaapi.CollectionConverters;
 
 /**
@@ -20,45 +30,59 @@ import scala.jdk.javaapi.CollectionConverters;
  * {@link ActorKvPersistence} opens, its events in its user_kv namespace ({@link PekkoKeys}). An
  * {@link AtomicWrite} is one batch, committed atomically or not at all.
  *
- * <p>Writes and deletes run on the plugin actor's own thread, one after another, so that the writes of one
- * persistence id reach the store in the order Pekko sent them; the plugin dispatcher is a thread pool for
- * blocking work. Replays and highest-sequence-number reads run beside them on that dispatcher.
+ * <p>The store's calls block, so they run on the plugin dispatcher (a thread pool, {@code
+ * actor-kv.dispatcher}), the calls of different persistence ids in parallel. The calls of one persistence
+ * id run one after another in the order Pekko made them ({@link #tails}): its writes reach the store in
+ * order, and a replay or delete sees every write asked for before it.
  */
 public final class ActorKvJournal extends AsyncWriteJournal {
   private final ActorKvPersistence persistence = ActorKvPersistence.get(context().system());
+  /**
+   * The last call of each persistence id with calls in flight; a new call runs after it. Entries are
+   * added on the actor's thread and removed by the call that completes while still the last one.
+   */
+  private final Map<String, CompletableFuture<?>> tails = new ConcurrentHashMap<>();
 
   @Override
   public Future<Iterable<Optional<Exception>>> doAsyncWriteMessages(Iterable<AtomicWrite> messages) {
-    List<Optional<Exception>> results = new ArrayList<>();
-    try {
-      for (AtomicWrite write : messages) {
-        ActorBatch batch = new ActorBatch();
-        Optional<Exception> rejected = Optional.empty();
-        for (PersistentRepr repr : CollectionConverters.asJava(write.payload())) {
-          try {
-            batch.put(PekkoKeys.event(repr.sequenceNr()), PekkoValues.event(PekkoValues.Serialized.of(persistence.serialization(), repr)));
-          } catch (Exception e) {
-            // Pekko's contract: a write that cannot be serialized is rejected (the persistent actor gets
-            // a rejection and goes on), written not in part, and the other writes of the call proceed.
-            rejected = Optional.of(e);
-            break;
-          }
-        }
-        if (rejected.isEmpty()) {
-          persistence.actor(write.persistenceId()).commit(batch);
-        }
-        results.add(rejected);
-      }
-    } catch (RuntimeException e) {
-      // The store failed: every write of the call counts as failed (Pekko stops the persistent actors).
-      return Futures.failed(e);
+    List<AtomicWrite> writes = new ArrayList<>();
+    Set<String> ids = new LinkedHashSet<>();
+    for (AtomicWrite w : messages) {
+      writes.add(w);
+      ids.add(w.persistenceId());
     }
-    return Futures.successful(results);
+    return after(ids, () -> write(writes));
+  }
+
+  private Iterable<Optional<Exception>> write(List<AtomicWrite> writes) {
+    List<Optional<Exception>> results = new ArrayList<>(writes.size());
+    // A store failure throws out of here: every write of the call then counts as failed (Pekko stops
+    // the persistent actors), including those before it that did commit.
+    for (AtomicWrite write : writes) {
+      ActorBatch batch = new ActorBatch();
+      Optional<Exception> rejected = Optional.empty();
+      for (PersistentRepr repr : CollectionConverters.asJava(write.payload())) {
+        try {
+          batch.put(PekkoKeys.event(repr.sequenceNr()), PekkoValues.event(PekkoValues.Serialized.of(persistence.serialization(), repr)));
+        } catch (Exception e) {
+          // Pekko's contract: a write that cannot be serialized (or is too large for the store) is
+          // rejected: the persistent actor is told and goes on, nothing of it is written, and the
+          // other writes of the call proceed.
+          rejected = Optional.of(e);
+          break;
+        }
+      }
+      if (rejected.isEmpty()) {
+        persistence.actor(write.persistenceId()).commit(batch);
+      }
+      results.add(rejected);
+    }
+    return results;
   }
 
   @Override
   public Future<Void> doAsyncDeleteMessagesTo(String persistenceId, long toSequenceNr) {
-    try {
+    return after(Set.of(persistenceId), () -> {
       ActorKeyspace actor = persistence.actor(persistenceId);
       long highest = highest(actor);
       ActorBatch batch = new ActorBatch().deleteRange(PekkoKeys.events(1, toSequenceNr));
@@ -67,16 +91,14 @@ public final class ActorKvJournal extends AsyncWriteJournal {
         batch.put(PekkoKeys.highest(), PekkoValues.highest(highest));
       }
       actor.commit(batch);
-      return Futures.successful(null);
-    } catch (RuntimeException e) {
-      return Futures.failed(e);
-    }
+      return null;
+    });
   }
 
   @Override
   public Future<Void> doAsyncReplayMessages(
       String persistenceId, long fromSequenceNr, long toSequenceNr, long max, Consumer<PersistentRepr> replayCallback) {
-    return Futures.future(() -> {
+    return after(Set.of(persistenceId), () -> {
       if (max <= 0) {
         return null;
       }
@@ -95,12 +117,43 @@ public final class ActorKvJournal extends AsyncWriteJournal {
         }
       }
       return null;
-    }, context().dispatcher());
+    });
   }
 
   @Override
   public Future<Long> doAsyncReadHighestSequenceNr(String persistenceId, long fromSequenceNr) {
-    return Futures.future(() -> highest(persistence.actor(persistenceId)), context().dispatcher());
+    return after(Set.of(persistenceId), () -> highest(persistence.actor(persistenceId)));
+  }
+
+  /**
+   * Runs {@code work} on the plugin dispatcher once the earlier calls of {@code ids} are done (whatever
+   * their outcome), and makes it the last call of each. Called on the actor's thread.
+   */
+  private <T> Future<T> after(Set<String> ids, Callable<T> work) {
+    Executor executor = context().dispatcher();
+    CompletableFuture<?>[] earlier = ids.stream().map(tails::get).filter(Objects::nonNull).toArray(CompletableFuture[]::new);
+    CompletableFuture<T> call = CompletableFuture.allOf(earlier)
+        .handle((ignored, failure) -> null)
+        .thenApplyAsync(ignored -> {
+          try {
+            return work.call();
+          } catch (Exception e) {
+            throw new CompletionException(e);
+          }
+        }, executor);
+    for (String id : ids) {
+      tails.put(id, call);
+      call.whenComplete((r, e) -> tails.remove(id, call));
+    }
+    Promise<T> result = Futures.promise();
+    call.whenComplete((r, e) -> {
+      if (e == null) {
+        result.success(r);
+      } else {
+        result.failure(e instanceof CompletionException c && c.getCause() != null ? c.getCause() : e);
+      }
+    });
+    return result.future();
   }
 
   /** The highest sequence number ever written: the last event's, or the one a delete kept, whichever is larger. */
