@@ -5,6 +5,7 @@ import dev.actorkv.store.ActorKeyspace;
 import dev.actorkv.store.KeyValue;
 import dev.actorkv.store.KeyValueIterator;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -28,7 +29,8 @@ import scala.jdk.javaapi.CollectionConverters;
 /**
  * The journal plugin {@code actor-kv.journal}: each persistence id is an actor of the store that
  * {@link ActorKvPersistence} opens, its events in its user_kv namespace ({@link PekkoKeys}). An
- * {@link AtomicWrite} is one batch, committed atomically or not at all.
+ * {@link AtomicWrite} is committed atomically or not at all: one batch, shared with the other writes of the
+ * same persistence id that Pekko hands over in the same call.
  *
  * <p>The store's calls block, so they run on the plugin dispatcher (a thread pool, {@code
  * actor-kv.dispatcher}), the calls of different persistence ids in parallel. The calls of one persistence
@@ -56,8 +58,9 @@ public final class ActorKvJournal extends AsyncWriteJournal {
 
   private Iterable<Optional<Exception>> write(List<AtomicWrite> writes) {
     List<Optional<Exception>> results = new ArrayList<>(writes.size());
-    // A store failure throws out of here: every write of the call then counts as failed (Pekko stops
-    // the persistent actors), including those before it that did commit.
+    // The writes of one persistence id in this call go into one batch: each AtomicWrite stays atomic (the
+    // batch is), and a call of many small writes (persistAsync) costs one commit instead of one each.
+    Map<String, ActorBatch> batches = new LinkedHashMap<>();
     for (AtomicWrite write : writes) {
       ActorBatch batch = new ActorBatch();
       Optional<Exception> rejected = Optional.empty();
@@ -73,10 +76,13 @@ public final class ActorKvJournal extends AsyncWriteJournal {
         }
       }
       if (rejected.isEmpty()) {
-        persistence.actor(write.persistenceId()).commit(batch);
+        batches.computeIfAbsent(write.persistenceId(), id -> new ActorBatch()).addAll(batch);
       }
       results.add(rejected);
     }
+    // A store failure throws out of here: every write of the call then counts as failed (Pekko stops
+    // the persistent actors), including those of another persistence id that did commit.
+    batches.forEach((id, batch) -> persistence.actor(id).commit(batch));
     return results;
   }
 
