@@ -36,6 +36,14 @@ import scala.jdk.javaapi.CollectionConverters;
  * actor-kv.dispatcher}), the calls of different persistence ids in parallel. The calls of one persistence
  * id run one after another in the order Pekko made them ({@link #tails}): its writes reach the store in
  * order, and a replay or delete sees every write asked for before it.
+ *
+ * <p>Two incarnations of one persistent actor on two nodes (a split brain) are not fenced here yet: on
+ * PostgreSQL a commit lands only on the actor's commit sequence this store last saw, so a stale incarnation
+ * racing the new one gets {@code ConcurrentCommitException} rather than interleaving, but only while the
+ * two commit at once. Refusing the stale one for good needs the store's actor ownership (claim and fencing,
+ * under construction): {@link ActorKvPersistence} would claim each persistence id for this node when the
+ * journal first touches it (on recovery), and a write refused for lost ownership would fail the call so
+ * that Pekko stops the stale actor.
  */
 public final class ActorKvJournal extends AsyncWriteJournal {
   private final ActorKvPersistence persistence = ActorKvPersistence.get(context().system());
