@@ -9,21 +9,14 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executor;
 import java.util.function.Consumer;
-import org.apache.pekko.dispatch.Futures;
 import org.apache.pekko.persistence.AtomicWrite;
 import org.apache.pekko.persistence.PersistentRepr;
 import org.apache.pekko.persistence.journal.japi.AsyncWriteJournal;
 import scala.concurrent.Future;
-import scala.concurrent.Promise;
 import scala.jdk.javaapi.CollectionConverters;
 
 /**
@@ -34,8 +27,8 @@ import scala.jdk.javaapi.CollectionConverters;
  *
  * <p>The store's calls block, so they run on the plugin dispatcher (a thread pool, {@code
  * actor-kv.dispatcher}), the calls of different persistence ids in parallel. The calls of one persistence
- * id run one after another in the order Pekko made them ({@link #tails}): its writes reach the store in
- * order, and a replay or delete sees every write asked for before it.
+ * id run one after another in the order Pekko made them: its writes reach the store in
+ * order, and a replay or delete sees every write asked for before it ({@link PerIdOrder}).
  *
  * <p>Two incarnations of one persistent actor on two nodes (a split brain) are not fenced here yet: on
  * PostgreSQL a commit lands only on the actor's commit sequence this store last saw, so a stale incarnation
@@ -47,11 +40,7 @@ import scala.jdk.javaapi.CollectionConverters;
  */
 public final class ActorKvJournal extends AsyncWriteJournal {
   private final ActorKvPersistence persistence = ActorKvPersistence.get(context().system());
-  /**
-   * The last call of each persistence id with calls in flight; a new call runs after it. Entries are
-   * added on the actor's thread and removed by the call that completes while still the last one.
-   */
-  private final Map<String, CompletableFuture<?>> tails = new ConcurrentHashMap<>();
+  private final PerIdOrder order = new PerIdOrder();
 
   @Override
   public Future<Iterable<Optional<Exception>>> doAsyncWriteMessages(Iterable<AtomicWrite> messages) {
@@ -139,35 +128,8 @@ public final class ActorKvJournal extends AsyncWriteJournal {
     return after(Set.of(persistenceId), () -> highest(persistence.actor(persistenceId)));
   }
 
-  /**
-   * Runs {@code work} on the plugin dispatcher once the earlier calls of {@code ids} are done (whatever
-   * their outcome), and makes it the last call of each. Called on the actor's thread.
-   */
   private <T> Future<T> after(Set<String> ids, Callable<T> work) {
-    Executor executor = context().dispatcher();
-    CompletableFuture<?>[] earlier = ids.stream().map(tails::get).filter(Objects::nonNull).toArray(CompletableFuture[]::new);
-    CompletableFuture<T> call = CompletableFuture.allOf(earlier)
-        .handle((ignored, failure) -> null)
-        .thenApplyAsync(ignored -> {
-          try {
-            return work.call();
-          } catch (Exception e) {
-            throw new CompletionException(e);
-          }
-        }, executor);
-    for (String id : ids) {
-      tails.put(id, call);
-      call.whenComplete((r, e) -> tails.remove(id, call));
-    }
-    Promise<T> result = Futures.promise();
-    call.whenComplete((r, e) -> {
-      if (e == null) {
-        result.success(r);
-      } else {
-        result.failure(e instanceof CompletionException c && c.getCause() != null ? c.getCause() : e);
-      }
-    });
-    return result.future();
+    return order.after(ids, context().dispatcher(), work);
   }
 
   /** The highest sequence number ever written: the last event's, or the one a delete kept, whichever is larger. */

@@ -5,7 +5,7 @@ import dev.actorkv.store.ActorKeyspace;
 import dev.actorkv.store.KeyValue;
 import dev.actorkv.store.KeyValueIterator;
 import java.util.Optional;
-import org.apache.pekko.dispatch.Futures;
+import java.util.Set;
 import org.apache.pekko.persistence.SelectedSnapshot;
 import org.apache.pekko.persistence.SnapshotMetadata;
 import org.apache.pekko.persistence.SnapshotSelectionCriteria;
@@ -22,10 +22,12 @@ import scala.concurrent.Future;
  */
 public final class ActorKvSnapshotStore extends SnapshotStore {
   private final ActorKvPersistence persistence = ActorKvPersistence.get(context().system());
+  /** A persistence id's saves and deletes in the order its actor asked for them (a delete after a save sees it). */
+  private final PerIdOrder order = new PerIdOrder();
 
   @Override
   public Future<Optional<SelectedSnapshot>> doLoadAsync(String persistenceId, SnapshotSelectionCriteria criteria) {
-    return Futures.future(() -> {
+    return order.after(Set.of(persistenceId), context().dispatcher(), () -> {
       ActorKeyspace actor = persistence.actor(persistenceId);
       // Newest first: the first one within the time bounds is the one to load.
       try (KeyValueIterator it = actor.iterator(PekkoKeys.snapshots(criteria.minSequenceNr(), criteria.maxSequenceNr()), true)) {
@@ -47,12 +49,12 @@ public final class ActorKvSnapshotStore extends SnapshotStore {
         }
       }
       return Optional.<SelectedSnapshot>empty();
-    }, context().dispatcher());
+    });
   }
 
   @Override
   public Future<Void> doSaveAsync(SnapshotMetadata metadata, Object snapshot) {
-    return Futures.future(() -> {
+    return order.after(Set.of(metadata.persistenceId()), context().dispatcher(), () -> {
       Optional<PekkoValues.Serialized> meta = metadata.metadata().isDefined()
           ? Optional.of(PekkoValues.Serialized.of(persistence.serialization(), metadata.metadata().get()))
           : Optional.empty();
@@ -60,12 +62,12 @@ public final class ActorKvSnapshotStore extends SnapshotStore {
       byte[] value = PekkoValues.snapshot(new PekkoValues.StoredSnapshot(metadata.timestamp(), data, meta));
       persistence.actor(metadata.persistenceId()).put(PekkoKeys.snapshot(metadata.sequenceNr()), value);
       return null;
-    }, context().dispatcher());
+    });
   }
 
   @Override
   public Future<Void> doDeleteAsync(SnapshotMetadata metadata) {
-    return Futures.future(() -> {
+    return order.after(Set.of(metadata.persistenceId()), context().dispatcher(), () -> {
       ActorKeyspace actor = persistence.actor(metadata.persistenceId());
       byte[] key = PekkoKeys.snapshot(metadata.sequenceNr());
       byte[] value = actor.get(key);
@@ -74,12 +76,12 @@ public final class ActorKvSnapshotStore extends SnapshotStore {
         actor.delete(key);
       }
       return null;
-    }, context().dispatcher());
+    });
   }
 
   @Override
   public Future<Void> doDeleteAsync(String persistenceId, SnapshotSelectionCriteria criteria) {
-    return Futures.future(() -> {
+    return order.after(Set.of(persistenceId), context().dispatcher(), () -> {
       ActorKeyspace actor = persistence.actor(persistenceId);
       ActorBatch batch = new ActorBatch();
       try (KeyValueIterator it = actor.iterator(PekkoKeys.snapshots(criteria.minSequenceNr(), criteria.maxSequenceNr()), false)) {
@@ -95,6 +97,6 @@ public final class ActorKvSnapshotStore extends SnapshotStore {
         actor.commit(batch);
       }
       return null;
-    }, context().dispatcher());
+    });
   }
 }
