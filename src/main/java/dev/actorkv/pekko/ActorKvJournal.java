@@ -1,0 +1,142 @@
+package dev.actorkv.pekko;
+
+import dev.actorkv.store.ActorBatch;
+import dev.actorkv.store.ActorKeyspace;
+import dev.actorkv.store.KeyValue;
+import dev.actorkv.store.KeyValueIterator;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.function.Consumer;
+import org.apache.pekko.persistence.AtomicWrite;
+import org.apache.pekko.persistence.PersistentRepr;
+import org.apache.pekko.persistence.journal.japi.AsyncWriteJournal;
+import scala.concurrent.Future;
+import scala.jdk.javaapi.CollectionConverters;
+
+/**
+ * The journal plugin {@code actor-kv.journal}: each persistence id is an actor of the store that
+ * {@link ActorKvPersistence} opens, its events in its user_kv namespace ({@link PekkoKeys}). An
+ * {@link AtomicWrite} is committed atomically or not at all: one batch, shared with the other writes of the
+ * same persistence id that Pekko hands over in the same call.
+ *
+ * <p>The store's calls block, so they run on the plugin dispatcher (a thread pool, {@code
+ * actor-kv.dispatcher}), the calls of different persistence ids in parallel. The calls of one persistence
+ * id run one after another in the order Pekko made them: its writes reach the store in
+ * order, and a replay or delete sees every write asked for before it ({@link PerIdOrder}).
+ *
+ * <p>Two incarnations of one persistent actor on two nodes (a split brain) are not fenced here yet: on
+ * PostgreSQL a commit lands only on the actor's commit sequence this store last saw, so a stale incarnation
+ * racing the new one gets {@code ConcurrentCommitException} rather than interleaving, but only while the
+ * two commit at once. Refusing the stale one for good needs the store's actor ownership (claim and fencing,
+ * under construction): {@link ActorKvPersistence} would claim each persistence id for this node when the
+ * journal first touches it (on recovery), and a write refused for lost ownership would fail the call so
+ * that Pekko stops the stale actor.
+ */
+public final class ActorKvJournal extends AsyncWriteJournal {
+  private final ActorKvPersistence persistence = ActorKvPersistence.get(context().system());
+  private final PerIdOrder order = new PerIdOrder();
+
+  @Override
+  public Future<Iterable<Optional<Exception>>> doAsyncWriteMessages(Iterable<AtomicWrite> messages) {
+    List<AtomicWrite> writes = new ArrayList<>();
+    Set<String> ids = new LinkedHashSet<>();
+    for (AtomicWrite w : messages) {
+      writes.add(w);
+      ids.add(w.persistenceId());
+    }
+    return after(ids, () -> write(writes));
+  }
+
+  private Iterable<Optional<Exception>> write(List<AtomicWrite> writes) {
+    List<Optional<Exception>> results = new ArrayList<>(writes.size());
+    // The writes of one persistence id in this call go into one batch: each AtomicWrite stays atomic (the
+    // batch is), and a call of many small writes (persistAsync) costs one commit instead of one each.
+    Map<String, ActorBatch> batches = new LinkedHashMap<>();
+    for (AtomicWrite write : writes) {
+      ActorBatch batch = new ActorBatch();
+      Optional<Exception> rejected = Optional.empty();
+      for (PersistentRepr repr : CollectionConverters.asJava(write.payload())) {
+        try {
+          batch.put(PekkoKeys.event(repr.sequenceNr()), PekkoValues.event(PekkoValues.Serialized.of(persistence.serialization(), repr)));
+        } catch (Exception e) {
+          // Pekko's contract: a write that cannot be serialized (or is too large for the store) is
+          // rejected: the persistent actor is told and goes on, nothing of it is written, and the
+          // other writes of the call proceed.
+          rejected = Optional.of(e);
+          break;
+        }
+      }
+      if (rejected.isEmpty()) {
+        batches.computeIfAbsent(write.persistenceId(), id -> new ActorBatch()).addAll(batch);
+      }
+      results.add(rejected);
+    }
+    // A store failure throws out of here: every write of the call then counts as failed (Pekko stops
+    // the persistent actors), including those of another persistence id that did commit.
+    batches.forEach((id, batch) -> persistence.actor(id).commit(batch));
+    return results;
+  }
+
+  @Override
+  public Future<Void> doAsyncDeleteMessagesTo(String persistenceId, long toSequenceNr) {
+    return after(Set.of(persistenceId), () -> {
+      ActorKeyspace actor = persistence.actor(persistenceId);
+      long highest = highest(actor);
+      ActorBatch batch = new ActorBatch().deleteRange(PekkoKeys.events(1, toSequenceNr));
+      if (highest > 0) {
+        // Kept so that the highest sequence number survives deleting the events that carried it.
+        batch.put(PekkoKeys.highest(), PekkoValues.highest(highest));
+      }
+      actor.commit(batch);
+      return null;
+    });
+  }
+
+  @Override
+  public Future<Void> doAsyncReplayMessages(
+      String persistenceId, long fromSequenceNr, long toSequenceNr, long max, Consumer<PersistentRepr> replayCallback) {
+    return after(Set.of(persistenceId), () -> {
+      if (max <= 0) {
+        return null;
+      }
+      ActorKeyspace actor = persistence.actor(persistenceId);
+      long replayed = 0;
+      try (KeyValueIterator it = actor.iterator(PekkoKeys.events(fromSequenceNr, toSequenceNr), false)) {
+        while (replayed < max && it.hasNext()) {
+          KeyValue kv = it.next();
+          Object repr = PekkoValues.readEvent(kv.value()).deserialize(persistence.serialization());
+          if (!(repr instanceof PersistentRepr p) || p.sequenceNr() != PekkoKeys.sequenceNr(kv.key())) {
+            throw new PekkoRecordException("event " + PekkoKeys.sequenceNr(kv.key()) + " of " + persistenceId
+                + " does not decode to the persistent event of that sequence number");
+          }
+          replayCallback.accept(p);
+          replayed++;
+        }
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public Future<Long> doAsyncReadHighestSequenceNr(String persistenceId, long fromSequenceNr) {
+    return after(Set.of(persistenceId), () -> highest(persistence.actor(persistenceId)));
+  }
+
+  private <T> Future<T> after(Set<String> ids, Callable<T> work) {
+    return order.after(ids, context().dispatcher(), work);
+  }
+
+  /** The highest sequence number ever written: the last event's, or the one a delete kept, whichever is larger. */
+  private static long highest(ActorKeyspace actor) {
+    KeyValue last = actor.first(PekkoKeys.events(1, Long.MAX_VALUE), true);
+    long fromEvents = last == null ? 0 : PekkoKeys.sequenceNr(last.key());
+    byte[] kept = actor.get(PekkoKeys.highest());
+    return Math.max(fromEvents, kept == null ? 0 : PekkoValues.readHighest(kept));
+  }
+}
