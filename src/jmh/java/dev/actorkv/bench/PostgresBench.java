@@ -4,7 +4,9 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.actorkv.store.ActorBatch;
 import dev.actorkv.store.ActorKeyspace;
+import dev.actorkv.keyspace.KeyRange;
 import dev.actorkv.store.ActorStore;
+import dev.actorkv.store.KeyValueIterator;
 import dev.actorkv.store.StoreOptions;
 import dev.actorkv.store.postgres.PostgresEngine;
 import dev.actorkv.testing.PostgresCluster;
@@ -31,7 +33,7 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The PostgreSQL engine against the same SQL issued through raw pgjdbc on a HikariCP pool of the same
- * server in the same run: a point get, and a 100-put commit (the engine asks the old lengths of the 100
+ * server in the same run: a point get, a one-put commit, a 100-key forward scan, and a 100-put commit (the engine asks the old lengths of the 100
  * keys in one query, then commits in one statement; the raw peer sends the same two statements). The
  * server is the tests' throwaway cluster (initdb into a temporary directory, loopback).
  */
@@ -44,6 +46,7 @@ import org.openjdk.jmh.annotations.Warmup;
 public class PostgresBench {
   static final int KEYS = 10_000;
   static final int BATCH = 100;
+  static final int SCAN = 100;
 
   ActorStore store;
   ActorKeyspace actor;
@@ -111,6 +114,52 @@ public class PostgresBench {
     }
   }
 
+  /** One overwrite in its own commit (the engine reads the key's old length, then commits in one statement). */
+  @Benchmark
+  public void storePut() {
+    next = (next + 7919) % KEYS;
+    actor.commit(actor.batch().put(key(next), new byte[100 + (next & 1)]));
+  }
+
+  @Benchmark
+  public long rawPut() throws SQLException {
+    next = (next + 7919) % KEYS;
+    return rawCommit(List.of(key(next)), List.of(new byte[100 + (next & 1)]));
+  }
+
+  /** 100 keys forward from a point, over the primary-key index. */
+  @Benchmark
+  public long storeScan100() {
+    next = (next + 7919) % (KEYS - SCAN);
+    long n = 0;
+    try (KeyValueIterator it = actor.iterator(KeyRange.of(key(next), key(next + SCAN)), false)) {
+      while (it.hasNext()) {
+        n += it.next().value().length;
+      }
+    }
+    return n;
+  }
+
+  @Benchmark
+  public long rawScan100() throws SQLException {
+    next = (next + 7919) % (KEYS - SCAN);
+    long n = 0;
+    try (Connection c = raw.getConnection(); PreparedStatement ps = c.prepareStatement(
+        "SELECT key, value FROM actorkv.kv WHERE actor_id = ? AND key >= ? AND key < ? ORDER BY key LIMIT ?")) {
+      ps.setBytes(1, rawId);
+      ps.setBytes(2, key(next));
+      ps.setBytes(3, key(next + SCAN));
+      ps.setInt(4, SCAN + 1);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          rs.getBytes(1);
+          n += rs.getBytes(2).length;
+        }
+      }
+    }
+    return n;
+  }
+
   /** 100 overwrites of keys the last commit did not write (their old lengths are read from the server). */
   @Benchmark
   public void storeCommit100() {
@@ -131,6 +180,10 @@ public class PostgresBench {
       keys.add(key(next));
       values.add(new byte[100 + (i & 1)]);
     }
+    return rawCommit(keys, values);
+  }
+
+  private long rawCommit(List<byte[]> keys, List<byte[]> values) throws SQLException {
     try (Connection c = raw.getConnection()) {
       long old = 0;
       try (PreparedStatement ps = c.prepareStatement(

@@ -727,7 +727,7 @@ public final class ActorQueue implements AutoCloseable {
       throw new IllegalStateException("queue of actor " + keyspace.actorId() + " is closed");
     }
     // Calls answered from memory (an empty receive, a list) must not succeed on a closed store.
-    keyspace.store().checkOpen();
+    keyspace.checkOpen();
   }
 
   /**

@@ -124,8 +124,13 @@ public final class ActorKeyspace {
     return actorId;
   }
 
-  public ActorStore store() {
-    return store;
+  /**
+   * Throws the store's "store is closed" {@link StoreException} once the store is closed, for layers above
+   * that answer some calls from memory (a queue's receive) and must fail as a store call would. The actor
+   * gets this, not the store itself: an actor has no business with other actors or the store's lifecycle.
+   */
+  public void checkOpen() {
+    store.checkOpen();
   }
 
   public Limits limits() {

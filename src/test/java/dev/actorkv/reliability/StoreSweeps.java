@@ -43,7 +43,7 @@ final class StoreSweeps {
         .put(ActorKeys.userKv(new byte[] {3}), bytes(7, 7))));
     sweepAllPoints(out, "delete actor", ActorKeyspace::deleteAll);
     sweepAllPoints(out, "value over the limit", a -> a.put(ActorKeys.userKv(new byte[] {1}), bytes(5000, 1)));
-    sweepAllPoints(out, "sync", a -> a.store().sync());
+    sweepAllPoints(out, "sync", (store, a) -> store.sync());
     SplittableRandom random = new SplittableRandom(seed);
     for (int i = 0; i < randomBatches; i++) {
       long batchSeed = random.nextLong();
@@ -53,13 +53,17 @@ final class StoreSweeps {
   }
 
   private void sweepAllPoints(List<FaultSweep.Outcome> out, String name, ThrowingConsumer op) throws Exception {
+    sweepAllPoints(out, name, (store, a) -> op.accept(a));
+  }
+
+  private void sweepAllPoints(List<FaultSweep.Outcome> out, String name, StoreOp op) throws Exception {
     for (FaultSweep.Point p : FaultSweep.Point.values()) {
       out.add(FaultSweep.sweep(name, p, () -> fixture(op)));
     }
   }
 
   /** A store whose actor already holds state, connections and user KV entries. */
-  private FaultSweep.Fixture fixture(ThrowingConsumer op) {
+  private FaultSweep.Fixture fixture(StoreOp op) {
     FailingFaults faults = new FailingFaults();
     ActorStore store = ActorStore.open(root.resolve("sweep-" + dirs.incrementAndGet()),
         StoreOptions.defaults().withFaults(faults).withLimits(Limits.DEFAULTS.withMaxValueBytes(4096)));
@@ -75,7 +79,7 @@ final class StoreSweeps {
       }
 
       public void run() throws Exception {
-        op.accept(actor);
+        op.accept(store, actor);
       }
 
       public Object memory() {
@@ -118,6 +122,12 @@ final class StoreSweeps {
     byte[] b = new byte[n];
     new SplittableRandom(seed).nextBytes(b);
     return b;
+  }
+
+  /** An operation that needs the whole store (sync), not only the actor. */
+  @FunctionalInterface
+  interface StoreOp {
+    void accept(ActorStore store, ActorKeyspace a) throws Exception;
   }
 
   @FunctionalInterface
