@@ -149,6 +149,20 @@ class PostgresOwnershipTest {
   }
 
   @Test
+  void aStaleOwnersWriteIsRefusedByTheEpochBeforeTheNewOwnerWrote() {
+    ActorStore a = node("node-a");
+    ActorStore b = node("node-b");
+    ActorKeyspace ax = a.actor("x");
+    ax.put(b("\u0004k"), b("old"));
+    expireLease("x");
+    ActorKeyspace bx = b.actor("x"); // takes over, writes nothing: the commit sequence stays as node-a saw it
+    assertThrows(ActorFencedException.class, () -> ax.put(b("\u0004k"), b("zombie")));
+    assertArrayEquals(b("old"), bx.get(b("\u0004k")));
+    assertThrows(ActorFencedException.class, () -> ax.rebuildStorageCount());
+    assertEquals(bx.scanStorageBytes(), bx.recordedStorageBytes());
+  }
+
+  @Test
   void theRenewalFindsATakeoverAndFencesBeforeAnyWrite() throws Exception {
     ActorStore a = node("node-a", Duration.ofMillis(300));
     ActorStore b = node("node-b");
