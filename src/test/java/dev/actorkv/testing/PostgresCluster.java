@@ -156,6 +156,11 @@ public final class PostgresCluster {
     init.addAll(List.of(binDir.resolve("initdb").toString(), "-D", dataDir.toString(), "-U", SUPERUSER,
         "--auth=trust", "-E", "UTF8", "--locale=C", "--no-sync"));
     run(init, 120);
+    startServer();
+  }
+
+  /** Starts the server on the initialised data directory (again, after {@link #crash()}). */
+  private void startServer() throws IOException, InterruptedException {
     List<String> ctl = new ArrayList<>(runAs);
     ctl.addAll(List.of(binDir.resolve("pg_ctl").toString(), "-D", dataDir.toString(), "-l", root.resolve("server.log").toString(),
         "-w", "-t", "60", "-o",
@@ -168,6 +173,22 @@ public final class PostgresCluster {
       String log = Files.exists(root.resolve("server.log")) ? Files.readString(root.resolve("server.log")) : "";
       throw new IOException(e.getMessage() + "\n" + log, e);
     }
+  }
+
+  /**
+   * Stops the server as a crash would ({@code pg_ctl stop -m immediate}: no checkpoint, every client
+   * cut; the next start recovers from the WAL), for tests of clients across a server crash. Call
+   * {@link #restart()} before the test ends: the cluster is shared by every test of the JVM.
+   */
+  public void crash() throws IOException, InterruptedException {
+    List<String> ctl = new ArrayList<>(runAs);
+    ctl.addAll(List.of(binDir.resolve("pg_ctl").toString(), "-D", dataDir.toString(), "-m", "immediate", "-w", "stop"));
+    run(ctl, 60);
+  }
+
+  /** Starts the server again after {@link #crash()} (crash recovery runs first). */
+  public void restart() throws IOException, InterruptedException {
+    startServer();
   }
 
   private void stop() {
