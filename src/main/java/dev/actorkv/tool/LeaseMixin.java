@@ -17,7 +17,9 @@ final class LeaseMixin {
   @Option(names = "--lease-ttl", paramLabel = "DURATION",
       description = "PostgreSQL stores: how long this process's ownership of an actor it writes lasts without renewal; "
           + "renewed every third of it while the command runs, so another process can take the actor over that long "
-          + "after this one stops (e.g. 500ms, 10s, 2m; default: 10s)")
+          + "after this one stops (e.g. 500ms, 10s, 2m; default: 10s). Writing an actor another live process owns "
+          + "exits 3 naming the owner; once an actor was taken over from this process, every later write is refused "
+          + "and the command exits 3")
   String leaseTtl;
 
   @Option(names = "--node", paramLabel = "NAME",

@@ -44,8 +44,11 @@ class PostgresOwnershipCrashTest {
   void open() {
     fixture = (StoreFixture.Postgres) StoreFixture.postgres("ownership_crash");
     // Acknowledged means durable: this database's commits wait for their WAL flush.
-    fixture.execute("ALTER DATABASE " + fixture.uri().substring(fixture.uri().lastIndexOf('/') + 1)
-        + " SET synchronous_commit = on");
+    fixture.execute("ALTER DATABASE " + database() + " SET synchronous_commit = on");
+  }
+
+  private String database() {
+    return fixture.uri().substring(fixture.uri().lastIndexOf('/') + 1);
   }
 
   @AfterEach
@@ -53,6 +56,7 @@ class PostgresOwnershipCrashTest {
     for (ChildJvm c : children) {
       c.kill9();
     }
+    fixture.execute("ALTER DATABASE " + database() + " RESET synchronous_commit"); // the next user's default
     fixture.close();
   }
 

@@ -184,10 +184,10 @@ class PostgresOwnershipTest {
 
   @Test
   void theRenewalKeepsALeaseAlivePastItsTime() throws Exception {
-    ActorStore a = node("node-a", Duration.ofMillis(300));
+    ActorStore a = node("node-a", Duration.ofSeconds(1));
     ActorStore b = node("node-b");
     a.actor("x").put(b("\u0004k"), b("v"));
-    Thread.sleep(1000); // more than three lease times
+    Thread.sleep(2500); // more than two lease times
     assertThrows(ActorOwnedException.class, () -> b.actor("x"));
     a.actor("x").put(b("\u0004k"), b("w"));
   }
