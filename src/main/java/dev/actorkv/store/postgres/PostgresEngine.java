@@ -255,7 +255,7 @@ public final class PostgresEngine implements StorageEngine {
   static final String RELEASE_ALL_SQL = """
       UPDATE actorkv.actors AS t SET lease_expires = NULL
       FROM unnest(?::bytea[], ?::bigint[]) AS u(id, epoch)
-      WHERE t.actor_id = u.id AND t.owner_epoch = u.epoch AND ? = 0
+      WHERE t.actor_id = u.id AND t.owner_epoch = u.epoch
       RETURNING t.actor_id""";
   static final String OWNERS_SQL =
       "SELECT actor_id, owner_node, owner_epoch, lease_expires FROM actorkv.actors WHERE owner_epoch > 0 ORDER BY actor_id";
@@ -285,9 +285,6 @@ public final class PostgresEngine implements StorageEngine {
         }
         ps.setArray(i++, byteaArray(c, ids));
         ps.setArray(i++, c.createArrayOf("bigint", epochs));
-        if (sql == RELEASE_ALL_SQL) {
-          ps.setLong(i++, 0);
-        }
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
             changed.add(new String(rs.getBytes(1), StandardCharsets.UTF_8));
