@@ -208,7 +208,7 @@ public final class PostgresCluster {
     }
   }
 
-  private static Path findBinDir() throws IOException {
+  static Path findBinDir() throws IOException {
     for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
       Path p = Path.of(dir.isEmpty() ? "." : dir);
       if (Files.isExecutable(p.resolve("initdb")) && Files.isExecutable(p.resolve("pg_ctl"))) {
@@ -238,13 +238,13 @@ public final class PostgresCluster {
     }
   }
 
-  private static boolean userExists(String user) throws IOException, InterruptedException {
+  static boolean userExists(String user) throws IOException, InterruptedException {
     Process p = new ProcessBuilder("id", "-u", user).redirectErrorStream(true).start();
     p.getInputStream().readAllBytes();
     return p.waitFor() == 0;
   }
 
-  private static void run(List<String> cmd, int timeoutSeconds) throws IOException, InterruptedException {
+  static void run(List<String> cmd, int timeoutSeconds) throws IOException, InterruptedException {
     // The server user may not be allowed into this JVM's working directory.
     Process p = new ProcessBuilder(cmd).directory(new java.io.File(System.getProperty("java.io.tmpdir"))).redirectErrorStream(true).start();
     p.getOutputStream().close();
