@@ -62,10 +62,25 @@ class PostgresFailoverLongTest {
     int asyncCycles = Integer.getInteger("reliability.failover.async.cycles", 20);
     Outcome sync = campaign(true, cycles);
     Outcome async = campaign(false, asyncCycles);
-    String report = "# Failover campaign\n\n" + row("synchronous standby", sync) + row("asynchronous standby (negative control)", async);
-    System.out.println(report);
-    Files.createDirectories(Path.of("target"));
-    Files.writeString(Path.of("target/failover.md"), report);
+    String section = ReliabilityReport.FAILOVER_HEADING + "\n\nWritten by `PostgresFailoverLongTest` (" + java.time.Instant.now()
+        .truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + ", " + Runtime.getRuntime().availableProcessors()
+        + " cores): a primary and a standby on loopback, " + NODES + " nodes (stores with their own pools) on a multi-host URI"
+        + " with `targetServerType=primary`, moving " + ACTORS + " actors between them (take, 5 commits, release), leases of"
+        + " 2 s; before a third of the failovers an owner's lease is made to run out (a pause). Each failover SIGKILLs the"
+        + " primary's postmaster, promotes the standby (`pg_ctl promote`) and rebuilds the old primary as the new standby"
+        + " (`pg_basebackup -R`). Every commit writes a key naming its epoch and node.\n\nReproduce: `mvn -B -Preliability test"
+        + " -Dtest=PostgresFailoverLongTest -Dreliability.failover.cycles=" + cycles + " -Dreliability.failover.async.cycles="
+        + asyncCycles + "`\n\n" + row("Synchronous standby (asserted)", sync)
+        + row("Asynchronous standby (negative control, reported only)", async);
+    System.out.println(section);
+    Path reportFile = Path.of(System.getProperty("reliability.report", "target/RELIABILITY.md"));
+    String old = Files.exists(reportFile) ? Files.readString(reportFile) : "# Reliability report\n\n";
+    int at = old.indexOf(ReliabilityReport.FAILOVER_HEADING);
+    String base = at < 0 ? old : old.substring(0, at);
+    if (reportFile.getParent() != null) {
+      Files.createDirectories(reportFile.getParent());
+    }
+    Files.writeString(reportFile, base + (base.endsWith("\n\n") ? "" : base.endsWith("\n") ? "\n" : "\n\n") + section);
     assertEquals(0, sync.lost(), "acknowledged writes lost with a synchronous standby");
     assertEquals(0, sync.doubleOwnerEpochs(), "epochs with commits from two nodes");
     assertEquals(0, sync.epochRegressions(), "epochs that went back");
@@ -76,7 +91,7 @@ class PostgresFailoverLongTest {
     List<Long> r = new ArrayList<>(o.resumeMillis());
     p.sort(null);
     r.sort(null);
-    return "## " + name + "\n\n| figure | value |\n|---|---|\n"
+    return "### " + name + "\n\n| figure | value |\n|---|---|\n"
         + "| failovers (SIGKILL primary, promote standby, rebuild) | " + o.cycles() + " |\n"
         + "| acknowledged commits | " + o.acked() + " |\n"
         + "| acknowledged commits lost | " + o.lost() + " |\n"

@@ -113,6 +113,12 @@ public final class ReplicatedPostgres implements AutoCloseable {
     cmd(120, bin.resolve("pg_basebackup").toString(), "-h", "127.0.0.1", "-p", Integer.toString(ports[primary]),
         "-U", SUPERUSER, "-D", data(i).toString(), "-R", "-X", "stream", "--no-sync", "-c", "fast");
     Files.deleteIfExists(data(i).resolve("postmaster.pid"));
+    if (synchronous) {
+      // Ignored while it is a standby; once promoted, it acknowledges a commit only after its own standby
+      // has it (a standby backed up before the primary's ALTER SYSTEM would otherwise lack it).
+      Files.writeString(data(i).resolve("postgresql.auto.conf"), "synchronous_standby_names = '*'\n",
+          java.nio.file.StandardOpenOption.APPEND);
+    }
     startServer(i);
   }
 
