@@ -726,8 +726,9 @@ public final class ActorQueue implements AutoCloseable {
     if (closed) {
       throw new IllegalStateException("queue of actor " + keyspace.actorId() + " is closed");
     }
-    // Calls answered from memory (an empty receive, a list) must not succeed on a closed store.
-    keyspace.checkOpen();
+    // Calls answered from memory (an empty receive, a list) must not succeed on a closed store, nor once
+    // another node took the actor over (the handle is then dead and this queue's index stale).
+    keyspace.checkUsable();
   }
 
   /**

@@ -396,6 +396,7 @@ public final class PageStore {
 
   /** A committed chunk (cached or read), or null for a hole. The array is shared: do not modify it. */
   private byte[] committedChunk(long index) {
+    actor.checkUsable(); // the cache is only this owner's view: a taken-over actor answers nothing from it
     byte[] v = clean.get(index);
     if (v == null) {
       v = actor.get(SqliteKeys.chunk(file, index));
@@ -408,6 +409,7 @@ public final class PageStore {
   }
 
   private Map<Long, byte[]> loadCommitted(List<Long> indices) {
+    actor.checkUsable();
     Map<Long, byte[]> out = new TreeMap<>();
     List<Long> missing = new ArrayList<>();
     for (long i : indices) {

@@ -20,6 +20,13 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Safe to use from several threads: commits of one actor are serialized by a lock so the storage
  * count stays exact. Managers still assume one logical writer per actor.
+ *
+ * <p><b>Ownership.</b> A writable store owns each actor whose handle it gave out (see
+ * {@link ActorStore#actor}); on PostgreSQL every write checks the actor's epoch in its own transaction.
+ * Once a write finds that another node took the actor over, it writes nothing and throws
+ * {@link ActorFencedException}, and this handle is dead: every later call on it throws the same, so the
+ * managers opened on it (queue, workflow, traces, SQLite) can neither write nor answer from the state
+ * they hold in memory. {@link #close()} gives ownership up.
  */
 public final class ActorKeyspace {
   private final ActorStore store;
@@ -32,6 +39,8 @@ public final class ActorKeyspace {
   private volatile long storageBytes;
   private volatile int layoutVersion;
   private volatile boolean hasRecord;
+  /** Set once the actor was taken over (an {@link ActorFencedException}) or the handle closed; never cleared. */
+  private volatile StoreException dead;
   /**
    * The keys the last commit put or deleted (at most {@link #KNOWN_MAX}) and their value
    * lengths since (-1: absent). The next commit takes an overwritten key's old length from here instead
@@ -56,10 +65,18 @@ public final class ActorKeyspace {
     store.enter();
     try {
       this.engine = store.engine().actor(actorId);
+      if (!store.options().readOnly()) {
+        engine.acquire(); // before anything is read: what this handle loads is the owner's view
+      }
     } finally {
       store.exit();
     }
-    loadRecord();
+    try {
+      loadRecord();
+    } catch (RuntimeException e) {
+      releaseLease(); // nobody gets this handle: give the lease up at once
+      throw e;
+    }
   }
 
   private StorageEngine.ActorRecord readRecord() {
@@ -124,21 +141,13 @@ public final class ActorKeyspace {
     return actorId;
   }
 
-  /**
-   * Throws the store's "store is closed" {@link StoreException} once the store is closed, for layers above
-   * that answer some calls from memory (a queue's receive) and must fail as a store call would. The actor
-   * gets this, not the store itself: an actor has no business with other actors or the store's lifecycle.
-   */
-  public void checkOpen() {
-    store.checkOpen();
-  }
-
   public Limits limits() {
     return store.options().limits();
   }
 
   /** Exact bytes used: sum of logical key length plus value length over the actor's entries. */
   public long storageBytes() {
+    checkUsable();
     return storageBytes;
   }
 
@@ -155,6 +164,7 @@ public final class ActorKeyspace {
    * there is none. Opaque to the store; the migration engine defines its format.
    */
   public byte[] migrationMarker() {
+    checkUsable();
     store.enter();
     try {
       return engine.migrationMarker();
@@ -198,11 +208,15 @@ public final class ActorKeyspace {
     store.requireWritable();
     writeLock.lock();
     try {
+      checkUsable();
       long counted = scanStorageBytes();
       int version = detectLayoutVersion();
       store.enter();
       try {
         engine.writeRecord(new StorageEngine.ActorRecord(counted, version));
+      } catch (ActorFencedException e) {
+        fence(e);
+        throw e;
       } finally {
         store.exit();
       }
@@ -219,6 +233,7 @@ public final class ActorKeyspace {
 
   /** The value at {@code key}, or null when absent. */
   public byte[] get(byte[] key) {
+    checkUsable();
     PhysicalKeys.checkLogical(key);
     store.options().faults().beforeRead(actorId);
     store.enter();
@@ -231,6 +246,7 @@ public final class ActorKeyspace {
 
   /** Values of {@code keys} in the same order, null where absent. */
   public List<byte[]> multiGet(List<byte[]> keys) {
+    checkUsable();
     if (keys.isEmpty()) {
       return new ArrayList<>(); // engines need not take an empty key list (RocksDB's multiGetAsList does not)
     }
@@ -258,6 +274,7 @@ public final class ActorKeyspace {
 
   /** An iterator without the read fault hook, for the store's own accounting reads. */
   private KeyValueIterator rawIterator(KeyRange range, boolean reverse, int firstFetch) {
+    checkUsable();
     store.enter();
     try {
       return store.iterator(engine.cursor(range, reverse, firstFetch));
@@ -316,11 +333,15 @@ public final class ActorKeyspace {
     store.requireWritable();
     writeLock.lock();
     try {
+      checkUsable();
       store.options().faults().beforeWrite(actorId, 1);
       forgetKnown(); // before the write: whether or not it happens, these lengths may be stale
       store.enter();
       try {
         engine.deleteAll();
+      } catch (ActorFencedException e) {
+        fence(e);
+        throw e;
       } finally {
         store.exit();
       }
@@ -344,6 +365,7 @@ public final class ActorKeyspace {
     Limits limits = store.options().limits();
     writeLock.lock();
     try {
+      checkUsable();
       List<ActorBatch.Op> ops = batch.opsView();
       checkSizes(ops, limits);
       // The old value lengths of the keys put or deleted, known from the last commit or asked of the
@@ -404,6 +426,9 @@ public final class ActorKeyspace {
         }
       } catch (ConcurrentCommitException e) {
         loadRecord(); // written elsewhere: this store's count is stale, the next commit starts from the new one
+        throw e;
+      } catch (ActorFencedException e) {
+        fence(e);
         throw e;
       }
       remember(ops, overlapping);
@@ -643,6 +668,74 @@ public final class ActorKeyspace {
       }
     }
     return total;
+  }
+
+  // ------------------------------------------------------------------ ownership
+
+  /**
+   * Throws when this handle may no longer be used: the store is closed ("store is closed"), the actor was
+   * taken over by another node ({@link ActorFencedException}), or the handle was closed. Managers that
+   * answer a call from memory call it first, so that a dead handle answers nothing.
+   */
+  public void checkUsable() {
+    store.checkOpen();
+    StoreException d = dead;
+    if (d != null) {
+      throw d instanceof ActorFencedException f
+          ? new ActorFencedException(actorId, f.epoch(), "this handle is dead; get a new one from the store")
+          : new StoreException(d.getMessage());
+    }
+    try {
+      engine.checkFenced();
+    } catch (ActorFencedException e) {
+      fence(e);
+      throw e;
+    }
+  }
+
+  /** Whether the handle is dead (taken over or closed): the store then hands out a new one. */
+  boolean isDead() {
+    return dead != null;
+  }
+
+  /** The actor was taken over: from now on this handle refuses everything and the store forgets it. */
+  private void fence(ActorFencedException e) {
+    if (dead == null) {
+      dead = e;
+    }
+    forgetKnown(); // the store replaces this handle on the next actor(id)
+  }
+
+  /**
+   * Closes this handle and gives the actor's ownership up, so that another node may take it over at once
+   * (on RocksDB there is nothing to give up). Every later call on the handle throws; {@link ActorStore#actor}
+   * hands out a new one. Closing the store closes every handle.
+   */
+  public void close() {
+    writeLock.lock();
+    try {
+      if (dead != null) {
+        return;
+      }
+      dead = new StoreException("the handle of actor " + ActorOwnedException.quote(actorId) + " is closed");
+      forgetKnown();
+      store.forget(this);
+      releaseLease();
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  private void releaseLease() {
+    if (!store.options().readOnly() && store.tryEnter()) {
+      try {
+        engine.release();
+      } catch (StoreException e) {
+        // The database cannot be reached: the lease runs out by itself, and the epoch still fences.
+      } finally {
+        store.exit();
+      }
+    }
   }
 
   @Override

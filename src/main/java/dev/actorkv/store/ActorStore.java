@@ -104,15 +104,59 @@ public final class ActorStore implements AutoCloseable {
       throw closedError();
     }
     ActorKeyspace actor = actors.get(actorId); // the common case: no validation, no allocation
-    if (actor == null) {
+    if (actor == null || actor.isDead()) {
       checkActorId(actorId);
-      actor = actors.computeIfAbsent(actorId, id -> new ActorKeyspace(this, id));
+      // A handle that was taken over or closed is replaced by a new one, which takes ownership anew.
+      actor = actors.compute(actorId, (id, old) -> old != null && !old.isDead() ? old : new ActorKeyspace(this, id));
     }
     // Also for a known actor: legacy keys may have been written since, or an earlier handler failed.
     if (actor.layoutVersion() == 0 && options.legacyHandler() != LegacyHandler.OPEN_AS_IS) {
       actor.resolveLegacy(options.legacyHandler());
     }
     return actor;
+  }
+
+  /**
+   * Like {@link #actor(String)}, but while another node owns the actor ({@link ActorOwnedException}),
+   * tries again until {@code wait} has passed (then throws the last refusal): for a runtime that moves an
+   * actor from a node that stopped, whose lease runs out within the lease time.
+   */
+  public ActorKeyspace actor(String actorId, java.time.Duration wait) {
+    long deadline = System.nanoTime() + wait.toNanos();
+    while (true) {
+      try {
+        return actor(actorId);
+      } catch (ActorOwnedException e) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          throw e;
+        }
+        try {
+          Thread.sleep(Math.max(1, Math.min(java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(left), 100)));
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+      }
+    }
+  }
+
+  /** Forgets a handle that was closed or taken over (when it is still the store's handle of its actor). */
+  void forget(ActorKeyspace actor) {
+    actors.remove(actor.actorId(), actor);
+  }
+
+  /**
+   * Ownership as the store records it: every actor that was ever owned, or only {@code actorId} when
+   * not null, in actor order. Empty on RocksDB, where the one process holding the store owns every actor.
+   */
+  public List<ActorOwner> owners(String actorId) {
+    enter();
+    try {
+      return engine.owners(actorId);
+    } finally {
+      exit();
+    }
   }
 
   /**

@@ -33,7 +33,19 @@ public interface StorageEngine extends AutoCloseable {
   /** Makes every acknowledged commit durable against a machine crash (a no-op where commits already are). */
   void sync();
 
-  /** Releases the engine; the store has closed every cursor and snapshot before. */
+  /**
+   * Who owns which actor, in actor order: every actor (or only {@code actorId}, when not null) that was
+   * ever owned. An engine used by one process at a time (RocksDB, whose lock file keeps other processes
+   * out) has no owners to list: that process owns every actor.
+   */
+  default java.util.List<ActorOwner> owners(String actorId) {
+    return List.of();
+  }
+
+  /**
+   * Releases the engine (and, on an engine with ownership, every lease it still holds); the store has
+   * closed every cursor and snapshot before.
+   */
   @Override
   void close();
 
@@ -42,6 +54,24 @@ public interface StorageEngine extends AutoCloseable {
 
   /** One actor's keys and record. */
   interface EngineActor {
+    /**
+     * Takes ownership of the actor for this engine's node before a writable store uses it: on an engine
+     * shared between processes (PostgreSQL), bumps the actor's epoch and takes a lease in one statement,
+     * or throws {@link ActorOwnedException} while another node's lease is live; every later write checks
+     * the epoch inside its own transaction and throws {@link ActorFencedException} once it is stale. An
+     * engine one process holds at a time does nothing here: that process owns every actor.
+     */
+    default void acquire() {}
+
+    /** Gives ownership up (the handle is closed): another node may take the actor over at once. */
+    default void release() {}
+
+    /**
+     * Throws {@link ActorFencedException} when the engine already knows the actor was taken over (a lease
+     * renewal found a newer epoch); a cheap check the store makes before every call on the actor.
+     */
+    default void checkFenced() {}
+
     /** The actor's record, or null when it has none (or, on an engine that can tell, it is unreadable). */
     ActorRecord readRecord();
 

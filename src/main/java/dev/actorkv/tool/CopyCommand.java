@@ -35,6 +35,8 @@ import picocli.CommandLine.Spec;
 final class CopyCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
+  @picocli.CommandLine.Mixin LeaseMixin lease = new LeaseMixin();
+
   @Parameters(index = "0", paramLabel = "SRC", description = "the store to read: a directory, or a postgresql:// URI")
   String src;
 
@@ -53,7 +55,7 @@ final class CopyCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     int refused = 0;
     try (ActorStore from = StoreAccess.openForReading(src);
-        ActorStore to = StoreAccess.openForWriting(dst);
+        ActorStore to = StoreAccess.openForWriting(dst, lease);
         ActorStore.StoreSnapshot snapshot = from.snapshot()) {
       List<String> ids;
       if (actors == null || actors.isEmpty()) {

@@ -26,13 +26,15 @@ final class DemoCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
+  @picocli.CommandLine.Mixin LeaseMixin lease = new LeaseMixin();
+
   @Parameters(index = "0", paramLabel = "DB", description = "the store: a directory, or a postgresql:// URI (created when missing or empty)")
   String db;
 
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
-    try (ActorStore store = StoreAccess.openForWriting(db)) {
+    try (ActorStore store = StoreAccess.openForWriting(db, lease)) {
       ActorKeyspace actor = store.actor(ACTOR);
       // A fresh sample each run: the managers append (queue messages, spans), so rewriting in place
       // would grow the actor on every run.

@@ -434,6 +434,7 @@ final class DotCommands {
       }
       return null;
     } catch (SqliteException e) {
+      Errors.rethrowOwnership(e);
       return e.getMessage();
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);

@@ -1,6 +1,8 @@
 package dev.actorkv.tool;
 
 import dev.actorkv.keyspace.KeyFormatException;
+import dev.actorkv.store.ActorFencedException;
+import dev.actorkv.store.ActorOwnedException;
 import dev.actorkv.store.DamagedStoreException;
 import dev.actorkv.store.IncompatibleStoreException;
 import dev.actorkv.store.InvalidKeyException;
@@ -48,6 +50,21 @@ final class Errors {
     }
   }
 
+  /**
+   * Rethrows the ownership failure behind {@code t} (a SQLite error caused by a refused write, say): an
+   * actor owned elsewhere or taken over ends the command with exit 3, never as a failed statement.
+   */
+  static void rethrowOwnership(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof ActorOwnedException o) {
+        throw o;
+      }
+      if (c instanceof ActorFencedException f) {
+        throw f;
+      }
+    }
+  }
+
   /** Input the library refused by decoding or measuring it: the user's to fix (exit 2). */
   static boolean isBadInput(Throwable t) {
     return t instanceof TupleNotationException
@@ -63,6 +80,9 @@ final class Errors {
   static int exitCode(Throwable t) {
     if (t instanceof UserError u) {
       return u.exitCode;
+    }
+    if (t instanceof ActorOwnedException || t instanceof ActorFencedException) {
+      return OWNERSHIP;
     }
     if (isBadInput(t)) {
       return BAD_INPUT;

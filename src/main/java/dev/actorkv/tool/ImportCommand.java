@@ -53,6 +53,8 @@ final class ImportCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
+  @picocli.CommandLine.Mixin LeaseMixin lease = new LeaseMixin();
+
   @Parameters(index = "0", paramLabel = "DB", description = "the store: a directory, or a postgresql:// URI (created when missing or empty)")
   String db;
 
@@ -83,7 +85,7 @@ final class ImportCommand implements Callable<Integer> {
       batch = null; // the one large allocation: dropping it lets the message below be built
       throw outOfMemory();
     }
-    try (ActorStore store = StoreAccess.openForWriting(db)) {
+    try (ActorStore store = StoreAccess.openForWriting(db, lease)) {
       StoreAccess.checkActorId(store, actor);
       ActorKeyspace keyspace = store.actor(actor);
       if (keyspace.first(KeyRange.all(), false) != null && !replace) {

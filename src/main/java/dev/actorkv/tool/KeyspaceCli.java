@@ -85,6 +85,7 @@ public final class KeyspaceCli implements Runnable {
     commands.put("sql", () -> new SqlCommand(rawOut));
     commands.put("repair", RepairCommand::new);
     commands.put("copy", CopyCommand::new);
+    commands.put("owners", OwnersCommand::new);
     return commands;
   }
 

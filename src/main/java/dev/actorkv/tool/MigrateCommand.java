@@ -38,6 +38,8 @@ final class MigrateCommand implements Callable<Integer> {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
+  @CommandLine.Mixin LeaseMixin lease = new LeaseMixin();
+
   @Parameters(index = "0", paramLabel = "DB", description = "The store: a directory, or a postgresql:// URI (created when missing or empty, unless --dry-run).")
   String db;
 
@@ -62,7 +64,7 @@ final class MigrateCommand implements Callable<Integer> {
     MigrationOptions options = options();
     int failed = 0;
     Map<String, MigrationCounts> perActor = new LinkedHashMap<>();
-    try (ActorStore store = dryRun ? StoreAccess.openForReading(db) : StoreAccess.openForWriting(db)) {
+    try (ActorStore store = dryRun ? StoreAccess.openForReading(db) : StoreAccess.openForWriting(db, lease)) {
       List<String> ids = StoreAccess.selectActors(store, actor, store::actorIds);
       for (String id : ids) {
         try {

@@ -47,6 +47,8 @@ final class SqlCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
+  @picocli.CommandLine.Mixin LeaseMixin lease = new LeaseMixin();
+
   @Parameters(index = "0", paramLabel = "DB", description = "the store: a directory, or a postgresql:// URI (created when missing or empty)")
   String db;
 
@@ -130,7 +132,7 @@ final class SqlCommand implements Callable<Integer> {
     // the reason.
     OutputStream target = rawOut.get();
     OutputStream out = target instanceof PrintStream ps ? new CheckedOutput(ps) : new BufferedOutputStream(target, 64 * 1024);
-    try (ActorStore store = readonly ? StoreAccess.openForReading(db) : StoreAccess.openForWriting(db)) {
+    try (ActorStore store = readonly ? StoreAccess.openForReading(db) : StoreAccess.openForWriting(db, lease)) {
       StoreAccess.checkActorId(store, actor);
       try (SqliteDatabase database = SqliteDatabase.open(store.actor(actor))) {
         if (readonly) {
@@ -161,10 +163,12 @@ final class SqlCommand implements Callable<Integer> {
           case EXIT -> shell.exitCode();
         };
       } catch (SqliteUnavailableException | SqliteStorageException e) {
+        Errors.rethrowOwnership(e);
         throw new Errors.UserError(e.getMessage(), Errors.FAILED);
       } catch (InvalidSqlTextException e) {
         throw new Errors.UserError(e.getMessage());
       } catch (SqliteException e) {
+        Errors.rethrowOwnership(e);
         throw new Errors.UserError("SQL error: " + e.getMessage(), Errors.FAILED);
       } finally {
         out.flush();

@@ -201,6 +201,7 @@ final class SqlShell {
         try {
           prepared = script.prepare(at);
         } catch (SqliteException e) {
+          Errors.rethrowOwnership(e);
           return "in prepare, " + message(e) + errorContext(sql, at, script.length(), script.errorOffset());
         }
         if (!prepared) {
@@ -213,6 +214,7 @@ final class SqlShell {
             output.row(script);
           }
         } catch (SqliteException e) {
+          Errors.rethrowOwnership(e);
           output.endStatement();
           return "stepping, " + message(e);
         } finally {

@@ -6,6 +6,7 @@ import dev.actorkv.store.IncompatibleStoreException;
 import dev.actorkv.store.LimitExceededException;
 import dev.actorkv.store.StoreException;
 import dev.actorkv.store.StoreOptions;
+import dev.actorkv.store.postgres.LeaseOptions;
 import dev.actorkv.store.postgres.PostgresEngine;
 import dev.actorkv.store.postgres.PostgresUri;
 import java.io.IOException;
@@ -32,7 +33,7 @@ final class StoreAccess {
    */
   static ActorStore openForReading(String db) {
     if (PostgresUri.isUri(db)) {
-      return openPostgres(db, StoreOptions.defaults().withCreateIfMissing(false));
+      return openPostgres(db, StoreOptions.defaults().withCreateIfMissing(false).withReadOnly(true), LeaseOptions.defaults());
     }
     return openForReading(Path.of(db));
   }
@@ -42,8 +43,16 @@ final class StoreAccess {
    * database creating the store's schema when it has none.
    */
   static ActorStore openForWriting(String db) {
+    return openForWriting(db, new LeaseMixin());
+  }
+
+  /**
+   * Like {@link #openForWriting(String)}; on a PostgreSQL store every actor the command gets is owned
+   * under {@code lease} until the store is closed (another live owner: exit 3).
+   */
+  static ActorStore openForWriting(String db, LeaseMixin lease) {
     if (PostgresUri.isUri(db)) {
-      return openPostgres(db, StoreOptions.defaults());
+      return openPostgres(db, StoreOptions.defaults(), lease.leases());
     }
     return openForWriting(Path.of(db));
   }
@@ -59,9 +68,9 @@ final class StoreAccess {
    * Opens the store in a PostgreSQL database. A bad URI, a database without a store (when not
    * creating) or with a newer schema is bad input (exit 2); a server that cannot be reached fails (exit 1).
    */
-  private static ActorStore openPostgres(String uri, StoreOptions options) {
+  private static ActorStore openPostgres(String uri, StoreOptions options, LeaseOptions leases) {
     try {
-      return PostgresEngine.openStore(uri, options);
+      return PostgresEngine.openStore(uri, options, leases);
     } catch (IllegalArgumentException | IncompatibleStoreException e) {
       throw new Errors.UserError(e.getMessage());
     } catch (StoreException e) {

@@ -178,10 +178,16 @@ final class ReliabilityReport {
   /** Where the hand-kept section on issue 16's four classes starts (its figures come from separate runs). */
   static final String KEPT_SECTION = "\n## The four classes of issue 16\n";
   private static final String VIOLATIONS = "\n## Violations\n";
+  /** Heading of the section {@code PostgresFailoverLongTest} writes, at the end; a rewrite keeps it too. */
+  static final String FAILOVER_HEADING = "## Failover campaign (PostgreSQL)";
 
-  /** Writes the report; the file's section on issue 16's four classes, if any, is kept before the violations. */
+  /**
+   * Writes the report; the file's section on issue 16's four classes, if any, is kept before the
+   * violations, and its failover section, if any, after them.
+   */
   void write(Path file, String command) throws IOException {
     String md = render(command);
+    String failover = "";
     if (Files.exists(file)) {
       String old = Files.readString(file, StandardCharsets.UTF_8);
       int from = old.indexOf(KEPT_SECTION);
@@ -190,7 +196,9 @@ final class ReliabilityReport {
       if (from >= 0 && to > from && at >= 0) {
         md = md.substring(0, at) + old.substring(from, to) + md.substring(at);
       }
+      int f = old.indexOf(FAILOVER_HEADING);
+      failover = f < 0 ? "" : "\n" + old.substring(f);
     }
-    Files.writeString(file, md, StandardCharsets.UTF_8);
+    Files.writeString(file, md + failover, StandardCharsets.UTF_8);
   }
 }

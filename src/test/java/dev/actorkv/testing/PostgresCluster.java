@@ -156,6 +156,11 @@ public final class PostgresCluster {
     init.addAll(List.of(binDir.resolve("initdb").toString(), "-D", dataDir.toString(), "-U", SUPERUSER,
         "--auth=trust", "-E", "UTF8", "--locale=C", "--no-sync"));
     run(init, 120);
+    startServer();
+  }
+
+  /** Starts the server on the initialised data directory (again, after {@link #crash()}). */
+  private void startServer() throws IOException, InterruptedException {
     List<String> ctl = new ArrayList<>(runAs);
     ctl.addAll(List.of(binDir.resolve("pg_ctl").toString(), "-D", dataDir.toString(), "-l", root.resolve("server.log").toString(),
         "-w", "-t", "60", "-o",
@@ -168,6 +173,22 @@ public final class PostgresCluster {
       String log = Files.exists(root.resolve("server.log")) ? Files.readString(root.resolve("server.log")) : "";
       throw new IOException(e.getMessage() + "\n" + log, e);
     }
+  }
+
+  /**
+   * Stops the server as a crash would ({@code pg_ctl stop -m immediate}: no checkpoint, every client
+   * cut; the next start recovers from the WAL), for tests of clients across a server crash. Call
+   * {@link #restart()} before the test ends: the cluster is shared by every test of the JVM.
+   */
+  public void crash() throws IOException, InterruptedException {
+    List<String> ctl = new ArrayList<>(runAs);
+    ctl.addAll(List.of(binDir.resolve("pg_ctl").toString(), "-D", dataDir.toString(), "-m", "immediate", "-w", "stop"));
+    run(ctl, 60);
+  }
+
+  /** Starts the server again after {@link #crash()} (crash recovery runs first). */
+  public void restart() throws IOException, InterruptedException {
+    startServer();
   }
 
   private void stop() {
@@ -187,7 +208,7 @@ public final class PostgresCluster {
     }
   }
 
-  private static Path findBinDir() throws IOException {
+  static Path findBinDir() throws IOException {
     for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
       Path p = Path.of(dir.isEmpty() ? "." : dir);
       if (Files.isExecutable(p.resolve("initdb")) && Files.isExecutable(p.resolve("pg_ctl"))) {
@@ -217,13 +238,13 @@ public final class PostgresCluster {
     }
   }
 
-  private static boolean userExists(String user) throws IOException, InterruptedException {
+  static boolean userExists(String user) throws IOException, InterruptedException {
     Process p = new ProcessBuilder("id", "-u", user).redirectErrorStream(true).start();
     p.getInputStream().readAllBytes();
     return p.waitFor() == 0;
   }
 
-  private static void run(List<String> cmd, int timeoutSeconds) throws IOException, InterruptedException {
+  static void run(List<String> cmd, int timeoutSeconds) throws IOException, InterruptedException {
     // The server user may not be allowed into this JVM's working directory.
     Process p = new ProcessBuilder(cmd).directory(new java.io.File(System.getProperty("java.io.tmpdir"))).redirectErrorStream(true).start();
     p.getOutputStream().close();

@@ -4,6 +4,9 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.actorkv.keyspace.KeyRange;
 import dev.actorkv.store.ActorBatch;
+import dev.actorkv.store.ActorFencedException;
+import dev.actorkv.store.ActorOwnedException;
+import dev.actorkv.store.ActorOwner;
 import dev.actorkv.store.ActorStore;
 import dev.actorkv.store.CommitOutcomeUnknownException;
 import dev.actorkv.store.ConcurrentCommitException;
@@ -17,6 +20,8 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -24,6 +29,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 
 /**
@@ -37,6 +46,15 @@ import javax.sql.DataSource;
  * run only when that update did. A connection lost while a commit was in flight is resolved through the
  * commit sequence (see {@link #resolve}), never guessed. Reads use the primary key's index; iterators
  * fetch in bounded pages by key (keyset pagination), so no connection is held between pages.
+ *
+ * <p><b>Ownership.</b> A writable store owns each actor it hands out: {@link EngineActor#acquire()} bumps
+ * the actor's {@code owner_epoch}, names this node and sets {@code lease_expires} from the database's
+ * clock, in one statement that succeeds only when the lease ran out or was released (and creates the
+ * actor's row when it has none). One scheduler thread per engine renews every held lease in one statement
+ * every third of the lease time. Every commit updates the actor's row {@code WHERE owner_epoch = } this
+ * handle's epoch in its own transaction: the row lock serializes it with a takeover, and a stale epoch
+ * updates no row, so nothing of the commit lands ({@link ActorFencedException}). Epochs only grow: deleting
+ * an actor keeps its row (with no record: {@code commit_seq = 0}).
  */
 public final class PostgresEngine implements StorageEngine {
   /** Entries an iterator fetches per page after the first. */
@@ -47,11 +65,18 @@ public final class PostgresEngine implements StorageEngine {
   /** The pool this engine created and closes; null for a data source the application supplied. */
   private final HikariDataSource ownPool;
   private final String location;
+  private final LeaseOptions leases;
+  /** Actors whose lease this engine holds, by id: what the renewal renews and close() releases. */
+  private final ConcurrentHashMap<String, Actor> held = new ConcurrentHashMap<>();
+  /** The one thread renewing every lease of this engine, started with the first lease; guarded by this. */
+  private ScheduledExecutorService renewal;
+  private volatile boolean closed;
 
-  private PostgresEngine(DataSource dataSource, HikariDataSource ownPool, String location) {
+  private PostgresEngine(DataSource dataSource, HikariDataSource ownPool, String location, LeaseOptions leases) {
     this.dataSource = dataSource;
     this.ownPool = ownPool;
     this.location = location;
+    this.leases = Objects.requireNonNull(leases, "leases");
   }
 
   /**
@@ -59,6 +84,11 @@ public final class PostgresEngine implements StorageEngine {
    * of its own. Creates the schema when {@code options.createIfMissing()} and the database has none.
    */
   public static PostgresEngine open(String uri, StoreOptions options) {
+    return open(uri, options, LeaseOptions.defaults());
+  }
+
+  /** Like {@link #open(String, StoreOptions)}, owning actors as {@code leases} says. */
+  public static PostgresEngine open(String uri, StoreOptions options, LeaseOptions leases) {
     PostgresUri u = PostgresUri.parse(uri, System.getenv("PGPASSWORD"));
     HikariConfig config = new HikariConfig();
     config.setJdbcUrl(u.jdbcUrl());
@@ -80,7 +110,7 @@ public final class PostgresEngine implements StorageEngine {
       pool.close();
       throw e;
     }
-    return new PostgresEngine(pool, pool, u.display());
+    return new PostgresEngine(pool, pool, u.display(), leases);
   }
 
   /**
@@ -88,14 +118,29 @@ public final class PostgresEngine implements StorageEngine {
    * after the store). {@code location} names it in messages.
    */
   public static PostgresEngine open(DataSource dataSource, String location, StoreOptions options) {
+    return open(dataSource, location, options, LeaseOptions.defaults());
+  }
+
+  /** Like {@link #open(DataSource, String, StoreOptions)}, owning actors as {@code leases} says. */
+  public static PostgresEngine open(DataSource dataSource, String location, StoreOptions options, LeaseOptions leases) {
     Objects.requireNonNull(dataSource, "dataSource");
     Schema.prepare(dataSource, options.createIfMissing(), location, Schema.MIGRATIONS);
-    return new PostgresEngine(dataSource, null, location);
+    return new PostgresEngine(dataSource, null, location, leases);
   }
 
   /** An {@link ActorStore} on the database {@code uri} names. */
   public static ActorStore openStore(String uri, StoreOptions options) {
     return ActorStore.open(open(uri, options), options);
+  }
+
+  /** An {@link ActorStore} on the database {@code uri} names, owning actors as {@code leases} says. */
+  public static ActorStore openStore(String uri, StoreOptions options, LeaseOptions leases) {
+    return ActorStore.open(open(uri, options, leases), options);
+  }
+
+  /** How this engine owns actors. */
+  public LeaseOptions leases() {
+    return leases;
   }
 
   @Override
@@ -143,9 +188,146 @@ public final class PostgresEngine implements StorageEngine {
   public void sync() {}
 
   @Override
+  public List<ActorOwner> owners(String actorId) {
+    return read(c -> {
+      try (PreparedStatement ps = c.prepareStatement(actorId == null ? OWNERS_SQL : OWNER_SQL)) {
+        if (actorId != null) {
+          ps.setBytes(1, utf8(actorId));
+        }
+        List<ActorOwner> out = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            OffsetDateTime expires = rs.getObject(4, OffsetDateTime.class);
+            out.add(new ActorOwner(new String(rs.getBytes(1), StandardCharsets.UTF_8), rs.getString(2), rs.getLong(3),
+                expires == null ? null : expires.toInstant()));
+          }
+        }
+        return out;
+      }
+    }, "listing owners");
+  }
+
+  /** Stops renewing, releases every lease still held (one statement), then closes the pool when it is ours. */
+  @Override
   public void close() {
+    ScheduledExecutorService r;
+    synchronized (this) {
+      closed = true;
+      r = renewal;
+      renewal = null;
+    }
+    if (r != null) {
+      r.shutdownNow();
+      try {
+        r.awaitTermination(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    try {
+      leaseStatement(RELEASE_ALL_SQL, List.copyOf(held.values()), 0);
+    } catch (StoreException e) {
+      // The database cannot be reached: the leases run out by themselves, and the epochs still fence.
+    }
+    held.clear();
     if (ownPool != null) {
       ownPool.close();
+    }
+  }
+
+  // ------------------------------------------------------------------ leases
+
+  static final String ACQUIRE_SQL = """
+      INSERT INTO actorkv.actors AS t (actor_id, commit_seq, storage_bytes, layout_version, owner_node, owner_epoch,
+        lease_expires)
+      VALUES (?, 0, 0, 1, ?, 1, now() + ? * interval '1 millisecond')
+      ON CONFLICT (actor_id) DO UPDATE SET owner_node = EXCLUDED.owner_node, owner_epoch = t.owner_epoch + 1,
+        lease_expires = EXCLUDED.lease_expires
+      WHERE t.lease_expires IS NULL OR t.lease_expires <= now()
+      RETURNING t.owner_epoch""";
+  static final String HOLDER_SQL = "SELECT owner_node, lease_expires, owner_epoch FROM actorkv.actors WHERE actor_id = ?";
+  /** Renews the leases of (actor, epoch) pairs still held and not released; returns those renewed. */
+  static final String RENEW_SQL = """
+      UPDATE actorkv.actors AS t SET lease_expires = now() + ? * interval '1 millisecond'
+      FROM unnest(?::bytea[], ?::bigint[]) AS u(id, epoch)
+      WHERE t.actor_id = u.id AND t.owner_epoch = u.epoch AND t.lease_expires IS NOT NULL
+      RETURNING t.actor_id""";
+  static final String RELEASE_ALL_SQL = """
+      UPDATE actorkv.actors AS t SET lease_expires = NULL
+      FROM unnest(?::bytea[], ?::bigint[]) AS u(id, epoch)
+      WHERE t.actor_id = u.id AND t.owner_epoch = u.epoch
+      RETURNING t.actor_id""";
+  static final String OWNERS_SQL =
+      "SELECT actor_id, owner_node, owner_epoch, lease_expires FROM actorkv.actors WHERE owner_epoch > 0 ORDER BY actor_id";
+  static final String OWNER_SQL =
+      "SELECT actor_id, owner_node, owner_epoch, lease_expires FROM actorkv.actors WHERE owner_epoch > 0 AND actor_id = ?";
+
+  /**
+   * Runs {@link #RENEW_SQL} (with {@code ttlMillis}) or {@link #RELEASE_ALL_SQL} (with 0) for
+   * {@code actors}; returns the ids of the rows it changed.
+   */
+  private java.util.Set<String> leaseStatement(String sql, List<Actor> actors, long ttlMillis) {
+    java.util.Set<String> changed = new java.util.HashSet<>();
+    if (actors.isEmpty()) {
+      return changed;
+    }
+    List<byte[]> ids = new ArrayList<>(actors.size());
+    Long[] epochs = new Long[actors.size()];
+    for (int i = 0; i < actors.size(); i++) {
+      ids.add(actors.get(i).id);
+      epochs[i] = actors.get(i).epoch;
+    }
+    return pooled(c -> {
+      try (PreparedStatement ps = c.prepareStatement(sql)) {
+        int i = 1;
+        if (sql == RENEW_SQL) {
+          ps.setLong(i++, ttlMillis);
+        }
+        ps.setArray(i++, byteaArray(c, ids));
+        ps.setArray(i++, c.createArrayOf("bigint", epochs));
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            changed.add(new String(rs.getBytes(1), StandardCharsets.UTF_8));
+          }
+        }
+        return changed;
+      }
+    }, sql == RENEW_SQL ? "renewing leases" : "releasing leases");
+  }
+
+  /** Starts the renewal with the first lease. */
+  private synchronized void startRenewal() {
+    if (renewal != null || closed) {
+      return;
+    }
+    ScheduledThreadPoolExecutor r = new ScheduledThreadPoolExecutor(1, task -> {
+      Thread t = new Thread(task, "actor-kv lease renewal " + location);
+      t.setDaemon(true); // a store left open must not keep the JVM alive; its leases then run out
+      return t;
+    });
+    r.setRemoveOnCancelPolicy(true);
+    long period = Math.max(30, leases.ttl().toMillis() / 3);
+    r.scheduleWithFixedDelay(this::renewAll, period, period, TimeUnit.MILLISECONDS);
+    renewal = r;
+  }
+
+  /**
+   * One renewal round: every held lease in one statement. A lease whose epoch is no longer the row's was
+   * taken over: that actor is fenced at once (its next call throws). A round that cannot reach the
+   * database changes nothing; the next one tries again (commits still check the epoch).
+   */
+  private void renewAll() {
+    List<Actor> actors = List.copyOf(held.values());
+    java.util.Set<String> renewed;
+    try {
+      renewed = leaseStatement(RENEW_SQL, actors, leases.ttl().toMillis());
+    } catch (RuntimeException e) {
+      return;
+    }
+    for (Actor a : actors) {
+      if (!renewed.contains(a.actorId) && held.remove(a.actorId, a)) {
+        a.fenced = true; // taken over (or released under it by close, which removed it from held first)
+      }
     }
   }
 
@@ -234,9 +416,11 @@ public final class PostgresEngine implements StorageEngine {
   static final String MULTI_GET_SQL = "SELECT key, value FROM actorkv.kv WHERE actor_id = ? AND key = ANY (?)";
   static final String LENGTHS_SQL = "SELECT key, octet_length(value) FROM actorkv.kv WHERE actor_id = ? AND key = ANY (?)";
   static final String RANGE_DELETE_SQL = "DELETE FROM actorkv.kv WHERE actor_id = ? AND key >= ? AND key < ?";
-  static final String ACTOR_IDS_SQL = "SELECT actor_id FROM actorkv.actors WHERE actor_id > ? ORDER BY actor_id LIMIT ?";
+  static final String ACTOR_IDS_SQL =
+      "SELECT actor_id FROM actorkv.actors WHERE actor_id > ? AND commit_seq > 0 ORDER BY actor_id LIMIT ?";
   /** The first page: from the empty id on ({@code > ''} would leave out the actor whose id is empty). */
-  static final String FIRST_ACTOR_IDS_SQL = "SELECT actor_id FROM actorkv.actors WHERE actor_id >= ? ORDER BY actor_id LIMIT ?";
+  static final String FIRST_ACTOR_IDS_SQL =
+      "SELECT actor_id FROM actorkv.actors WHERE actor_id >= ? AND commit_seq > 0 ORDER BY actor_id LIMIT ?";
   static final String READ_RECORD_SQL = "SELECT storage_bytes, layout_version, commit_seq FROM actorkv.actors WHERE actor_id = ?";
 
   /**
@@ -254,14 +438,16 @@ public final class PostgresEngine implements StorageEngine {
 
   // ------------------------------------------------------------------ commits
 
+  /**
+   * The fence: the actor's row (created when the actor was acquired) is updated only when both its commit
+   * sequence and its owner epoch are still this handle's; the row lock it takes serializes the commit
+   * with a takeover. No row updated: nothing else of the statement runs.
+   */
   private static final String UPSERT_ACTOR = """
       a AS (
-        INSERT INTO actorkv.actors AS t (actor_id, commit_seq, storage_bytes, layout_version, migration_marker)
-        VALUES (?, 1, ?, ?, ?)
-        ON CONFLICT (actor_id) DO UPDATE SET commit_seq = t.commit_seq + 1, storage_bytes = EXCLUDED.storage_bytes,
-          layout_version = EXCLUDED.layout_version,
-          migration_marker = CASE WHEN ? THEN EXCLUDED.migration_marker ELSE t.migration_marker END
-        WHERE t.commit_seq = ?
+        UPDATE actorkv.actors AS t SET commit_seq = t.commit_seq + 1, storage_bytes = ?, layout_version = ?,
+          migration_marker = CASE WHEN ? THEN ?::bytea ELSE t.migration_marker END
+        WHERE t.actor_id = ? AND t.commit_seq = ? AND t.owner_epoch = ?
         RETURNING t.commit_seq)""";
   private static final String DELETE_KEYS = """
       d AS (DELETE FROM actorkv.kv WHERE actor_id = ? AND key = ANY (?) AND EXISTS (SELECT FROM a))""";
@@ -329,8 +515,12 @@ public final class PostgresEngine implements StorageEngine {
   private final class Actor implements EngineActor {
     private final String actorId;
     private final byte[] id;
-    /** The commit sequence of the actor's row as this process last saw it (0: no row). */
+    /** The commit sequence of the actor's row as this process last saw it (0: no record). */
     private volatile long commitSeq;
+    /** The epoch this handle owns the actor with (0: not acquired, a read-only store). */
+    private volatile long epoch;
+    /** Set when a renewal or a write found the actor taken over. */
+    private volatile boolean fenced;
 
     Actor(String actorId) {
       this.actorId = actorId;
@@ -339,6 +529,70 @@ public final class PostgresEngine implements StorageEngine {
 
     private String quoted() {
       return "actor \"" + actorId.replace("\0", "\\0") + "\"";
+    }
+
+    @Override
+    public void acquire() {
+      for (int attempt = 0; ; attempt++) {
+        Object[] holder = new Object[2];
+        long got = pooled(c -> {
+          try (PreparedStatement ps = c.prepareStatement(ACQUIRE_SQL)) {
+            ps.setBytes(1, id);
+            ps.setString(2, leases.node());
+            ps.setLong(3, leases.ttl().toMillis());
+            try (ResultSet rs = ps.executeQuery()) {
+              if (rs.next()) {
+                return rs.getLong(1);
+              }
+            }
+          }
+          try (PreparedStatement ps = c.prepareStatement(HOLDER_SQL)) {
+            ps.setBytes(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+              if (rs.next()) {
+                holder[0] = rs.getString(1);
+                OffsetDateTime expires = rs.getObject(2, OffsetDateTime.class);
+                holder[1] = expires == null ? null : expires.toInstant();
+              }
+            }
+          }
+          return 0L;
+        }, "taking ownership of " + quoted());
+        if (got > 0) {
+          epoch = got;
+          fenced = false;
+          held.put(actorId, this);
+          startRenewal();
+          return;
+        }
+        // The lease ran out or was released between the two statements: try again, a few times.
+        if (holder[1] != null || attempt >= 3) {
+          throw new ActorOwnedException(actorId, String.valueOf(holder[0]), (Instant) holder[1]);
+        }
+      }
+    }
+
+    @Override
+    public void release() {
+      if (epoch == 0 || !held.remove(actorId, this)) {
+        return;
+      }
+      pooled(c -> {
+        try (PreparedStatement ps = c.prepareStatement(
+            "UPDATE actorkv.actors SET lease_expires = NULL WHERE actor_id = ? AND owner_epoch = ?")) {
+          ps.setBytes(1, id);
+          ps.setLong(2, epoch);
+          ps.executeUpdate();
+        }
+        return null;
+      }, "releasing " + quoted());
+    }
+
+    @Override
+    public void checkFenced() {
+      if (fenced) {
+        throw new ActorFencedException(actorId, epoch, "its lease was taken over");
+      }
     }
 
     @Override
@@ -364,7 +618,8 @@ public final class PostgresEngine implements StorageEngine {
               return null;
             }
             seq[0] = rs.getLong(3);
-            return new ActorRecord(rs.getLong(1), rs.getInt(2));
+            // A row with commit_seq 0 only records ownership (acquired, never written, or deleted).
+            return seq[0] == 0 ? null : new ActorRecord(rs.getLong(1), rs.getInt(2));
           }
         }
       }, "reading the record of " + quoted());
@@ -485,12 +740,13 @@ public final class PostgresEngine implements StorageEngine {
         long landed;
         try (PreparedStatement ps = c.prepareStatement(commitSql(deletes, puts))) {
           int i = 1;
-          ps.setBytes(i++, id);
           ps.setLong(i++, record.storageBytes());
           ps.setInt(i++, record.layoutVersion());
-          ps.setBytes(i++, marker == null || marker.length == 0 ? null : marker);
           ps.setBoolean(i++, marker != null);
+          ps.setBytes(i++, marker == null || marker.length == 0 ? null : marker);
+          ps.setBytes(i++, id);
           ps.setLong(i++, expected);
+          ps.setLong(i++, epoch);
           if (deletes) {
             ps.setBytes(i++, id);
             ps.setArray(i++, byteaArray(c, net.deletes()));
@@ -509,7 +765,8 @@ public final class PostgresEngine implements StorageEngine {
           if (transaction) {
             c.rollback();
           }
-          throw concurrent(what);
+          c.setAutoCommit(true);
+          throw refusal(c, what);
         }
         if (transaction) {
           sent = true;
@@ -523,6 +780,25 @@ public final class PostgresEngine implements StorageEngine {
         }
         throw new StoreException(what + " failed: " + e.getMessage(), e);
       }
+    }
+
+    /** Why the fence updated no row: a newer epoch (fenced), or a commit sequence that moved. */
+    private StoreException refusal(Connection c, String what) throws SQLException {
+      try (PreparedStatement ps = c.prepareStatement(HOLDER_SQL)) {
+        ps.setBytes(1, id);
+        try (ResultSet rs = ps.executeQuery()) {
+          if (!rs.next() || rs.getLong(3) != epoch) {
+            return fenced(what + " refused; nothing was written");
+          }
+        }
+      }
+      return concurrent(what);
+    }
+
+    private ActorFencedException fenced(String detail) {
+      fenced = true;
+      held.remove(actorId, this);
+      return new ActorFencedException(actorId, epoch, detail);
     }
 
     private ConcurrentCommitException concurrent(String what) {
@@ -547,9 +823,14 @@ public final class PostgresEngine implements StorageEngine {
             throw new StoreException(what + " failed: the connection was lost before it landed (" + cause.getMessage()
                 + "); nothing was written", cause);
           }
-          long seq = currentSeq(c);
-          if (seq == expected + 1) {
-            commitSeq = seq; // it landed: the commit succeeded
+          long[] row = currentSeq(c);
+          if (row[1] != epoch) {
+            // Taken over: the commit cannot land any more, but it may have before the takeover.
+            throw fenced(what + ": the connection was lost while it was in flight (" + cause.getMessage()
+                + ") and whether it landed before the takeover is unknown");
+          }
+          if (row[0] == expected + 1) {
+            commitSeq = row[0]; // it landed: the commit succeeded
             return;
           }
           throw concurrent(what);
@@ -571,60 +852,71 @@ public final class PostgresEngine implements StorageEngine {
 
     /** Bumps the sequence from {@code expected}; returns the new sequence, or 0 when it was not {@code expected}. */
     private long fence(Connection c, long expected) throws SQLException {
-      String sql = expected == 0
-          ? "INSERT INTO actorkv.actors (actor_id, commit_seq, storage_bytes, layout_version) VALUES (?, 1, 0, 1)"
-              + " ON CONFLICT (actor_id) DO NOTHING RETURNING commit_seq"
-          : "UPDATE actorkv.actors SET commit_seq = commit_seq + 1 WHERE actor_id = ? AND commit_seq = ? RETURNING commit_seq";
+      String sql = "UPDATE actorkv.actors SET commit_seq = commit_seq + 1 WHERE actor_id = ? AND commit_seq = ?"
+          + " AND owner_epoch = ? RETURNING commit_seq";
       try (PreparedStatement ps = c.prepareStatement(sql)) {
         ps.setBytes(1, id);
-        if (expected != 0) {
-          ps.setLong(2, expected);
-        }
+        ps.setLong(2, expected);
+        ps.setLong(3, epoch);
         try (ResultSet rs = ps.executeQuery()) {
           return rs.next() ? rs.getLong(1) : 0;
         }
       }
     }
 
-    private long currentSeq(Connection c) throws SQLException {
-      try (PreparedStatement ps = c.prepareStatement("SELECT commit_seq FROM actorkv.actors WHERE actor_id = ?")) {
+    /** The row's commit sequence and owner epoch ({0, 0} without a row). */
+    private long[] currentSeq(Connection c) throws SQLException {
+      try (PreparedStatement ps = c.prepareStatement("SELECT commit_seq, owner_epoch FROM actorkv.actors WHERE actor_id = ?")) {
         ps.setBytes(1, id);
         try (ResultSet rs = ps.executeQuery()) {
-          return rs.next() ? rs.getLong(1) : 0;
+          return rs.next() ? new long[] {rs.getLong(1), rs.getLong(2)} : new long[2];
         }
       }
     }
 
     @Override
     public void writeRecord(ActorRecord record) {
-      commitSeq = pooled(c -> {
+      String what = "writing the record of " + quoted();
+      long seq = pooled(c -> {
         try (PreparedStatement ps = c.prepareStatement("""
-            INSERT INTO actorkv.actors AS t (actor_id, commit_seq, storage_bytes, layout_version) VALUES (?, 1, ?, ?)
-            ON CONFLICT (actor_id) DO UPDATE SET commit_seq = t.commit_seq + 1, storage_bytes = EXCLUDED.storage_bytes,
-              layout_version = EXCLUDED.layout_version
+            UPDATE actorkv.actors AS t SET commit_seq = t.commit_seq + 1, storage_bytes = ?, layout_version = ?
+            WHERE t.actor_id = ? AND t.owner_epoch = ?
             RETURNING t.commit_seq""")) {
-          ps.setBytes(1, id);
-          ps.setLong(2, record.storageBytes());
-          ps.setInt(3, record.layoutVersion());
+          ps.setLong(1, record.storageBytes());
+          ps.setInt(2, record.layoutVersion());
+          ps.setBytes(3, id);
+          ps.setLong(4, epoch);
           try (ResultSet rs = ps.executeQuery()) {
-            rs.next();
-            return rs.getLong(1);
+            return rs.next() ? rs.getLong(1) : -1L;
           }
         }
-      }, "writing the record of " + quoted());
+      }, what);
+      if (seq < 0) {
+        throw fenced(what + " refused; nothing was written");
+      }
+      commitSeq = seq;
     }
 
     @Override
     public void deleteAll() {
       pooled(c -> {
         c.setAutoCommit(false);
-        try (PreparedStatement kv = c.prepareStatement("DELETE FROM actorkv.kv WHERE actor_id = ?");
-            PreparedStatement row = c.prepareStatement("DELETE FROM actorkv.actors WHERE actor_id = ?")) {
+        // The row stays (its epoch must never go back), without a record: commit_seq 0. Updated first: its
+        // row lock fences the delete against a takeover.
+        try (PreparedStatement row = c.prepareStatement("UPDATE actorkv.actors SET commit_seq = 0, storage_bytes = 0,"
+                + " layout_version = 1, migration_marker = NULL WHERE actor_id = ? AND owner_epoch = ?");
+            PreparedStatement kv = c.prepareStatement("DELETE FROM actorkv.kv WHERE actor_id = ?")) {
+          row.setBytes(1, id);
+          row.setLong(2, epoch);
+          if (row.executeUpdate() == 0) {
+            c.rollback();
+            throw fenced("delete of " + quoted() + " refused; nothing was deleted");
+          }
           kv.setBytes(1, id);
           kv.executeUpdate();
-          row.setBytes(1, id);
-          row.executeUpdate();
           c.commit();
+        } catch (ActorFencedException e) {
+          throw e;
         } catch (SQLException | RuntimeException e) {
           c.rollback();
           throw e;
@@ -804,7 +1096,7 @@ public final class PostgresEngine implements StorageEngine {
     @Override
     public List<String> actorIds() {
       return run(c -> {
-        try (PreparedStatement ps = c.prepareStatement("SELECT actor_id FROM actorkv.actors ORDER BY actor_id")) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT actor_id FROM actorkv.actors WHERE commit_seq > 0 ORDER BY actor_id")) {
           return actorIdList(ps);
         }
       }, "listing actors");
