@@ -85,6 +85,9 @@ public final class KeyspaceCli implements Runnable {
     commands.put("sql", () -> new SqlCommand(rawOut));
     commands.put("repair", RepairCommand::new);
     commands.put("copy", CopyCommand::new);
+    commands.put("backup", BackupCommand::new);
+    commands.put("restore", RestoreCommand::new);
+    commands.put("backups", BackupsCommand::new);
     return commands;
   }
 
