@@ -258,6 +258,65 @@ class BackupCommandTest {
   }
 
   @Test
+  void aBackupKilledMidwayLeavesTheEarlierBackupsRestorable() throws Exception {
+    try (StoreFixture rocks = StoreFixture.rocksDb()) {
+      populate(rocks, 6);
+      Path dest = tmp.resolve("dest");
+      backup(rocks.location(), dest);
+      TreeMap<String, String> atFirst = exports(rocks.location());
+      Set<String> firstObjects = objects(dest);
+      // Enough new data that the second backup is still writing actor files well after the first lands.
+      Random random = new Random(6);
+      try (ActorStore store = rocks.open()) {
+        for (int i = 0; i < 80; i++) {
+          ActorKeyspace a = store.actor(String.format("bulk-%03d", i));
+          ActorBatch batch = a.batch();
+          for (int k = 0; k < 4; k++) {
+            byte[] v = new byte[120_000];
+            random.nextBytes(v);
+            batch.put(ActorKeys.userKv(b("v" + k)), v);
+          }
+          a.commit(batch);
+        }
+      }
+      List<String> cmd = new ArrayList<>(CliProcess.command(List.of()));
+      cmd.addAll(List.of("backup", rocks.location(), dest.toString()));
+      Process p = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+          .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+      try {
+        long deadline = System.nanoTime() + 120_000_000_000L;
+        while (objects(dest).size() <= firstObjects.size() && p.isAlive() && System.nanoTime() < deadline) {
+          Thread.sleep(2);
+        }
+        assertTrue(p.isAlive(), "the backup was still running when killed");
+        assertTrue(objects(dest).size() > firstObjects.size(), "the backup had started writing actor files");
+      } finally {
+        p.destroyForcibly(); // SIGKILL: no shutdown hook, no cleanup
+        p.waitFor();
+      }
+      assertFalse(Files.exists(dest.resolve("backups").resolve("2.manifest")), "the killed backup is not complete");
+
+      CliRun list = run("backups", dest.toString());
+      assertEquals(0, list.exit(), list.err());
+      assertEquals(1, list.lines().size(), list.out());
+      String restored = tmp.resolve("restored").toString();
+      CliRun r = run("restore", dest.toString(), restored);
+      assertEquals(0, r.exit(), r.err());
+      assertEquals(atFirst, exports(restored));
+
+      // The next backup completes as number 2, removing what the killed one left behind.
+      TreeMap<String, String> now = exports(rocks.location());
+      assertEquals(2, backup(rocks.location(), dest).get("backup").asLong());
+      try (Stream<Path> files = Stream.concat(Files.list(dest.resolve("objects")), Files.list(dest.resolve("backups")))) {
+        assertEquals(List.of(), files.filter(f -> f.getFileName().toString().startsWith(".tmp-")).toList());
+      }
+      String latest = tmp.resolve("latest").toString();
+      assertEquals(0, run("restore", dest.toString(), latest).exit());
+      assertEquals(now, exports(latest));
+    }
+  }
+
+  @Test
   void usageErrors() throws IOException {
     Path notAFolder = tmp.resolve("other");
     Files.createDirectories(notAFolder);
