@@ -88,6 +88,7 @@ public final class KeyspaceCli implements Runnable {
     commands.put("backup", BackupCommand::new);
     commands.put("restore", RestoreCommand::new);
     commands.put("backups", BackupsCommand::new);
+    commands.put("traces", () -> new TracesCommand(rawOut));
     return commands;
   }
 
