@@ -1,0 +1,87 @@
+package dev.actorkv.backup;
+
+import dev.actorkv.store.KeyValue;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.function.Consumer;
+
+/**
+ * The engine-neutral form of one actor's entries in a backup: the magic {@code AKVBAK01}, then per
+ * entry in key order a 4-byte big-endian key length, the logical key, a 4-byte big-endian value length
+ * and the value, then the end marker {@code FF FF FF FF} (no key is that long, so a truncated file never
+ * reads as complete). The file is named by the SHA-256 of its bytes, so an actor whose entries did not
+ * change since an earlier backup has the same name and is not written again.
+ */
+final class ActorFile {
+  static final byte[] MAGIC = "AKVBAK01".getBytes(StandardCharsets.US_ASCII);
+  private static final int END = -1;
+  /** No logical key or value the store accepts is near this long; a bigger length is damage. */
+  private static final int MAX_LENGTH = 64 << 20;
+
+  private ActorFile() {}
+
+  /** Writes the entries; returns {keys, logical bytes}. */
+  static long[] write(Iterator<KeyValue> entries, OutputStream out) throws IOException {
+    DataOutputStream data = new DataOutputStream(out);
+    data.write(MAGIC);
+    long keys = 0;
+    long bytes = 0;
+    while (entries.hasNext()) {
+      KeyValue kv = entries.next();
+      data.writeInt(kv.key().length);
+      data.write(kv.key());
+      data.writeInt(kv.value().length);
+      data.write(kv.value());
+      keys++;
+      bytes += kv.key().length + kv.value().length;
+    }
+    data.writeInt(END);
+    data.flush();
+    return new long[] {keys, bytes};
+  }
+
+  /**
+   * Reads every entry of a file whose checksum was verified, in order, handing each to {@code sink}.
+   *
+   * @throws CorruptBackupException when the file is malformed
+   */
+  static void read(InputStream in, String name, Consumer<KeyValue> sink) throws IOException {
+    DataInputStream data = new DataInputStream(in);
+    try {
+      byte[] magic = data.readNBytes(MAGIC.length);
+      if (!Arrays.equals(magic, MAGIC)) {
+        throw new CorruptBackupException("actor file " + name + " is not a backup actor file (bad magic)");
+      }
+      while (true) {
+        int keyLength = data.readInt();
+        if (keyLength == END) {
+          break;
+        }
+        byte[] key = readBytes(data, keyLength, name);
+        byte[] value = readBytes(data, data.readInt(), name);
+        sink.accept(new KeyValue(key, value));
+      }
+      if (data.read() != -1) {
+        throw new CorruptBackupException("actor file " + name + " has bytes after its end marker");
+      }
+    } catch (EOFException e) {
+      throw new CorruptBackupException("actor file " + name + " is truncated");
+    }
+  }
+
+  private static byte[] readBytes(DataInputStream data, int length, String name) throws IOException {
+    if (length < 0 || length > MAX_LENGTH) {
+      throw new CorruptBackupException("actor file " + name + " holds a bad length " + Integer.toUnsignedString(length));
+    }
+    byte[] b = new byte[length];
+    data.readFully(b);
+    return b;
+  }
+}
