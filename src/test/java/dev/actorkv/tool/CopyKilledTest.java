@@ -52,7 +52,8 @@ class CopyKilledTest {
       }
 
       List<String> cmd = CliProcess.command(List.of());
-      cmd.addAll(List.of("copy", src.location(), dst.location()));
+      // A short lease: on PostgreSQL the killed copy still owns what it wrote until its lease runs out.
+      cmd.addAll(List.of("copy", src.location(), dst.location(), "--lease-ttl", "1s"));
       Process child = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
       int reported = 0;
       try (BufferedReader lines = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
@@ -79,6 +80,7 @@ class CopyKilledTest {
       }
       assertTrue(complete >= 1 && complete < ACTORS, complete + " actors complete: the kill landed mid-run");
 
+      Thread.sleep(1_500); // the killed process's leases run out (exit 3 naming it before that)
       CliRun rest = run("copy", src.location(), dst.location());
       assertEquals(0, rest.exit(), rest.err());
       List<String> statuses = new ArrayList<>();

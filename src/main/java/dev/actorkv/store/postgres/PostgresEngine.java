@@ -700,23 +700,23 @@ public final class PostgresEngine implements StorageEngine {
 
     @Override
     public void commit(List<ActorBatch.Op> ops, ActorRecord record, boolean recordChanged, byte[] marker) {
-      boolean interrupted = Thread.interrupted(); // see pooled()
+      boolean[] interrupted = {Thread.interrupted()}; // an interrupt would close a virtual thread's socket mid-commit: kept for the caller
       try {
-        commitOnce(ops, record, marker);
+        commitOnce(ops, record, marker, interrupted);
       } finally {
-        if (interrupted) {
+        if (interrupted[0]) {
           Thread.currentThread().interrupt();
         }
       }
     }
 
-    private void commitOnce(List<ActorBatch.Op> ops, ActorRecord record, byte[] marker) {
+    private void commitOnce(List<ActorBatch.Op> ops, ActorRecord record, byte[] marker, boolean[] interrupted) {
       NetChanges net = NetChanges.of(ops);
       long expected = commitSeq;
       String what = "commit of " + ops.size() + " changes for " + quoted();
       Connection c;
       try {
-        c = dataSource.getConnection();
+        c = connectionDespiteInterrupts(interrupted);
       } catch (SQLException e) {
         throw new StoreException(what + " failed: " + e.getMessage(), e);
       }
@@ -782,6 +782,25 @@ public final class PostgresEngine implements StorageEngine {
       }
     }
 
+    /**
+     * A pooled connection, also for a thread interrupted meanwhile (commit() has cleared the flag it came
+     * with; one that arrives later makes the pool refuse): nothing has been sent yet, so the commit goes
+     * on, and {@code interrupted[0]} keeps the interrupt for commit() to restore once it is over (set
+     * now, it would close a virtual thread's socket at the first statement).
+     */
+    private Connection connectionDespiteInterrupts(boolean[] interrupted) throws SQLException {
+      for (int attempt = 0; ; attempt++) {
+        try {
+          return dataSource.getConnection();
+        } catch (SQLException e) {
+          if (!Thread.interrupted() || attempt >= 3) {
+            throw e;
+          }
+          interrupted[0] = true;
+        }
+      }
+    }
+
     /** Why the fence updated no row: a newer epoch (fenced), or a commit sequence that moved. */
     private StoreException refusal(Connection c, String what) throws SQLException {
       try (PreparedStatement ps = c.prepareStatement(HOLDER_SQL)) {
@@ -814,34 +833,57 @@ public final class PostgresEngine implements StorageEngine {
      * did not, or when the database cannot be reached to tell.
      */
     private void resolve(long expected, String what, SQLException cause) {
+      // An interrupt is the usual way here on a virtual thread (interrupting one closes the socket it is
+      // blocked on); it must not also stop the resolution, or a commit's outcome would stay unknown only
+      // because the pool refuses to hand out a connection to an interrupted thread. Kept for the caller.
+      boolean interrupted = Thread.interrupted();
+      try {
+        resolveUninterrupted(expected, what, cause);
+      } finally {
+        if (interrupted) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    }
+
+    private void resolveUninterrupted(long expected, String what, SQLException cause) {
       SQLException last = cause;
-      for (int attempt = 0; attempt < 20; attempt++) {
-        try (Connection c = dataSource.getConnection()) {
-          long fenced = fence(c, expected);
-          if (fenced > 0) {
-            commitSeq = fenced;
-            throw new StoreException(what + " failed: the connection was lost before it landed (" + cause.getMessage()
-                + "); nothing was written", cause);
+      boolean interrupted = false;
+      try {
+        for (int attempt = 0; attempt < 20; attempt++) {
+          try (Connection c = dataSource.getConnection()) {
+            long fenced = fence(c, expected);
+            if (fenced > 0) {
+              commitSeq = fenced;
+              throw new StoreException(what + " failed: the connection was lost before it landed (" + cause.getMessage()
+                  + "); nothing was written", cause);
+            }
+            long[] row = currentSeq(c);
+            if (row[1] != epoch) {
+              // Taken over: the commit cannot land any more, but it may have before the takeover.
+              throw fenced(what + ": the connection was lost while it was in flight (" + cause.getMessage()
+                  + ") and whether it landed before the takeover is unknown");
+            }
+            if (row[0] == expected + 1) {
+              commitSeq = row[0]; // it landed: the commit succeeded
+              return;
+            }
+            throw concurrent(what);
+          } catch (SQLException e) {
+            last = e;
+            if (Thread.interrupted()) {
+              interrupted = true; // another interrupt arrived meanwhile: remembered, the resolution goes on
+            }
+            try {
+              Thread.sleep(Math.min(1000, 50L << Math.min(attempt, 5)));
+            } catch (InterruptedException ie) {
+              interrupted = true;
+            }
           }
-          long[] row = currentSeq(c);
-          if (row[1] != epoch) {
-            // Taken over: the commit cannot land any more, but it may have before the takeover.
-            throw fenced(what + ": the connection was lost while it was in flight (" + cause.getMessage()
-                + ") and whether it landed before the takeover is unknown");
-          }
-          if (row[0] == expected + 1) {
-            commitSeq = row[0]; // it landed: the commit succeeded
-            return;
-          }
-          throw concurrent(what);
-        } catch (SQLException e) {
-          last = e;
-          try {
-            Thread.sleep(Math.min(1000, 50L << Math.min(attempt, 5)));
-          } catch (InterruptedException ie) {
-            Thread.currentThread().interrupt();
-            break;
-          }
+        }
+      } finally {
+        if (interrupted) {
+          Thread.currentThread().interrupt();
         }
       }
       CommitOutcomeUnknownException unknown = new CommitOutcomeUnknownException(what + ": the connection was lost while it"
