@@ -775,7 +775,7 @@ public final class PostgresEngine implements StorageEngine {
         commitSeq = landed;
       } catch (SQLException e) {
         if (sent && connectionLost(e)) {
-          resolve(expected, what, e);
+          resolve(expected, what, e, interrupted);
           return;
         }
         throw new StoreException(what + " failed: " + e.getMessage(), e);
@@ -832,64 +832,49 @@ public final class PostgresEngine implements StorageEngine {
      * server) under the old expected sequence. Returns normally when the commit landed; throws when it
      * did not, or when the database cannot be reached to tell.
      */
-    private void resolve(long expected, String what, SQLException cause) {
+    private void resolve(long expected, String what, SQLException cause, boolean[] interrupted) {
       // An interrupt is the usual way here on a virtual thread (interrupting one closes the socket it is
       // blocked on); it must not also stop the resolution, or a commit's outcome would stay unknown only
-      // because the pool refuses to hand out a connection to an interrupted thread. Kept for the caller.
-      boolean interrupted = Thread.interrupted();
-      try {
-        resolveUninterrupted(expected, what, cause);
-      } finally {
-        if (interrupted) {
-          Thread.currentThread().interrupt();
-        }
+      // because the pool refuses to hand out a connection to an interrupted thread. Like the interrupts
+      // of the commit itself, it is kept in interrupted[0] for commit() to restore.
+      if (Thread.interrupted()) {
+        interrupted[0] = true;
       }
-    }
-
-    private void resolveUninterrupted(long expected, String what, SQLException cause) {
       SQLException last = cause;
-      boolean interrupted = false;
-      try {
-        for (int attempt = 0; attempt < 20; attempt++) {
-          try (Connection c = dataSource.getConnection()) {
-            long fenced = fence(c, expected);
-            if (fenced > 0) {
-              commitSeq = fenced;
-              throw new StoreException(what + " failed: the connection was lost before it landed (" + cause.getMessage()
-                  + "); nothing was written", cause);
-            }
-            long[] row = currentSeq(c);
-            if (row[1] != epoch) {
-              // Taken over: the commit cannot land any more, but it may have before the takeover.
-              throw fenced(what + ": the connection was lost while it was in flight (" + cause.getMessage()
-                  + ") and whether it landed before the takeover is unknown");
-            }
-            if (row[0] == expected + 1) {
-              commitSeq = row[0]; // it landed: the commit succeeded
-              return;
-            }
-            throw concurrent(what);
-          } catch (SQLException e) {
-            last = e;
-            if (Thread.interrupted()) {
-              interrupted = true; // another interrupt arrived meanwhile: remembered, the resolution goes on
-            }
-            try {
-              Thread.sleep(Math.min(1000, 50L << Math.min(attempt, 5)));
-            } catch (InterruptedException ie) {
-              interrupted = true;
-            }
+      for (int attempt = 0; attempt < 20; attempt++) {
+        try (Connection c = dataSource.getConnection()) {
+          long fenced = fence(c, expected);
+          if (fenced > 0) {
+            commitSeq = fenced;
+            throw new StoreException(what + " failed: the connection was lost before it landed (" + cause.getMessage()
+                + "); nothing was written", cause);
+          }
+          long[] row = currentSeq(c);
+          if (row[1] != epoch) {
+            // Taken over: the commit cannot land any more, but it may have before the takeover.
+            throw fenced(what + ": the connection was lost while it was in flight (" + cause.getMessage()
+                + ") and whether it landed before the takeover is unknown");
+          }
+          if (row[0] == expected + 1) {
+            commitSeq = row[0]; // it landed: the commit succeeded
+            return;
+          }
+          throw concurrent(what);
+        } catch (SQLException e) {
+          last = e;
+          if (Thread.interrupted()) {
+            interrupted[0] = true; // another interrupt arrived meanwhile: the resolution goes on
+          }
+          try {
+            Thread.sleep(Math.min(1000, 50L << Math.min(attempt, 5)));
+          } catch (InterruptedException ie) {
+            interrupted[0] = true;
           }
         }
-      } finally {
-        if (interrupted) {
-          Thread.currentThread().interrupt();
-        }
       }
-      CommitOutcomeUnknownException unknown = new CommitOutcomeUnknownException(what + ": the connection was lost while it"
+      throw new CommitOutcomeUnknownException(what + ": the connection was lost while it"
           + " was in flight and " + location + " could not be reached again to learn whether it landed (" + last.getMessage()
           + ")", cause);
-      throw unknown;
     }
 
     /** Bumps the sequence from {@code expected}; returns the new sequence, or 0 when it was not {@code expected}. */
