@@ -19,6 +19,24 @@ public final class ChildJvm implements AutoCloseable {
   }
 
   /**
+   * The java command line, up to and including {@code mainClass}, of a child JVM running this JVM's java
+   * with its class path, native access, and {@code jvmOptions}; the caller adds the arguments.
+   */
+  public static List<String> command(List<String> jvmOptions, Class<?> mainClass) {
+    String java = ProcessHandle.current().info().command().orElse(
+        System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
+    List<String> cmd = new ArrayList<>();
+    cmd.add(java);
+    cmd.add("--enable-native-access=ALL-UNNAMED");
+    cmd.add("--sun-misc-unsafe-memory-access=allow");
+    cmd.addAll(jvmOptions);
+    cmd.add("-cp");
+    cmd.add(System.getProperty("java.class.path"));
+    cmd.add(mainClass.getName());
+    return cmd;
+  }
+
+  /**
    * Starts {@code mainClass} with {@code args}; its stdout goes to {@code stdout} (a file the test reads
    * for acknowledgements), stderr to {@code stdout + ".err"}.
    */
@@ -34,17 +52,10 @@ public final class ChildJvm implements AutoCloseable {
   /** Like {@link #start(Class, Path, Path, String...)}, with {@code jvmOptions} (e.g. {@code -Dname=value}) before the class. */
   public static ChildJvm start(List<String> jvmOptions, Class<?> mainClass, Path workingDirectory, Path stdout, String... args)
       throws IOException {
-    String java = ProcessHandle.current().info().command().orElse(
-        System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
-    List<String> cmd = new ArrayList<>();
-    cmd.add(java);
-    cmd.add("--enable-native-access=ALL-UNNAMED");
-    cmd.add("--sun-misc-unsafe-memory-access=allow");
-    cmd.add("-Xmx512m");
-    cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
-    cmd.addAll(jvmOptions);
-    cmd.add(mainClass.getName());
+    List<String> options = new ArrayList<>();
+    options.add("-Xmx512m");
+    options.addAll(jvmOptions);
+    List<String> cmd = command(options, mainClass);
     cmd.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(cmd)
         .redirectOutput(stdout.toFile())

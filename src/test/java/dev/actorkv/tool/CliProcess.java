@@ -1,11 +1,11 @@
 package dev.actorkv.tool;
 
+import dev.actorkv.testing.ChildJvm;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -22,17 +22,7 @@ public final class CliProcess {
 
   /** The java command line up to and including the tool's main class, with {@code jvmOptions}. */
   public static List<String> command(List<String> jvmOptions) {
-    String java = ProcessHandle.current().info().command().orElse(
-        System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
-    List<String> cmd = new ArrayList<>();
-    cmd.add(java);
-    cmd.add("--enable-native-access=ALL-UNNAMED");
-    cmd.add("--sun-misc-unsafe-memory-access=allow");
-    cmd.addAll(jvmOptions);
-    cmd.add("-cp");
-    cmd.add(System.getProperty("java.class.path"));
-    cmd.add(KeyspaceCli.class.getName());
-    return cmd;
+    return ChildJvm.command(jvmOptions, KeyspaceCli.class);
   }
 
   /**
