@@ -18,9 +18,11 @@ import java.lang.invoke.MethodType;
 import java.nio.charset.StandardCharsets;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A {@code sqlite3_vfs} serving one actor's SQLite files from its keyspace, through {@link PageStore}s.
@@ -55,6 +57,39 @@ final class KvVfs implements AutoCloseable {
   /** sqlite3_vfs methods taken from the unix VFS (see the constructor). */
   private static final List<String> OS_SERVICES = List.of(
       "xDlOpen", "xDlError", "xDlSym", "xDlClose", "xRandomness", "xSleep", "xCurrentTime", "xCurrentTimeInt64");
+
+  /** A method SQLite calls through a function pointer, with its C signature. */
+  private record Upcall(String method, FunctionDescriptor signature) {}
+
+  private static final FunctionDescriptor INT_OF_PTR = FunctionDescriptor.of(JAVA_INT, ADDRESS);
+  /** The sqlite3_io_methods methods, which SQLite calls on an open file. */
+  private static final List<Upcall> IO_UPCALLS = List.of(
+      new Upcall("xClose", INT_OF_PTR),
+      new Upcall("xRead", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, JAVA_LONG)),
+      new Upcall("xWrite", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, JAVA_LONG)),
+      new Upcall("xTruncate", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG)),
+      new Upcall("xSync", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT)),
+      new Upcall("xFileSize", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS)),
+      new Upcall("xLock", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT)),
+      new Upcall("xUnlock", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT)),
+      new Upcall("xCheckReservedLock", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS)),
+      new Upcall("xFileControl", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS)),
+      new Upcall("xSectorSize", INT_OF_PTR),
+      new Upcall("xDeviceCharacteristics", INT_OF_PTR));
+  /** The sqlite3_vfs methods served in Java (the others are the unix VFS's, see the constructor). */
+  private static final List<Upcall> VFS_UPCALLS = List.of(
+      new Upcall("xOpen", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_INT, ADDRESS)),
+      new Upcall("xDelete", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT)),
+      new Upcall("xAccess", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, ADDRESS)),
+      new Upcall("xFullPathname", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, ADDRESS)));
+
+  /** Every distinct signature of the VFS's upcalls, for {@link SqliteDatabase#linkNativeCalls()}. */
+  static Set<FunctionDescriptor> upcallSignatures() {
+    Set<FunctionDescriptor> all = new LinkedHashSet<>();
+    IO_UPCALLS.forEach(u -> all.add(u.signature()));
+    VFS_UPCALLS.forEach(u -> all.add(u.signature()));
+    return all;
+  }
 
   private final ActorKeyspace actor;
   private final Arena arena = Arena.ofShared();
@@ -95,20 +130,9 @@ final class KvVfs implements AutoCloseable {
     Linker linker = Linker.nativeLinker();
     ioMethods = arena.allocate(VfsLayouts.IO_METHODS);
     ioMethods.set(JAVA_INT, VfsLayouts.offset(VfsLayouts.IO_METHODS, "iVersion"), 1);
-    FunctionDescriptor f = FunctionDescriptor.of(JAVA_INT, ADDRESS);
-    setIo(linker, "xClose", f);
-    setIo(linker, "xRead", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, JAVA_LONG));
-    setIo(linker, "xWrite", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, JAVA_LONG));
-    setIo(linker, "xTruncate", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
-    setIo(linker, "xSync", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
-    setIo(linker, "xFileSize", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
-    setIo(linker, "xLock", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
-    setIo(linker, "xUnlock", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT));
-    setIo(linker, "xCheckReservedLock", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
-    setIo(linker, "xFileControl", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS));
-    setIo(linker, "xSectorSize", f);
-    setIo(linker, "xDeviceCharacteristics", f);
-
+    for (Upcall u : IO_UPCALLS) {
+      setIo(linker, u.method(), u.signature());
+    }
     vfs = arena.allocate(VfsLayouts.VFS);
     // Unique among registered VFSes: the struct's address is not reused while it is registered.
     name = "actorkv-" + Long.toHexString(vfs.address());
@@ -116,10 +140,9 @@ final class KvVfs implements AutoCloseable {
     vfs.set(JAVA_INT, VfsLayouts.offset(VfsLayouts.VFS, "szOsFile"), (int) VfsLayouts.FILE.byteSize());
     vfs.set(JAVA_INT, VfsLayouts.offset(VfsLayouts.VFS, "mxPathname"), MAX_PATHNAME);
     vfs.set(ADDRESS, VfsLayouts.offset(VfsLayouts.VFS, "zName"), arena.allocateFrom(name));
-    setVfs(linker, "xOpen", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_INT, ADDRESS));
-    setVfs(linker, "xDelete", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT));
-    setVfs(linker, "xAccess", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, ADDRESS));
-    setVfs(linker, "xFullPathname", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, ADDRESS));
+    for (Upcall u : VFS_UPCALLS) {
+      setVfs(linker, u.method(), u.signature());
+    }
     // Services that have nothing to do with files come from SQLite's own unix VFS, whose
     // implementations ignore the VFS argument: no upcall stub (and no generated class) for each.
     for (String service : OS_SERVICES) {

@@ -44,6 +44,9 @@ final class SqlGuard implements AutoCloseable {
    */
   private static final Set<String> FORBIDDEN_FUNCTIONS = Set.of("fts3_tokenizer", "load_extension");
 
+  /** {@code int xAuth(void*, int, const char*, const char*, const char*, const char*)}. */
+  static final FunctionDescriptor AUTHORIZER = FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS);
+
   private final Arena arena = Arena.ofShared();
   private final MemorySegment authorizer;
   /** Why the authorizer last refused, for the error message (SQLite itself only says "not authorized"). */
@@ -51,10 +54,9 @@ final class SqlGuard implements AutoCloseable {
 
   SqlGuard() {
     try {
-      FunctionDescriptor fd = FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, ADDRESS, ADDRESS, ADDRESS);
-      MethodType type = fd.toMethodType();
+      MethodType type = AUTHORIZER.toMethodType();
       var target = MethodHandles.lookup().findVirtual(SqlGuard.class, "authorize", type).bindTo(this);
-      authorizer = Linker.nativeLinker().upcallStub(target, fd, arena);
+      authorizer = Linker.nativeLinker().upcallStub(target, AUTHORIZER, arena);
     } catch (NoSuchMethodException | IllegalAccessException e) {
       arena.close();
       throw new IllegalStateException("authorizer does not match its C signature", e);

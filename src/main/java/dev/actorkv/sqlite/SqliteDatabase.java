@@ -7,7 +7,10 @@ import dev.actorkv.keyspace.SqliteKeys;
 import dev.actorkv.store.ActorKeyspace;
 import dev.actorkv.store.LegacyLayoutException;
 import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandles;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -177,6 +180,34 @@ public final class SqliteDatabase implements AutoCloseable {
       throw e;
     } catch (Throwable t) {
       throw new IllegalStateException("sqlite3_open_v2 failed", t);
+    }
+  }
+
+  /**
+   * Does the first {@link #open}'s once-per-process work on the calling thread: loads libsqlite3 and
+   * links its native calls and one callback of each VFS signature. The JDK generates a class per
+   * distinct signature, ~0.2 s of a short process's start-up, so a tool can run this on a second thread
+   * while it opens the store; {@link #open} then finds the classes made (or waits for the class
+   * initialisation under way). Throws {@link SqliteUnavailableException} as {@link #open} would.
+   */
+  public static void linkNativeCalls() {
+    SqliteLibrary.lookup();
+    try {
+      MethodHandles.Lookup lookup = MethodHandles.lookup();
+      lookup.ensureInitialized(Sqlite3.class);
+      lookup.ensureInitialized(Sqlite3.Script.class);
+    } catch (IllegalAccessException e) {
+      throw new IllegalStateException("cannot initialise this package's own class", e);
+    }
+    // The JDK keeps one stub factory per signature for the process: a stub made and freed here leaves
+    // it for the VFS's and the authorizer's own stubs.
+    Set<FunctionDescriptor> signatures = KvVfs.upcallSignatures();
+    signatures.add(SqlGuard.AUTHORIZER);
+    Linker linker = Linker.nativeLinker();
+    try (Arena arena = Arena.ofConfined()) {
+      for (FunctionDescriptor signature : signatures) {
+        linker.upcallStub(MethodHandles.empty(signature.toMethodType()), signature, arena);
+      }
     }
   }
 

@@ -64,6 +64,32 @@ class SqliteDatabaseTest {
     }
   }
 
+  /** The linking a tool starts on a second thread may still run while the database opens and is used. */
+  @Test
+  void opensAndRunsWhileNativeCallsAreLinkedOnOtherThreads() throws InterruptedException {
+    List<Thread> linking = new ArrayList<>();
+    List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+    for (int i = 0; i < 2; i++) {
+      linking.add(Thread.ofPlatform().start(() -> {
+        try {
+          SqliteDatabase.linkNativeCalls();
+        } catch (Throwable t) {
+          failures.add(t);
+        }
+      }));
+    }
+    try (ActorStore store = fixture.open(); SqliteDatabase db = SqliteDatabase.open(store.actor("a"))) {
+      db.execute("CREATE TABLE t (x INTEGER)");
+      assertEquals(1, db.execute("INSERT INTO t VALUES (?)", 42));
+      assertEquals(42, db.query("SELECT x FROM t").row(0).getLong(0));
+    }
+    for (Thread t : linking) {
+      t.join();
+    }
+    assertEquals(List.of(), failures);
+    SqliteDatabase.linkNativeCalls(); // again, after the first database: nothing left to do, no failure
+  }
+
   @Test
   void executesAndQueriesWithTheStatementCacheOff() {
     SqliteOptions uncached = SqliteOptions.defaults().withStatementCacheSize(0);
