@@ -107,6 +107,9 @@ public final class KeyspaceCli implements Runnable {
   }
 
   public static void main(String[] args) {
+    if (args.length > 0 && args[0].equals("sql")) {
+      SqlCommand.linkSqliteInBackground();
+    }
     StrictOutputStream stdout = StrictOutputStream.standardOutput();
     CommandLine cl = commandLine(() -> stdout, args.length > 0 ? args[0] : null);
     PrintWriter out = stdout.writer(true);

@@ -125,6 +125,22 @@ final class SqlCommand implements Callable<Integer> {
     return b.length <= 19 ? b : java.util.Arrays.copyOf(b, 19);
   }
 
+  /**
+   * Starts SQLite's once-per-process linking ({@link SqliteDatabase#linkNativeCalls()}) on a second
+   * thread, so that it overlaps picocli's parsing and the store's opening instead of following them
+   * (about 0.2 s of a short session's start on an idle core). A failure is left to the database's open,
+   * which meets it again and reports it as usual.
+   */
+  static void linkSqliteInBackground() {
+    Thread.ofPlatform().daemon().name("sqlite-link").start(() -> {
+      try {
+        SqliteDatabase.linkNativeCalls();
+      } catch (Throwable reportedByOpen) {
+        // the open that follows fails the same way and reports it (no stack trace from this thread)
+      }
+    });
+  }
+
   @Override
   public Integer call() throws IOException {
     // The shell writes in large blocks and flushes when it waits for input. A PrintStream (System.out)
