@@ -6,8 +6,9 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * The changes of one logical operation on one actor: puts, deletes and range deletes, applied in order
- * as one atomic RocksDB write by {@link ActorKeyspace#commit}. Building a batch touches no storage.
+ * The changes of one logical operation on one actor: puts, deletes and range deletes, applied in order,
+ * and alarm changes ({@link #setAlarm}, {@link #deleteAlarm}), as one atomic write of the engine by
+ * {@link ActorKeyspace#commit}. Building a batch touches no storage.
  */
 public final class ActorBatch {
   /** One change. */
@@ -19,7 +20,19 @@ public final class ActorBatch {
 
   public record DeleteRange(KeyRange range) implements Op {}
 
+  /**
+   * A change of one alarm (issue 20): set it to {@code alarm}, or delete it when {@code alarm} is null.
+   * Alarm changes are applied in the same atomic write as the batch's key changes.
+   */
+  public record AlarmChange(String name, Alarm alarm) {
+    public boolean isDelete() {
+      return alarm == null;
+    }
+  }
+
   private final List<Op> ops = new ArrayList<>();
+  /** The net alarm changes by name (a later change of a name replaces an earlier one), in first-change order. */
+  private final java.util.LinkedHashMap<String, AlarmChange> alarms = new java.util.LinkedHashMap<>();
   private Integer layoutVersion;
   /** New value of the actor's migration marker (empty array: delete it); null: leave it unchanged. */
   private byte[] migrationMarker;
@@ -80,6 +93,42 @@ public final class ActorBatch {
     return migrationMarker;
   }
 
+  /**
+   * Sets the actor's alarm {@code name} to fire at {@code due} with {@code payload} (copied), replacing
+   * an alarm of that name, in the same atomic write as the rest of the batch.
+   *
+   * @throws InvalidAlarmException for a bad name or due time, {@link LimitExceededException} for a name or
+   *     payload over its limit; the batch is unchanged then
+   */
+  public ActorBatch setAlarm(String name, java.time.Instant due, byte[] payload) {
+    return setAlarm(new Alarm(name, due, payload));
+  }
+
+  /** Sets {@code alarm} (replacing one of the same name) in the same write as the rest of the batch. */
+  public ActorBatch setAlarm(Alarm alarm) {
+    java.util.Objects.requireNonNull(alarm, "alarm");
+    alarms.remove(alarm.name()); // keeps the order of the latest change
+    alarms.put(alarm.name(), new AlarmChange(alarm.name(), alarm));
+    return this;
+  }
+
+  /** Deletes the actor's alarm {@code name} (nothing when it has none) in the same write as the rest of the batch. */
+  public ActorBatch deleteAlarm(String name) {
+    Alarm.checkName(name);
+    alarms.remove(name);
+    alarms.put(name, new AlarmChange(name, null));
+    return this;
+  }
+
+  /** The alarm changes, one per name (the last one made), in the order they were last made. */
+  public List<AlarmChange> alarmChanges() {
+    return List.copyOf(alarms.values());
+  }
+
+  boolean hasAlarmChanges() {
+    return !alarms.isEmpty();
+  }
+
   public List<Op> ops() {
     return Collections.unmodifiableList(ops);
   }
@@ -94,12 +143,16 @@ public final class ActorBatch {
   }
 
   public boolean isEmpty() {
-    return ops.isEmpty() && layoutVersion == null && migrationMarker == null;
+    return ops.isEmpty() && alarms.isEmpty() && layoutVersion == null && migrationMarker == null;
   }
 
   /** Appends every change of {@code other}, after this batch's own. */
   public ActorBatch addAll(ActorBatch other) {
     ops.addAll(other.ops);
+    for (AlarmChange c : other.alarms.values()) {
+      alarms.remove(c.name());
+      alarms.put(c.name(), c);
+    }
     if (other.layoutVersion != null) {
       layoutVersion = other.layoutVersion;
     }

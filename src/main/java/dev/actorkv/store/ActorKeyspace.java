@@ -52,6 +52,9 @@ public final class ActorKeyspace {
   private byte[][] knownKeys = NO_KEYS;
   private int[] knownLengths = NO_LENGTHS;
 
+  /** How many alarms the actor has; -1 until first needed, and again after a write that failed. Guarded by writeLock. */
+  private int alarmCount = -1;
+
   private static final int KNOWN_MAX = 8;
   private static final byte[][] NO_KEYS = new byte[0][];
   private static final int[] NO_LENGTHS = new int[0];
@@ -310,6 +313,109 @@ public final class ActorKeyspace {
     }
   }
 
+  // ------------------------------------------------------------------ alarms
+
+  /** The actor's alarm {@code name}, or null when it has none. */
+  public Alarm alarm(String name) {
+    Alarm.checkName(name);
+    checkUsable();
+    store.enter();
+    try {
+      return engine.alarm(name);
+    } finally {
+      store.exit();
+    }
+  }
+
+  /** Every alarm of the actor, ordered by name (by the names' UTF-8 bytes). */
+  public List<Alarm> alarms() {
+    checkUsable();
+    store.enter();
+    try {
+      return engine.alarms();
+    } finally {
+      store.exit();
+    }
+  }
+
+  /**
+   * Replaces the actor's alarm {@code expected} by {@code replacement} (null: deletes it) only when the
+   * alarm of that name is still exactly {@code expected} (same due time and payload), as one write under
+   * the actor's commit lock; returns whether it did. A scheduler deletes an alarm it delivered with this,
+   * so an alarm set again meanwhile (e.g. by the handler itself) is kept.
+   *
+   * @throws IllegalArgumentException when {@code replacement} has another name
+   */
+  public boolean compareAndSetAlarm(Alarm expected, Alarm replacement) {
+    java.util.Objects.requireNonNull(expected, "expected");
+    if (replacement != null && !replacement.name().equals(expected.name())) {
+      throw new IllegalArgumentException("the replacement of alarm " + Alarm.quote(expected.name())
+          + " has another name: " + Alarm.quote(replacement.name()));
+    }
+    store.requireWritable();
+    writeLock.lock();
+    try {
+      if (!expected.equals(alarm(expected.name()))) {
+        return false;
+      }
+      ActorBatch b = new ActorBatch();
+      if (replacement == null) {
+        b.deleteAlarm(expected.name());
+      } else {
+        b.setAlarm(replacement);
+      }
+      commit(b);
+      return true;
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  /**
+   * The alarm writes of {@code batch} with the alarms they replace, after checking the actor's alarm
+   * count against {@code limits}; {@code newCount[0]} receives the count after the write.
+   */
+  private List<StorageEngine.AlarmWrite> alarmWrites(ActorBatch batch, Limits limits, int[] newCount) {
+    if (!batch.hasAlarmChanges()) {
+      newCount[0] = alarmCount;
+      return List.of();
+    }
+    List<ActorBatch.AlarmChange> changes = batch.alarmChanges();
+    List<String> names = new ArrayList<>(changes.size());
+    for (ActorBatch.AlarmChange c : changes) {
+      names.add(c.name());
+    }
+    Map<String, Alarm> previous;
+    store.enter();
+    try {
+      if (alarmCount < 0) {
+        alarmCount = engine.alarmCount();
+      }
+      previous = engine.alarms(names);
+    } finally {
+      store.exit();
+    }
+    int count = alarmCount;
+    List<StorageEngine.AlarmWrite> writes = new ArrayList<>(changes.size());
+    for (ActorBatch.AlarmChange c : changes) {
+      Alarm old = previous.get(c.name());
+      if (c.isDelete()) {
+        if (old == null) {
+          continue; // nothing to delete: nothing to write
+        }
+        count--;
+      } else if (old == null) {
+        count++;
+      }
+      writes.add(new StorageEngine.AlarmWrite(c.name(), old, c.alarm()));
+    }
+    if (count > limits.maxAlarmsPerActor() && count > alarmCount) {
+      throw new LimitExceededException(LimitExceededException.Limit.ALARM_COUNT, count, limits.maxAlarmsPerActor());
+    }
+    newCount[0] = count;
+    return writes;
+  }
+
   // ------------------------------------------------------------------ writes
 
   public ActorBatch batch() {
@@ -336,15 +442,19 @@ public final class ActorKeyspace {
       checkUsable();
       store.options().faults().beforeWrite(actorId, 1);
       forgetKnown(); // before the write: whether or not it happens, these lengths may be stale
+      alarmCount = -1;
       store.enter();
+      store.alarmIndexShared().lock();
       try {
         engine.deleteAll();
       } catch (ActorFencedException e) {
         fence(e);
         throw e;
       } finally {
+        store.alarmIndexShared().unlock();
         store.exit();
       }
+      alarmCount = 0;
       storageBytes = 0;
       layoutVersion = Namespace.CURRENT_VERSION;
       hasRecord = false;
@@ -368,6 +478,8 @@ public final class ActorKeyspace {
       checkUsable();
       List<ActorBatch.Op> ops = batch.opsView();
       checkSizes(ops, limits);
+      int[] newAlarmCount = {0};
+      List<StorageEngine.AlarmWrite> alarmWrites = alarmWrites(batch, limits, newAlarmCount);
       // The old value lengths of the keys put or deleted, known from the last commit or asked of the
       // engine for all keys at once (one round trip on an engine behind a network).
       int[] stored = storedLengths(ops);
@@ -417,11 +529,21 @@ public final class ActorKeyspace {
       boolean recordChanged = delta != 0 || newLayout != layoutVersion || !hasRecord;
       // Forgotten first: a write that throws may or may not have happened.
       forgetKnown();
+      boolean alarms = !alarmWrites.isEmpty();
+      if (alarms) {
+        alarmCount = -1;
+      }
       try {
         store.enter();
+        if (alarms) {
+          store.alarmIndexShared().lock();
+        }
         try {
-          engine.commit(ops, new StorageEngine.ActorRecord(newStorage, newLayout), recordChanged, batch.migrationMarker());
+          engine.commit(ops, alarmWrites, new StorageEngine.ActorRecord(newStorage, newLayout), recordChanged, batch.migrationMarker());
         } finally {
+          if (alarms) {
+            store.alarmIndexShared().unlock();
+          }
           store.exit();
         }
       } catch (ConcurrentCommitException e) {
@@ -435,6 +557,10 @@ public final class ActorKeyspace {
       storageBytes = newStorage;
       layoutVersion = newLayout;
       hasRecord = true;
+      if (alarms) {
+        alarmCount = newAlarmCount[0];
+        store.alarmsSet(actorId, alarmWrites);
+      }
     } finally {
       writeLock.unlock();
     }

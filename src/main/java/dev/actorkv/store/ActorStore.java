@@ -46,6 +46,14 @@ public final class ActorStore implements AutoCloseable {
   /** Iterators and snapshots not yet closed; close() releases them before the engine. */
   private final Set<NativeResource> openResources = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
+  /**
+   * Shared by every write that changes alarms, exclusive for {@link #repairAlarmIndex()}: the rebuild
+   * reads the records and writes the index in one go, which a concurrent alarm write would make stale.
+   */
+  private final java.util.concurrent.locks.ReentrantReadWriteLock alarmIndex = new java.util.concurrent.locks.ReentrantReadWriteLock();
+  /** Told of every alarm a commit of this process sets (a scheduler that may have to wake earlier). */
+  private final java.util.concurrent.CopyOnWriteArrayList<java.util.function.Consumer<DueAlarm>> alarmWatchers =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
 
   /** An engine object tied to the store that close() must release first. */
   interface NativeResource {
@@ -206,6 +214,119 @@ public final class ActorStore implements AutoCloseable {
     }
   }
 
+  // ------------------------------------------------------------------ alarms (issue 20)
+
+  /**
+   * The alarms due at or before {@code upTo} across all actors, earliest first (by due time, then actor
+   * id, then alarm name), at most {@code limit}. An index seek: O(log n + limit) in the number of alarms
+   * of the store, never a scan of actors.
+   */
+  public List<DueAlarm> dueAlarms(java.time.Instant upTo, int limit) {
+    Objects.requireNonNull(upTo, "upTo");
+    long upToMillis = upTo.isBefore(Alarm.MIN_DUE) ? -1 : upTo.isAfter(Alarm.MAX_DUE) ? Long.MAX_VALUE : upTo.toEpochMilli();
+    return alarmsByDue(null, upToMillis, limit);
+  }
+
+  /** When the next alarm of the whole store is due (possibly in the past), or empty when there is none. O(log n). */
+  public java.util.Optional<java.time.Instant> nextAlarmDue() {
+    List<DueAlarm> first = alarmsByDue(null, Long.MAX_VALUE, 1);
+    return first.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(first.getFirst().due());
+  }
+
+  /**
+   * One page of every pending alarm of the store, earliest first (the order of {@link #dueAlarms}):
+   * those after {@code afterExclusive} (null: from the first; pass the last entry of the previous page),
+   * at most {@code limit}.
+   */
+  public List<DueAlarm> pendingAlarms(DueAlarm afterExclusive, int limit) {
+    return alarmsByDue(afterExclusive, Long.MAX_VALUE, limit);
+  }
+
+  private List<DueAlarm> alarmsByDue(DueAlarm after, long upToMillis, int limit) {
+    if (limit < 0) {
+      throw new IllegalArgumentException("limit must be >= 0: " + limit);
+    }
+    if (limit == 0) {
+      return List.of();
+    }
+    enter();
+    try {
+      return engine.alarmsByDue(after, upToMillis, limit);
+    } finally {
+      exit();
+    }
+  }
+
+  /**
+   * Verifies the store-wide due-time index against the actors' alarm records: an alarm without its index
+   * entry, an index entry without its alarm (or at another due time), undecodable records or entries,
+   * and alarms of an actor without a record. Empty when consistent. Read-only; for {@code keyspace check}.
+   */
+  public List<AlarmProblem> checkAlarms() {
+    enter();
+    try {
+      return engine.checkAlarms();
+    } finally {
+      exit();
+    }
+  }
+
+  /**
+   * Rebuilds the due-time index from the alarm records in one atomic write (alarm writes of this process
+   * wait meanwhile) and returns how many entries it holds. On an engine whose index the database keeps
+   * (PostgreSQL) there is nothing to rebuild; it returns the number of alarms.
+   */
+  public int repairAlarmIndex() {
+    requireWritable();
+    enter();
+    alarmIndex.writeLock().lock();
+    try {
+      return engine.rebuildAlarmIndex();
+    } finally {
+      alarmIndex.writeLock().unlock();
+      exit();
+    }
+  }
+
+  /**
+   * Calls {@code watcher} after every commit of this process that sets an alarm, with the earliest alarm
+   * it set (on the committing thread; keep it short and never throw). Lets a scheduler that sleeps until
+   * its next due time wake earlier. Close the returned handle to stop.
+   */
+  public AutoCloseable watchAlarms(java.util.function.Consumer<DueAlarm> watcher) {
+    Objects.requireNonNull(watcher, "watcher");
+    alarmWatchers.add(watcher);
+    return () -> alarmWatchers.remove(watcher);
+  }
+
+  java.util.concurrent.locks.Lock alarmIndexShared() {
+    return alarmIndex.readLock();
+  }
+
+  /** After a commit of {@code actorId} with {@code writes} landed: tells the watchers of its earliest set alarm. */
+  void alarmsSet(String actorId, List<StorageEngine.AlarmWrite> writes) {
+    if (alarmWatchers.isEmpty()) {
+      return;
+    }
+    Alarm earliest = null;
+    for (StorageEngine.AlarmWrite w : writes) {
+      if (w.alarm() != null && (earliest == null || w.alarm().due().isBefore(earliest.due()))) {
+        earliest = w.alarm();
+      }
+    }
+    if (earliest == null) {
+      return;
+    }
+    DueAlarm due = new DueAlarm(actorId, earliest.name(), earliest.due());
+    for (java.util.function.Consumer<DueAlarm> w : alarmWatchers) {
+      try {
+        w.accept(due);
+      } catch (RuntimeException e) {
+        // A watcher's failure must not turn a commit that landed into an error.
+      }
+    }
+  }
+
   /** Forces the write-ahead log to disk (on engines whose commits are not durable when acknowledged). */
   public void sync() {
     enter();
@@ -328,6 +449,22 @@ public final class ActorStore implements AutoCloseable {
           }
         }
         return store.iterator(snapshot.cursor(actorId, range, reverse, ActorKeyspace.ITERATOR_FETCH));
+      } finally {
+        store.exit();
+      }
+    }
+
+    /** The alarms of {@code actorId} as of the snapshot, ordered by name. */
+    public List<Alarm> alarms(String actorId) {
+      PhysicalKeys.checkActorId(actorId);
+      store.enter();
+      try {
+        synchronized (this) {
+          if (released) {
+            throw closedError();
+          }
+        }
+        return snapshot.alarms(actorId);
       } finally {
         store.exit();
       }

@@ -7,12 +7,26 @@ public final class LimitExceededException extends StoreException {
     KEY_SIZE("logical key size"),
     VALUE_SIZE("value size"),
     ACTOR_STORAGE("storage per actor"),
-    ACTOR_ID_SIZE("actor id size");
+    ACTOR_ID_SIZE("actor id size"),
+    ALARM_NAME_SIZE("alarm name size"),
+    ALARM_PAYLOAD_SIZE("alarm payload size"),
+    ALARM_COUNT("alarms per actor", "alarms");
 
     private final String description;
+    private final String unit;
 
     Limit(String description) {
+      this(description, "bytes");
+    }
+
+    Limit(String description, String unit) {
       this.description = description;
+      this.unit = unit;
+    }
+
+    /** What the value and maximum count: "bytes" or "alarms". */
+    public String unit() {
+      return unit;
     }
 
     public String description() {
@@ -25,7 +39,7 @@ public final class LimitExceededException extends StoreException {
   private final long max;
 
   public LimitExceededException(Limit limit, long value, long max) {
-    super(limit.description() + " limit exceeded: " + value + " bytes > maximum " + max + " bytes");
+    super(limit.description() + " limit exceeded: " + value + " " + limit.unit() + " > maximum " + max + " " + limit.unit());
     this.limit = limit;
     this.value = value;
     this.max = max;

@@ -18,6 +18,17 @@ final class PhysicalKeys {
   static final byte[] ACTOR_RECORDS = {RESERVED, 0x02};
   /** {@code FF 03 + pack(actor_id)}: per-actor migration progress marker. */
   static final byte[] MIGRATION_MARKERS = {RESERVED, 0x03};
+  /**
+   * {@code FF 04 + pack(actor_id, alarm_name)}: an actor's alarm (due time and payload). Under the store's
+   * bookkeeping keys, so alarms never change an actor's logical keyspace (issue 20).
+   */
+  static final byte[] ALARMS = {RESERVED, 0x04};
+  /**
+   * {@code FF 05 + pack(due_epoch_millis, actor_id, alarm_name)}: the store-wide due-time index. The tuple
+   * integer encoding sorts by value, so the first key under this prefix is the next alarm due across all
+   * actors: one seek, O(log n), no scan. Rebuildable from the {@link #ALARMS} records.
+   */
+  static final byte[] ALARMS_BY_DUE = {RESERVED, 0x05};
 
   private PhysicalKeys() {}
 
@@ -61,6 +72,42 @@ final class PhysicalKeys {
     } catch (RuntimeException e) {
       throw new StoreException("physical key prefix " + com.google.common.io.BaseEncoding.base16().lowerCase().encode(prefix)
           + " is not pack(actor_id): " + e.getMessage(), e);
+    }
+  }
+
+  static byte[] alarmKey(String actorId, String alarmName) {
+    return Tuple.of(actorId, alarmName).packWithPrefix(ALARMS);
+  }
+
+  /** Prefix of all alarm records of one actor: deleting an actor deletes this range. */
+  static byte[] alarmPrefix(String actorId) {
+    return Tuple.of(actorId).packWithPrefix(ALARMS);
+  }
+
+  static byte[] alarmDueKey(long dueEpochMillis, String actorId, String alarmName) {
+    if (dueEpochMillis < 0) {
+      throw new IllegalArgumentException("alarm due time must not be before 1970-01-01T00:00:00Z: " + dueEpochMillis);
+    }
+    return Tuple.of(dueEpochMillis, actorId, alarmName).packWithPrefix(ALARMS_BY_DUE);
+  }
+
+  /** One entry of the due-time index, decoded from its key. */
+  record DueEntry(long dueEpochMillis, String actorId, String alarmName) {}
+
+  /** Decodes a {@link #alarmDueKey} key; throws StoreException naming the key when it is not one. */
+  static DueEntry decodeAlarmDueKey(byte[] key) {
+    if (key.length < ALARMS_BY_DUE.length || key[0] != ALARMS_BY_DUE[0] || key[1] != ALARMS_BY_DUE[1]) {
+      throw new StoreException("not an alarm due-index key: " + com.google.common.io.BaseEncoding.base16().lowerCase().encode(key));
+    }
+    try {
+      Tuple t = Tuple.fromBytes(key, ALARMS_BY_DUE.length);
+      if (t.size() != 3) {
+        throw new IllegalArgumentException("expected (due, actor, name), got " + t.size() + " elements");
+      }
+      return new DueEntry(t.getLong(0), t.getString(1), t.getString(2));
+    } catch (RuntimeException e) {
+      throw new StoreException("alarm due-index key " + com.google.common.io.BaseEncoding.base16().lowerCase().encode(key)
+          + " is malformed: " + e.getMessage(), e);
     }
   }
 

@@ -121,4 +121,33 @@ final class RecordCodec {
       throw new InvalidProtocolBufferException(e);
     }
   }
+
+  /**
+   * An alarm record's value under {@code FF 04} (issue 20): the due time as 8 bytes of big-endian epoch
+   * milliseconds, then the payload. Not protobuf: it is read on every alarm lookup and holds nothing that
+   * could grow a field.
+   */
+  static byte[] encodeAlarm(Alarm alarm) {
+    byte[] payload = alarm.payloadShared();
+    byte[] out = new byte[8 + payload.length];
+    java.nio.ByteBuffer.wrap(out).putLong(alarm.dueMillis());
+    System.arraycopy(payload, 0, out, 8, payload.length);
+    return out;
+  }
+
+  /** Decodes {@link #encodeAlarm}; throws {@link StoreException} naming what is wrong. */
+  static Alarm decodeAlarm(String name, byte[] raw) {
+    if (raw.length < 8) {
+      throw new StoreException("alarm record " + Alarm.quote(name) + " is " + raw.length + " bytes, shorter than its 8-byte due time");
+    }
+    long due = java.nio.ByteBuffer.wrap(raw).getLong();
+    if (due < 0 || due > Alarm.MAX_DUE.toEpochMilli()) {
+      throw new StoreException("alarm record " + Alarm.quote(name) + " has due time " + due + " ms, out of range");
+    }
+    try {
+      return new Alarm(name, java.time.Instant.ofEpochMilli(due), java.util.Arrays.copyOfRange(raw, 8, raw.length));
+    } catch (StoreException e) {
+      throw new StoreException("alarm record " + Alarm.quote(name) + " is invalid: " + e.getMessage(), e);
+    }
+  }
 }

@@ -132,6 +132,185 @@ final class RocksDbEngine implements StorageEngine {
     return new RocksDbSnapshot(db.getSnapshot());
   }
 
+  // ------------------------------------------------------------------ alarms
+
+  /**
+   * The alarm records of {@code actorId} (as of {@code snapshot}, or now when null), by name. The names of
+   * one actor lie in {@code [FF 04 + pack(id) + 02, ... + 03)}: only string elements, which keeps out the
+   * records of an actor whose id extends this one with a NUL ({@code pack(id)} followed by {@code FF}).
+   */
+  List<Alarm> readAlarms(Snapshot snapshot, String actorId) {
+    byte[] prefix = PhysicalKeys.alarmPrefix(actorId);
+    byte[] begin = java.util.Arrays.copyOf(prefix, prefix.length + 1);
+    begin[prefix.length] = 0x02;
+    byte[] end = begin.clone();
+    end[prefix.length] = 0x03;
+    List<Alarm> out = new ArrayList<>();
+    try (Slice lo = new Slice(begin); Slice hi = new Slice(end);
+        ReadOptions ro = new ReadOptions().setIterateLowerBound(lo).setIterateUpperBound(hi).setSnapshot(snapshot);
+        RocksIterator it = db.newIterator(ro)) {
+      for (it.seekToFirst(); it.isValid(); it.next()) {
+        String name = dev.actorkv.tuple.Tuple.fromBytes(it.key(), prefix.length).getString(0);
+        out.add(RecordCodec.decodeAlarm(name, it.value()));
+      }
+      it.status();
+    } catch (RocksDBException e) {
+      throw new StoreException("reading the alarms of actor " + actorId + " failed: " + e.getMessage(), e);
+    }
+    return out;
+  }
+
+  @Override
+  public List<DueAlarm> alarmsByDue(DueAlarm afterExclusive, long upToMillis, int limit) {
+    byte[] begin = PhysicalKeys.ALARMS_BY_DUE;
+    if (afterExclusive != null) {
+      byte[] k = PhysicalKeys.alarmDueKey(afterExclusive.due().toEpochMilli(), afterExclusive.actorId(), afterExclusive.name());
+      begin = java.util.Arrays.copyOf(k, k.length + 1); // the smallest key after it
+    }
+    // pack(upTo + 1) is below every (due, actor, name) key with a later due time and above every other.
+    byte[] end = upToMillis >= Alarm.MAX_DUE.toEpochMilli()
+        ? KeyRange.strinc(PhysicalKeys.ALARMS_BY_DUE)
+        : dev.actorkv.tuple.Tuple.of(Math.max(0, upToMillis + 1)).packWithPrefix(PhysicalKeys.ALARMS_BY_DUE);
+    List<DueAlarm> out = new ArrayList<>(Math.min(limit, 256));
+    if (upToMillis < 0 || java.util.Arrays.compareUnsigned(begin, end) >= 0) {
+      return out;
+    }
+    try (Slice lo = new Slice(begin); Slice hi = new Slice(end);
+        ReadOptions ro = new ReadOptions().setIterateLowerBound(lo).setIterateUpperBound(hi);
+        RocksIterator it = db.newIterator(ro)) {
+      for (it.seekToFirst(); it.isValid() && out.size() < limit; it.next()) {
+        PhysicalKeys.DueEntry e = PhysicalKeys.decodeAlarmDueKey(it.key());
+        out.add(new DueAlarm(e.actorId(), e.alarmName(), java.time.Instant.ofEpochMilli(e.dueEpochMillis())));
+      }
+      it.status();
+    } catch (RocksDBException e) {
+      throw new StoreException("reading the alarm index failed: " + e.getMessage(), e);
+    }
+    return out;
+  }
+
+  /** Every alarm record as (actor, name) -> decoded alarm or the reason it does not decode, as of {@code snapshot}. */
+  private void scanAlarmRecords(Snapshot snapshot, java.util.function.BiConsumer<byte[], byte[]> visitor) {
+    byte[] end = KeyRange.strinc(PhysicalKeys.ALARMS);
+    try (Slice lo = new Slice(PhysicalKeys.ALARMS); Slice hi = new Slice(end);
+        ReadOptions ro = new ReadOptions().setIterateLowerBound(lo).setIterateUpperBound(hi).setSnapshot(snapshot);
+        RocksIterator it = db.newIterator(ro)) {
+      for (it.seekToFirst(); it.isValid(); it.next()) {
+        visitor.accept(it.key(), it.value());
+      }
+      it.status();
+    } catch (RocksDBException e) {
+      throw new StoreException("reading the alarm records failed: " + e.getMessage(), e);
+    }
+  }
+
+  /** An alarm record decoded from its key and value, or the problem that keeps it from decoding. */
+  private record RecordEntry(String actorId, String name, Alarm alarm, String problem) {}
+
+  private static RecordEntry decodeRecord(byte[] key, byte[] value) {
+    String actorId = null;
+    String name = null;
+    try {
+      dev.actorkv.tuple.Tuple t = dev.actorkv.tuple.Tuple.fromBytes(key, PhysicalKeys.ALARMS.length);
+      if (t.size() != 2) {
+        throw new IllegalArgumentException("expected (actor, name), got " + t.size() + " elements");
+      }
+      actorId = t.getString(0);
+      name = t.getString(1);
+      return new RecordEntry(actorId, name, RecordCodec.decodeAlarm(name, value), null);
+    } catch (RuntimeException e) {
+      return new RecordEntry(actorId, name, null, "record key "
+          + com.google.common.io.BaseEncoding.base16().lowerCase().encode(key) + " does not decode: " + e.getMessage());
+    }
+  }
+
+  @Override
+  public List<AlarmProblem> checkAlarms() {
+    Snapshot snapshot = db.getSnapshot();
+    try {
+      // Every index key the records call for; each found in the index is removed, the rest are missing.
+      java.util.TreeMap<byte[], RecordEntry> expected = new java.util.TreeMap<>(java.util.Arrays::compareUnsigned);
+      List<AlarmProblem> problems = new ArrayList<>();
+      java.util.Set<String> actors = new java.util.TreeSet<>();
+      scanAlarmRecords(snapshot, (key, value) -> {
+        RecordEntry r = decodeRecord(key, value);
+        if (r.alarm() == null) {
+          problems.add(new AlarmProblem(AlarmProblem.Kind.UNREADABLE_ALARM, r.actorId(), r.name(), null, r.problem()));
+        } else {
+          expected.put(PhysicalKeys.alarmDueKey(r.alarm().dueMillis(), r.actorId(), r.name()), r);
+          actors.add(r.actorId());
+        }
+      });
+      try (ReadOptions ro = new ReadOptions().setSnapshot(snapshot)) {
+        for (String actorId : actors) {
+          if (db.get(ro, PhysicalKeys.actorRecordKey(actorId)) == null) {
+            problems.add(new AlarmProblem(AlarmProblem.Kind.ORPHAN_ALARM, actorId, null, null, "the actor has alarms but no record"));
+          }
+        }
+      } catch (RocksDBException e) {
+        throw new StoreException("reading actor records failed: " + e.getMessage(), e);
+      }
+      byte[] end = KeyRange.strinc(PhysicalKeys.ALARMS_BY_DUE);
+      try (Slice lo = new Slice(PhysicalKeys.ALARMS_BY_DUE); Slice hi = new Slice(end);
+          ReadOptions ro = new ReadOptions().setIterateLowerBound(lo).setIterateUpperBound(hi).setSnapshot(snapshot);
+          RocksIterator it = db.newIterator(ro)) {
+        for (it.seekToFirst(); it.isValid(); it.next()) {
+          byte[] key = it.key();
+          if (expected.remove(key) != null) {
+            continue;
+          }
+          PhysicalKeys.DueEntry e;
+          try {
+            e = PhysicalKeys.decodeAlarmDueKey(key);
+          } catch (StoreException bad) {
+            problems.add(new AlarmProblem(AlarmProblem.Kind.UNREADABLE_INDEX_ENTRY, null, null, null, bad.getMessage()));
+            continue;
+          }
+          problems.add(new AlarmProblem(AlarmProblem.Kind.EXTRA_INDEX_ENTRY, e.actorId(), e.alarmName(),
+              java.time.Instant.ofEpochMilli(e.dueEpochMillis()), "no alarm record is due at that time"));
+        }
+        it.status();
+      } catch (RocksDBException e) {
+        throw new StoreException("reading the alarm index failed: " + e.getMessage(), e);
+      }
+      for (RecordEntry r : expected.values()) {
+        problems.add(new AlarmProblem(AlarmProblem.Kind.MISSING_INDEX_ENTRY, r.actorId(), r.name(), r.alarm().due(),
+            "the alarm record has no index entry"));
+      }
+      return problems;
+    } finally {
+      db.releaseSnapshot(snapshot);
+      snapshot.close();
+    }
+  }
+
+  @Override
+  public int rebuildAlarmIndex() {
+    if (readOnly) {
+      throw new ReadOnlyStoreException("store at " + directory + " is open read-only: the alarm index cannot be rebuilt");
+    }
+    // The store keeps alarm writes out meanwhile (ActorStore's alarm index lock): the scan and the write see the same records.
+    try (WriteBatch wb = new WriteBatch()) {
+      wb.deleteRange(PhysicalKeys.ALARMS_BY_DUE, KeyRange.strinc(PhysicalKeys.ALARMS_BY_DUE));
+      int[] n = {0};
+      scanAlarmRecords(null, (key, value) -> {
+        RecordEntry r = decodeRecord(key, value);
+        if (r.alarm() != null) {
+          try {
+            wb.put(PhysicalKeys.alarmDueKey(r.alarm().dueMillis(), r.actorId(), r.name()), NO_VALUE);
+          } catch (RocksDBException e) {
+            throw new StoreException("rebuilding the alarm index failed: " + e.getMessage(), e);
+          }
+          n[0]++;
+        }
+      });
+      write(wb);
+      return n[0];
+    } catch (RocksDBException e) {
+      throw new StoreException("rebuilding the alarm index failed: " + e.getMessage(), e);
+    }
+  }
+
   // ------------------------------------------------------------------ raw access
 
   byte[] rawGet(byte[] physicalKey) {
@@ -271,7 +450,35 @@ final class RocksDbEngine implements StorageEngine {
     }
 
     @Override
-    public void commit(List<ActorBatch.Op> ops, ActorRecord record, boolean recordChanged, byte[] marker) {
+    public Alarm alarm(String name) {
+      byte[] raw = rawGet(PhysicalKeys.alarmKey(actorId, name));
+      return raw == null ? null : RecordCodec.decodeAlarm(name, raw);
+    }
+
+    @Override
+    public java.util.Map<String, Alarm> alarms(java.util.Collection<String> names) {
+      List<String> asked = List.copyOf(names);
+      List<byte[]> keys = new ArrayList<>(asked.size());
+      for (String n : asked) {
+        keys.add(PhysicalKeys.alarmKey(actorId, n));
+      }
+      List<byte[]> raw = rawMultiGet(keys);
+      java.util.Map<String, Alarm> out = new java.util.HashMap<>();
+      for (int i = 0; i < asked.size(); i++) {
+        if (raw.get(i) != null) {
+          out.put(asked.get(i), RecordCodec.decodeAlarm(asked.get(i), raw.get(i)));
+        }
+      }
+      return out;
+    }
+
+    @Override
+    public List<Alarm> alarms() {
+      return readAlarms(null, actorId);
+    }
+
+    @Override
+    public void commit(List<ActorBatch.Op> ops, List<AlarmWrite> alarms, ActorRecord record, boolean recordChanged, byte[] marker) {
       try (WriteBatch wb = new WriteBatch()) {
         for (ActorBatch.Op op : ops) {
           switch (op) {
@@ -284,6 +491,18 @@ final class RocksDbEngine implements StorageEngine {
                 wb.deleteRange(begin, end);
               }
             }
+          }
+        }
+        for (AlarmWrite a : alarms) {
+          // The previous alarm's index entry goes in the same write: a re-set alarm has one entry, at its new time.
+          if (a.previous() != null) {
+            wb.delete(PhysicalKeys.alarmDueKey(a.previous().dueMillis(), actorId, a.name()));
+          }
+          if (a.alarm() == null) {
+            wb.delete(PhysicalKeys.alarmKey(actorId, a.name()));
+          } else {
+            wb.put(PhysicalKeys.alarmKey(actorId, a.name()), RecordCodec.encodeAlarm(a.alarm()));
+            wb.put(PhysicalKeys.alarmDueKey(a.alarm().dueMillis(), actorId, a.name()), NO_VALUE);
           }
         }
         if (recordChanged) {
@@ -309,8 +528,14 @@ final class RocksDbEngine implements StorageEngine {
 
     @Override
     public void deleteAll() {
+      // Read before the write: the store serializes this with the actor's commits, so no alarm appears between.
+      List<Alarm> alarms = alarms();
       try (WriteBatch wb = new WriteBatch()) {
         wb.deleteRange(prefix, PhysicalKeys.end(prefix, KeyRange.all()));
+        for (Alarm a : alarms) {
+          wb.delete(PhysicalKeys.alarmDueKey(a.dueMillis(), actorId, a.name()));
+          wb.delete(PhysicalKeys.alarmKey(actorId, a.name()));
+        }
         wb.delete(recordKey);
         wb.delete(PhysicalKeys.migrationMarkerKey(actorId));
         write(wb);
@@ -367,6 +592,11 @@ final class RocksDbEngine implements StorageEngine {
         throw new StoreException("listing actors failed: " + e.getMessage(), e);
       }
       return new ArrayList<>(ids.values());
+    }
+
+    @Override
+    public List<Alarm> alarms(String actorId) {
+      return readAlarms(snapshot, actorId);
     }
 
     @Override

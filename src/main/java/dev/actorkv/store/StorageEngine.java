@@ -43,6 +43,29 @@ public interface StorageEngine extends AutoCloseable {
   }
 
   /**
+   * Entries of the store-wide alarm due-time index in index order (due time, actor id, alarm name; ids and
+   * names by their UTF-8 bytes): those after {@code afterExclusive} (null: from the first) and due at or
+   * before {@code upToMillis} (epoch milliseconds; {@link Long#MAX_VALUE}: all), at most {@code limit}.
+   * Must cost O(log n + limit) in the number of alarms of the whole store: an index seek, never a scan of
+   * actors or alarms.
+   */
+  List<DueAlarm> alarmsByDue(DueAlarm afterExclusive, long upToMillis, int limit);
+
+  /**
+   * Verifies the due-time index against the alarm records (every record has exactly its entry, every
+   * entry its record) and that every actor with alarms has a record; returns what is wrong, in a stable
+   * order (empty: consistent). An engine whose index is maintained by the database itself (PostgreSQL)
+   * checks what can still go wrong there.
+   */
+  List<AlarmProblem> checkAlarms();
+
+  /**
+   * Rebuilds the due-time index from the alarm records, in one atomic write, and returns the number of
+   * index entries it now holds; an engine whose index the database maintains returns the number of alarms.
+   */
+  int rebuildAlarmIndex();
+
+  /**
    * Releases the engine (and, on an engine with ownership, every lease it still holds); the store has
    * closed every cursor and snapshot before.
    */
@@ -51,6 +74,13 @@ public interface StorageEngine extends AutoCloseable {
 
   /** What the store keeps about an actor beside its keys. */
   record ActorRecord(long storageBytes, int layoutVersion) {}
+
+  /**
+   * One alarm change of a commit: {@code alarm} replaces {@code previous} (null: there was none; the store
+   * read it before, under the actor's commit lock) and is null for a delete. An engine with its own
+   * due-time index removes the previous alarm's entry with it.
+   */
+  record AlarmWrite(String name, Alarm previous, Alarm alarm) {}
 
   /** One actor's keys and record. */
   interface EngineActor {
@@ -108,17 +138,33 @@ public interface StorageEngine extends AutoCloseable {
     Cursor cursor(KeyRange range, boolean reverse, int firstFetch);
 
     /**
-     * Applies {@code ops} in order, together with the actor's new record (written when
-     * {@code recordChanged}, or always where the engine keeps a commit sequence in it) and migration
-     * marker ({@code null}: unchanged, empty: delete), as one atomic write. Either all of it is applied
-     * and the call returns, or none of it and it throws {@link StoreException}.
+     * Applies {@code ops} in order, together with the alarm changes {@code alarms} (at most one per name;
+     * the due-time index updated with them), the actor's new record (written when {@code recordChanged},
+     * or always where the engine keeps a commit sequence in it) and migration marker ({@code null}:
+     * unchanged, empty: delete), as one atomic write. Either all of it is applied and the call returns, or
+     * none of it and it throws {@link StoreException}; a fenced writer writes no key and no alarm.
      */
-    void commit(List<ActorBatch.Op> ops, ActorRecord record, boolean recordChanged, byte[] migrationMarker);
+    void commit(
+        List<ActorBatch.Op> ops, List<AlarmWrite> alarms, ActorRecord record, boolean recordChanged, byte[] migrationMarker);
+
+    /** The actor's alarm {@code name}, or null. */
+    Alarm alarm(String name);
+
+    /** The actor's alarms among {@code names} (not empty), by name; absent names are left out. */
+    java.util.Map<String, Alarm> alarms(java.util.Collection<String> names);
+
+    /** Every alarm of the actor, ordered by the UTF-8 bytes of their names. */
+    List<Alarm> alarms();
+
+    /** How many alarms the actor has. */
+    default int alarmCount() {
+      return alarms().size();
+    }
 
     /** Writes the actor's record alone. */
     void writeRecord(ActorRecord record);
 
-    /** Deletes every key of the actor, its record and its marker, as one atomic write. */
+    /** Deletes every key of the actor, its record, its marker and its alarms (with their index entries), as one atomic write. */
     void deleteAll();
   }
 
@@ -132,6 +178,9 @@ public interface StorageEngine extends AutoCloseable {
      * @throws StoreException when the engine holds data that belongs to no actor
      */
     List<String> actorIds();
+
+    /** The alarms of {@code actorId} in this view, ordered by the UTF-8 bytes of their names. */
+    List<Alarm> alarms(String actorId);
 
     @Override
     void close();

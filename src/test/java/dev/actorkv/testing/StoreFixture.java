@@ -132,6 +132,9 @@ public sealed interface StoreFixture extends AutoCloseable {
               DELETE FROM actorkv.kv;
               DELETE FROM actorkv.actors;
             END IF;
+            IF to_regclass('actorkv.alarms') IS NOT NULL THEN
+              DELETE FROM actorkv.alarms;
+            END IF;
           END $$""");
     }
 

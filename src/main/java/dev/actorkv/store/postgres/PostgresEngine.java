@@ -4,6 +4,9 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.actorkv.keyspace.KeyRange;
 import dev.actorkv.store.ActorBatch;
+import dev.actorkv.store.Alarm;
+import dev.actorkv.store.AlarmProblem;
+import dev.actorkv.store.DueAlarm;
 import dev.actorkv.store.ActorFencedException;
 import dev.actorkv.store.ActorOwnedException;
 import dev.actorkv.store.ActorOwner;
@@ -455,20 +458,133 @@ public final class PostgresEngine implements StorageEngine {
       p AS (INSERT INTO actorkv.kv (actor_id, key, value)
         SELECT ?, u.k, u.v FROM unnest(?::bytea[], ?::bytea[]) AS u(k, v) WHERE EXISTS (SELECT FROM a)
         ON CONFLICT (actor_id, key) DO UPDATE SET value = EXCLUDED.value)""";
-  /** The commit statement for each combination of (has deletes, has puts). */
-  private static final String[] COMMIT_SQL = new String[4];
+  /** Alarm deletes and sets: like the keys', guarded by the fence, in the commit's one statement. */
+  private static final String DELETE_ALARMS = """
+      ad AS (DELETE FROM actorkv.alarms WHERE actor_id = ? AND name = ANY (?) AND EXISTS (SELECT FROM a))""";
+  private static final String PUT_ALARMS = """
+      ap AS (INSERT INTO actorkv.alarms (actor_id, name, due, payload)
+        SELECT ?, u.n, u.d, u.p FROM unnest(?::bytea[], ?::bigint[], ?::bytea[]) AS u(n, d, p) WHERE EXISTS (SELECT FROM a)
+        ON CONFLICT (actor_id, name) DO UPDATE SET due = EXCLUDED.due, payload = EXCLUDED.payload)""";
+  /** The commit statement for each combination of (key deletes, key puts, alarm deletes, alarm sets). */
+  private static final String[] COMMIT_SQL = new String[16];
 
   static {
-    for (int i = 0; i < 4; i++) {
-      boolean deletes = (i & 1) != 0;
-      boolean puts = (i & 2) != 0;
-      COMMIT_SQL[i] = "WITH " + UPSERT_ACTOR + (deletes ? ",\n" + DELETE_KEYS : "") + (puts ? ",\n" + PUT_KEYS : "")
+    for (int i = 0; i < 16; i++) {
+      COMMIT_SQL[i] = "WITH " + UPSERT_ACTOR + ((i & 1) != 0 ? ",\n" + DELETE_KEYS : "") + ((i & 2) != 0 ? ",\n" + PUT_KEYS : "")
+          + ((i & 4) != 0 ? ",\n" + DELETE_ALARMS : "") + ((i & 8) != 0 ? ",\n" + PUT_ALARMS : "")
           + "\nSELECT commit_seq FROM a";
     }
   }
 
   static String commitSql(boolean deletes, boolean puts) {
-    return COMMIT_SQL[(deletes ? 1 : 0) | (puts ? 2 : 0)];
+    return commitSql(deletes, puts, false, false);
+  }
+
+  static String commitSql(boolean deletes, boolean puts, boolean alarmDeletes, boolean alarmPuts) {
+    return COMMIT_SQL[(deletes ? 1 : 0) | (puts ? 2 : 0) | (alarmDeletes ? 4 : 0) | (alarmPuts ? 8 : 0)];
+  }
+
+  // ------------------------------------------------------------------ alarms
+
+  static final String ALARM_SQL = "SELECT due, payload FROM actorkv.alarms WHERE actor_id = ? AND name = ?";
+  static final String ALARMS_NAMED_SQL = "SELECT name, due, payload FROM actorkv.alarms WHERE actor_id = ? AND name = ANY (?)";
+  static final String ALARMS_SQL = "SELECT name, due, payload FROM actorkv.alarms WHERE actor_id = ? ORDER BY name";
+  static final String ALARM_COUNT_SQL = "SELECT count(*) FROM actorkv.alarms WHERE actor_id = ?";
+  /** The first entries of the due-time index up to a time: one seek of {@code alarms_by_due}. */
+  static final String DUE_SQL = "SELECT actor_id, name, due FROM actorkv.alarms WHERE due <= ? ORDER BY due, actor_id, name LIMIT ?";
+  /** The next page after an entry: a row comparison the index serves as one seek. */
+  static final String DUE_AFTER_SQL = "SELECT actor_id, name, due FROM actorkv.alarms WHERE (due, actor_id, name) > (?, ?, ?)"
+      + " AND due <= ? ORDER BY due, actor_id, name LIMIT ?";
+
+  private static Alarm alarmOf(byte[] name, long due, byte[] payload) {
+    return new Alarm(new String(name, StandardCharsets.UTF_8), Instant.ofEpochMilli(due), payload);
+  }
+
+  static List<Alarm> readAlarms(Queries q, byte[] id, String what) {
+    return q.run(c -> {
+      try (PreparedStatement ps = c.prepareStatement(ALARMS_SQL)) {
+        ps.setBytes(1, id);
+        List<Alarm> out = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            out.add(alarmOf(rs.getBytes(1), rs.getLong(2), rs.getBytes(3)));
+          }
+        }
+        return out;
+      }
+    }, what);
+  }
+
+  @Override
+  public List<DueAlarm> alarmsByDue(DueAlarm afterExclusive, long upToMillis, int limit) {
+    if (upToMillis < 0) {
+      return List.of();
+    }
+    return read(c -> {
+      try (PreparedStatement ps = c.prepareStatement(afterExclusive == null ? DUE_SQL : DUE_AFTER_SQL)) {
+        int i = 1;
+        if (afterExclusive != null) {
+          ps.setLong(i++, afterExclusive.due().toEpochMilli());
+          ps.setBytes(i++, utf8(afterExclusive.actorId()));
+          ps.setBytes(i++, utf8(afterExclusive.name()));
+        }
+        ps.setLong(i++, upToMillis);
+        ps.setInt(i, limit);
+        List<DueAlarm> out = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            out.add(new DueAlarm(new String(rs.getBytes(1), StandardCharsets.UTF_8), new String(rs.getBytes(2), StandardCharsets.UTF_8),
+                Instant.ofEpochMilli(rs.getLong(3))));
+          }
+        }
+        return out;
+      }
+    }, "reading the alarm index of " + location);
+  }
+
+  /**
+   * The index is the database's own ({@code alarms_by_due}), kept in every commit's transaction, so it
+   * cannot disagree with the rows; what can still be wrong is per alarm: a row that is not a valid alarm
+   * (a name that is not UTF-8, a due time out of range, a payload over the limit), or the alarm of an
+   * actor without a record.
+   */
+  @Override
+  public List<AlarmProblem> checkAlarms() {
+    return read(c -> {
+      List<AlarmProblem> problems = new ArrayList<>();
+      try (Statement s = c.createStatement();
+          ResultSet rs = s.executeQuery("""
+              SELECT l.actor_id, l.name, l.due, octet_length(l.payload), r.commit_seq
+              FROM actorkv.alarms l LEFT JOIN actorkv.actors r ON r.actor_id = l.actor_id
+              WHERE r.actor_id IS NULL OR r.commit_seq = 0 OR l.due < 0 OR l.due > %d OR octet_length(l.payload) > %d
+                OR octet_length(l.name) NOT BETWEEN 1 AND %d
+              ORDER BY l.actor_id, l.name""".formatted(Alarm.MAX_DUE.toEpochMilli(), Alarm.MAX_PAYLOAD_BYTES, Alarm.MAX_NAME_BYTES))) {
+        while (rs.next()) {
+          String actor = new String(rs.getBytes(1), StandardCharsets.UTF_8);
+          String name = new String(rs.getBytes(2), StandardCharsets.UTF_8);
+          long due = rs.getLong(3);
+          Instant at = due >= 0 && due <= Alarm.MAX_DUE.toEpochMilli() ? Instant.ofEpochMilli(due) : null;
+          long seq = rs.getLong(5);
+          if (rs.wasNull() || seq == 0) {
+            problems.add(new AlarmProblem(AlarmProblem.Kind.ORPHAN_ALARM, actor, name, at, "the actor has alarms but no record"));
+          } else {
+            problems.add(new AlarmProblem(AlarmProblem.Kind.UNREADABLE_ALARM, actor, name, at,
+                "due " + due + " ms, payload " + rs.getInt(4) + " bytes: not a valid alarm"));
+          }
+        }
+      }
+      return problems;
+    }, "checking the alarms of " + location);
+  }
+
+  @Override
+  public int rebuildAlarmIndex() {
+    return read(c -> {
+      try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM actorkv.alarms")) {
+        rs.next();
+        return rs.getInt(1);
+      }
+    }, "counting the alarms of " + location);
   }
 
   /**
@@ -699,10 +815,63 @@ public final class PostgresEngine implements StorageEngine {
     }
 
     @Override
-    public void commit(List<ActorBatch.Op> ops, ActorRecord record, boolean recordChanged, byte[] marker) {
+    public Alarm alarm(String name) {
+      return read(c -> {
+        try (PreparedStatement ps = c.prepareStatement(ALARM_SQL)) {
+          ps.setBytes(1, id);
+          ps.setBytes(2, utf8(name));
+          try (ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? new Alarm(name, Instant.ofEpochMilli(rs.getLong(1)), rs.getBytes(2)) : null;
+          }
+        }
+      }, "reading alarm of " + quoted());
+    }
+
+    @Override
+    public Map<String, Alarm> alarms(java.util.Collection<String> names) {
+      List<byte[]> keys = new ArrayList<>(names.size());
+      for (String n : names) {
+        keys.add(utf8(n));
+      }
+      return read(c -> {
+        try (PreparedStatement ps = c.prepareStatement(ALARMS_NAMED_SQL)) {
+          ps.setBytes(1, id);
+          ps.setArray(2, byteaArray(c, keys));
+          Map<String, Alarm> out = new HashMap<>();
+          try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              Alarm a = alarmOf(rs.getBytes(1), rs.getLong(2), rs.getBytes(3));
+              out.put(a.name(), a);
+            }
+          }
+          return out;
+        }
+      }, "reading alarms of " + quoted());
+    }
+
+    @Override
+    public List<Alarm> alarms() {
+      return readAlarms(pool, id, "reading alarms of " + quoted());
+    }
+
+    @Override
+    public int alarmCount() {
+      return read(c -> {
+        try (PreparedStatement ps = c.prepareStatement(ALARM_COUNT_SQL)) {
+          ps.setBytes(1, id);
+          try (ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getInt(1);
+          }
+        }
+      }, "counting alarms of " + quoted());
+    }
+
+    @Override
+    public void commit(List<ActorBatch.Op> ops, List<AlarmWrite> alarms, ActorRecord record, boolean recordChanged, byte[] marker) {
       boolean[] interrupted = {Thread.interrupted()}; // an interrupt would close a virtual thread's socket mid-commit: kept for the caller
       try {
-        commitOnce(ops, record, marker, interrupted);
+        commitOnce(ops, alarms, record, marker, interrupted);
       } finally {
         if (interrupted[0]) {
           Thread.currentThread().interrupt();
@@ -710,7 +879,7 @@ public final class PostgresEngine implements StorageEngine {
       }
     }
 
-    private void commitOnce(List<ActorBatch.Op> ops, ActorRecord record, byte[] marker, boolean[] interrupted) {
+    private void commitOnce(List<ActorBatch.Op> ops, List<AlarmWrite> alarms, ActorRecord record, byte[] marker, boolean[] interrupted) {
       NetChanges net = NetChanges.of(ops);
       long expected = commitSeq;
       String what = "commit of " + ops.size() + " changes for " + quoted();
@@ -737,8 +906,21 @@ public final class PostgresEngine implements StorageEngine {
         }
         boolean deletes = !net.deletes().isEmpty();
         boolean puts = !net.putKeys().isEmpty();
+        List<byte[]> alarmDeletes = new ArrayList<>();
+        List<byte[]> alarmNames = new ArrayList<>();
+        List<Long> alarmDues = new ArrayList<>();
+        List<byte[]> alarmPayloads = new ArrayList<>();
+        for (AlarmWrite a : alarms) {
+          if (a.alarm() == null) {
+            alarmDeletes.add(utf8(a.name()));
+          } else {
+            alarmNames.add(utf8(a.name()));
+            alarmDues.add(a.alarm().dueMillis());
+            alarmPayloads.add(a.alarm().payload());
+          }
+        }
         long landed;
-        try (PreparedStatement ps = c.prepareStatement(commitSql(deletes, puts))) {
+        try (PreparedStatement ps = c.prepareStatement(commitSql(deletes, puts, !alarmDeletes.isEmpty(), !alarmNames.isEmpty()))) {
           int i = 1;
           ps.setLong(i++, record.storageBytes());
           ps.setInt(i++, record.layoutVersion());
@@ -755,6 +937,16 @@ public final class PostgresEngine implements StorageEngine {
             ps.setBytes(i++, id);
             ps.setArray(i++, byteaArray(c, net.putKeys()));
             ps.setArray(i++, byteaArray(c, net.putValues()));
+          }
+          if (!alarmDeletes.isEmpty()) {
+            ps.setBytes(i++, id);
+            ps.setArray(i++, byteaArray(c, alarmDeletes));
+          }
+          if (!alarmNames.isEmpty()) {
+            ps.setBytes(i++, id);
+            ps.setArray(i++, byteaArray(c, alarmNames));
+            ps.setArray(i++, c.createArrayOf("bigint", alarmDues.toArray(new Long[0])));
+            ps.setArray(i++, byteaArray(c, alarmPayloads));
           }
           sent = !transaction; // in autocommit mode this statement is the commit
           try (ResultSet rs = ps.executeQuery()) {
@@ -932,7 +1124,8 @@ public final class PostgresEngine implements StorageEngine {
         // row lock fences the delete against a takeover.
         try (PreparedStatement row = c.prepareStatement("UPDATE actorkv.actors SET commit_seq = 0, storage_bytes = 0,"
                 + " layout_version = 1, migration_marker = NULL WHERE actor_id = ? AND owner_epoch = ?");
-            PreparedStatement kv = c.prepareStatement("DELETE FROM actorkv.kv WHERE actor_id = ?")) {
+            PreparedStatement kv = c.prepareStatement("DELETE FROM actorkv.kv WHERE actor_id = ?");
+            PreparedStatement alarms = c.prepareStatement("DELETE FROM actorkv.alarms WHERE actor_id = ?")) {
           row.setBytes(1, id);
           row.setLong(2, epoch);
           if (row.executeUpdate() == 0) {
@@ -941,6 +1134,8 @@ public final class PostgresEngine implements StorageEngine {
           }
           kv.setBytes(1, id);
           kv.executeUpdate();
+          alarms.setBytes(1, id);
+          alarms.executeUpdate();
           c.commit();
         } catch (ActorFencedException e) {
           throw e;
@@ -1118,6 +1313,11 @@ public final class PostgresEngine implements StorageEngine {
     @Override
     public Cursor cursor(String actorId, KeyRange range, boolean reverse, int firstFetch) {
       return new PageCursor(this, utf8(actorId), range, reverse, firstFetch);
+    }
+
+    @Override
+    public List<Alarm> alarms(String actorId) {
+      return readAlarms(this, utf8(actorId), "reading alarms of actor " + actorId + " in a snapshot");
     }
 
     @Override

@@ -29,6 +29,12 @@ import javax.sql.DataSource;
  *   <li>{@code kv}: one row per key, {@code PRIMARY KEY (actor_id, key)}; the primary key's index serves
  *       every read (point, multi-key, forward and backward ranges), so there is no other index.
  * </ul>
+ *
+ * <p>Version 2 ({@link #alarms()}, issue 20): {@code alarms}, one row per alarm of an actor,
+ * {@code PRIMARY KEY (actor_id, name)} ({@code name} the UTF-8 bytes of the alarm's name, {@code due}
+ * milliseconds since the epoch, UTC), and one more index, {@code alarms_by_due (due, actor_id, name)}: the
+ * store-wide due-time index that finds the next due alarms across all actors with one index seek. It is
+ * kept by the database in the transaction of each commit, so there is nothing to rebuild.
  */
 final class Schema {
   /** One schema change: its statements run in one transaction with the version's record. */
@@ -53,7 +59,25 @@ final class Schema {
             key bytea NOT NULL,
             value bytea NOT NULL,
             PRIMARY KEY (actor_id, key)
-          )""")));
+          )""")),
+      alarms(2));
+
+  /**
+   * The alarms table and its due-time index (issue 20), as one self-contained step: it only adds, so a
+   * database at the version before gains it without touching any other table.
+   */
+  static Migration alarms(int version) {
+    return new Migration(version, List.of(
+        """
+        CREATE TABLE actorkv.alarms (
+          actor_id bytea NOT NULL,
+          name bytea NOT NULL,
+          due bigint NOT NULL,
+          payload bytea NOT NULL,
+          PRIMARY KEY (actor_id, name)
+        )""",
+        "CREATE INDEX alarms_by_due ON actorkv.alarms (due, actor_id, name)"));
+  }
 
   private Schema() {}
 
