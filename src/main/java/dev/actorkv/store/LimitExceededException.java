@@ -7,7 +7,8 @@ public final class LimitExceededException extends StoreException {
     KEY_SIZE("logical key size"),
     VALUE_SIZE("value size"),
     ACTOR_STORAGE("storage per actor"),
-    ACTOR_ID_SIZE("actor id size");
+    ACTOR_ID_SIZE("actor id size"),
+    METADATA_SIZE("actor metadata size");
 
     private final String description;
 

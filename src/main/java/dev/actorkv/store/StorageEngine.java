@@ -49,8 +49,12 @@ public interface StorageEngine extends AutoCloseable {
   @Override
   void close();
 
-  /** What the store keeps about an actor beside its keys. */
-  record ActorRecord(long storageBytes, int layoutVersion) {}
+  /**
+   * What the store keeps about an actor beside its keys: its exact storage count and the opaque metadata
+   * of the layers above ({@link ActorBatch#setMetadata}), null when it has none. An engine stores both
+   * together and returns the metadata bytes exactly as written.
+   */
+  record ActorRecord(long storageBytes, byte[] metadata) {}
 
   /** One actor's keys and record. */
   interface EngineActor {
@@ -85,9 +89,6 @@ public interface StorageEngine extends AutoCloseable {
       return readRecord();
     }
 
-    /** The actor's migration marker, or null when it has none. */
-    byte[] migrationMarker();
-
     /** The value at {@code key}, or null. */
     byte[] get(byte[] key);
 
@@ -109,16 +110,16 @@ public interface StorageEngine extends AutoCloseable {
 
     /**
      * Applies {@code ops} in order, together with the actor's new record (written when
-     * {@code recordChanged}, or always where the engine keeps a commit sequence in it) and migration
-     * marker ({@code null}: unchanged, empty: delete), as one atomic write. Either all of it is applied
-     * and the call returns, or none of it and it throws {@link StoreException}.
+     * {@code recordChanged}, or always where the engine keeps a commit sequence in it), as one atomic
+     * write. Either all of it is applied and the call returns, or none of it and it throws
+     * {@link StoreException}.
      */
-    void commit(List<ActorBatch.Op> ops, ActorRecord record, boolean recordChanged, byte[] migrationMarker);
+    void commit(List<ActorBatch.Op> ops, ActorRecord record, boolean recordChanged);
 
     /** Writes the actor's record alone. */
     void writeRecord(ActorRecord record);
 
-    /** Deletes every key of the actor, its record and its marker, as one atomic write. */
+    /** Deletes every key of the actor and its record (metadata included), as one atomic write. */
     void deleteAll();
   }
 

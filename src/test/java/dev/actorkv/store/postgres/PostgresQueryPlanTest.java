@@ -44,8 +44,8 @@ class PostgresQueryPlanTest {
       }
     }
     // Many actors' records, as a store in use has.
-    fixture.execute("INSERT INTO actorkv.actors (actor_id, commit_seq, storage_bytes, layout_version)"
-        + " SELECT convert_to('other-' || i, 'UTF8'), 1, 0, 1 FROM generate_series(1, 20000) AS i");
+    fixture.execute("INSERT INTO actorkv.actors (actor_id, commit_seq, storage_bytes)"
+        + " SELECT convert_to('other-' || i, 'UTF8'), 1, 0 FROM generate_series(1, 20000) AS i");
     fixture.execute("ANALYZE");
     String uri = fixture.uri();
     connection = DriverManager.getConnection(fixture.cluster().jdbcUrl(uri.substring(uri.lastIndexOf('/') + 1)));
