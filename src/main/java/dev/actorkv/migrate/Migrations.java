@@ -46,9 +46,12 @@ public final class Migrations {
     return migratingOnOpen(StoreOptions.defaults(), MigrationOptions.defaults());
   }
 
-  /** {@code base} with legacy actors migrated on open, as {@code migration} says (after base's own hook). */
+  /**
+   * {@code base} with legacy actors migrated on open, as {@code migration} says, after base's own hook;
+   * an actor whose {@code keyspace copy} is unfinished is refused first ({@link CopyMarkers#REFUSE_INCOMPLETE}).
+   */
   public static StoreOptions migratingOnOpen(StoreOptions base, MigrationOptions migration) {
-    return base.withOpenHook(base.openHook().andThen(onOpen(migration)));
+    return base.withOpenHook(base.openHook().andThen(CopyMarkers.REFUSE_INCOMPLETE).andThen(onOpen(migration)));
   }
 
   /** The {@link ActorOpenHook} that migrates an actor with legacy data as {@code migration} says. */
