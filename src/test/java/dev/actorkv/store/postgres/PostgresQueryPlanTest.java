@@ -135,7 +135,7 @@ class PostgresQueryPlanTest {
     byte[][] keys = {key(1), key(2)};
     for (boolean deletes : new boolean[] {false, true}) {
       for (boolean puts : new boolean[] {false, true}) {
-        List<Object> params = new ArrayList<>(List.of(100L, 1, false, new byte[0], actor, 3L, 1L));
+        List<Object> params = new ArrayList<>(List.of(100L, new byte[] {8, 1}, actor, 3L, 1L));
         if (deletes) {
           params.addAll(List.of(actor, keys));
         }
