@@ -82,7 +82,7 @@ public class PostgresBench {
       ps.executeUpdate();
     }
     try (Connection c = raw.getConnection(); PreparedStatement ps = c.prepareStatement(
-        "INSERT INTO actorkv.actors (actor_id, commit_seq, storage_bytes, layout_version) VALUES (?, 1, 0, 1)")) {
+        "INSERT INTO actorkv.actors (actor_id, commit_seq, storage_bytes) VALUES (?, 1, 0)")) {
       ps.setBytes(1, rawId);
       ps.executeUpdate();
     }
@@ -198,11 +198,10 @@ public class PostgresBench {
       }
       try (PreparedStatement ps = c.prepareStatement("""
           WITH a AS (
-            INSERT INTO actorkv.actors AS t (actor_id, commit_seq, storage_bytes, layout_version, migration_marker)
-            VALUES (?, 1, ?, ?, ?)
+            INSERT INTO actorkv.actors AS t (actor_id, commit_seq, storage_bytes, metadata)
+            VALUES (?, 1, ?, ?)
             ON CONFLICT (actor_id) DO UPDATE SET commit_seq = t.commit_seq + 1, storage_bytes = EXCLUDED.storage_bytes,
-              layout_version = EXCLUDED.layout_version,
-              migration_marker = CASE WHEN ? THEN EXCLUDED.migration_marker ELSE t.migration_marker END
+              metadata = EXCLUDED.metadata
             WHERE t.commit_seq = ?
             RETURNING t.commit_seq),
           p AS (INSERT INTO actorkv.kv (actor_id, key, value)
@@ -211,13 +210,11 @@ public class PostgresBench {
           SELECT commit_seq FROM a""")) {
         ps.setBytes(1, rawId);
         ps.setLong(2, old);
-        ps.setInt(3, 1);
-        ps.setBytes(4, null);
-        ps.setBoolean(5, false);
-        ps.setLong(6, rawSeq);
-        ps.setBytes(7, rawId);
-        ps.setArray(8, c.createArrayOf("bytea", keys.toArray(new byte[0][])));
-        ps.setArray(9, c.createArrayOf("bytea", values.toArray(new byte[0][])));
+        ps.setBytes(3, null);
+        ps.setLong(4, rawSeq);
+        ps.setBytes(5, rawId);
+        ps.setArray(6, c.createArrayOf("bytea", keys.toArray(new byte[0][])));
+        ps.setArray(7, c.createArrayOf("bytea", values.toArray(new byte[0][])));
         try (ResultSet rs = ps.executeQuery()) {
           rs.next();
           rawSeq = rs.getLong(1);

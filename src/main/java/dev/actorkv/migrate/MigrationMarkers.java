@@ -5,7 +5,7 @@ import dev.actorkv.keyspace.Namespace;
 import dev.actorkv.migrate.proto.MigrationMarker;
 import dev.actorkv.store.ActorKeyspace;
 
-/** Reads and writes the per-actor migration marker (its protobuf is in migrate.proto). */
+/** Reads and writes the per-actor migration marker (its protobuf is in migrate.proto), kept in the actor's metadata. */
 final class MigrationMarkers {
   private MigrationMarkers() {}
 
@@ -20,7 +20,7 @@ final class MigrationMarkers {
    * from zero rather than stopping the migration over a bookkeeping record.
    */
   static Progress read(ActorKeyspace actor) {
-    byte[] raw = actor.migrationMarker();
+    byte[] raw = LayoutMetadata.marker(actor);
     if (raw == null) {
       return Progress.NONE;
     }

@@ -21,9 +21,9 @@ import java.util.function.Consumer;
  * Moves an actor's legacy-layout keys (ACTOR_KV_STRUCTURE.md section 2) to layout v1, in bounded batches.
  *
  * <p>Each batch is ONE atomic {@link ActorBatch}: the v1 keys of up to {@code batchSize} legacy keys, the
- * deletion of those legacy keys, and the actor's migration marker (cumulative counts; store bookkeeping
- * {@code FF 03 + pack(actor_id)}, outside the actor's logical keyspace). The batch that handles the last
- * legacy key also marks the migration complete and sets the actor's layout version to 1. Because a
+ * deletion of those legacy keys, and the actor's migration marker (cumulative counts) and layout version
+ * 0 in its metadata (outside the actor's logical keyspace, see {@link LayoutMetadata}). The batch that
+ * handles the last legacy key also marks the migration complete and sets the layout version to 1. Because a
  * legacy key disappears in the same write that creates its v1 key, what is left to do is always exactly
  * the legacy keys still present: a run interrupted anywhere (even by SIGKILL) resumes where it stopped,
  * its batches are the ones an uninterrupted run would have written, and the end state (keys, values,
@@ -69,8 +69,8 @@ public final class Migrator {
     boolean first = true;
     while (true) {
       LegacyCursor.Chunk chunk = cursor.next();
-      if (first && chunk.entries().isEmpty() && actor.layoutVersion() == Namespace.CURRENT_VERSION
-          && (start.complete() || actor.migrationMarker() == null)) {
+      if (first && chunk.entries().isEmpty() && !LayoutMetadata.recordsLegacy(actor)
+          && (start.complete() || LayoutMetadata.marker(actor) == null)) {
         return new MigrationResult(actor.actorId(), true, false, 0, MigrationCounts.ZERO);
       }
       first = false;
@@ -91,10 +91,8 @@ public final class Migrator {
       }
       MigrationCounts newCounts = counts.plus(batchCounts);
       long newBatches = batches + 1;
-      batch.setMigrationMarker(MigrationMarkers.encode(chunk.last(), newBatches, newCounts));
-      if (chunk.last()) {
-        batch.setLayoutVersion(Namespace.CURRENT_VERSION);
-      }
+      batch.setMetadata(LayoutMetadata.with(actor, chunk.last() ? Namespace.CURRENT_VERSION : 0,
+          MigrationMarkers.encode(chunk.last(), newBatches, newCounts)));
       actor.commit(batch);
       counts = newCounts;
       batches = newBatches;

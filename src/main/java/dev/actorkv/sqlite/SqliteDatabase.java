@@ -4,8 +4,8 @@ import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 
 import dev.actorkv.keyspace.SqliteKeys;
+import dev.actorkv.migrate.LegacyLayoutException;
 import dev.actorkv.store.ActorKeyspace;
-import dev.actorkv.store.LegacyLayoutException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;

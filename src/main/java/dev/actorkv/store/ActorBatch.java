@@ -33,9 +33,11 @@ public final class ActorBatch {
   private final List<Op> ops = new ArrayList<>();
   /** The net alarm changes by name (a later change of a name replaces an earlier one), in first-change order. */
   private final java.util.LinkedHashMap<String, AlarmChange> alarms = new java.util.LinkedHashMap<>();
-  private Integer layoutVersion;
-  /** New value of the actor's migration marker (empty array: delete it); null: leave it unchanged. */
-  private byte[] migrationMarker;
+  /** New value of the actor's metadata (empty array: clear it); null: leave it unchanged. */
+  private byte[] metadata;
+
+  /** The largest metadata an actor keeps, in bytes: it travels with every write of the actor's record. */
+  public static final int MAX_METADATA_BYTES = 4096;
 
   /** Puts {@code value} at {@code key}. The arrays are copied, so callers may reuse them. */
   public ActorBatch put(byte[] key, byte[] value) {
@@ -66,31 +68,23 @@ public final class ActorBatch {
     return this;
   }
 
-  /** Records the actor's layout version in the same write (used by migration). */
-  public ActorBatch setLayoutVersion(int version) {
-    if (version < 0) {
-      throw new IllegalArgumentException("layout version must be >= 0");
-    }
-    this.layoutVersion = version;
-    return this;
-  }
-
-  Integer layoutVersion() {
-    return layoutVersion;
-  }
-
   /**
-   * Sets the actor's migration marker to {@code value} in the same write (used by migration). The
-   * marker is store bookkeeping outside the actor's logical keyspace: it does not count towards the
-   * actor's storage, and its value is opaque to the store. An empty {@code value} deletes the marker.
+   * Sets the actor's metadata to {@code value} in the same atomic write as this batch's changes. The
+   * metadata is a record the store keeps beside the actor's keys for the layers above it (the migration
+   * and copy tools keep their bookkeeping there): the store never interprets it, and it does not count
+   * towards the actor's storage. An empty {@code value} clears it. Above {@link #MAX_METADATA_BYTES} it
+   * throws {@link LimitExceededException} and the batch is unchanged.
    */
-  public ActorBatch setMigrationMarker(byte[] value) {
-    this.migrationMarker = value.clone();
+  public ActorBatch setMetadata(byte[] value) {
+    if (value.length > MAX_METADATA_BYTES) {
+      throw new LimitExceededException(LimitExceededException.Limit.METADATA_SIZE, value.length, MAX_METADATA_BYTES);
+    }
+    this.metadata = value.clone();
     return this;
   }
 
-  byte[] migrationMarker() {
-    return migrationMarker;
+  byte[] metadata() {
+    return metadata;
   }
 
   /**
@@ -143,7 +137,7 @@ public final class ActorBatch {
   }
 
   public boolean isEmpty() {
-    return ops.isEmpty() && alarms.isEmpty() && layoutVersion == null && migrationMarker == null;
+    return ops.isEmpty() && alarms.isEmpty() && metadata == null;
   }
 
   /** Appends every change of {@code other}, after this batch's own. */
@@ -153,11 +147,8 @@ public final class ActorBatch {
       alarms.remove(c.name());
       alarms.put(c.name(), c);
     }
-    if (other.layoutVersion != null) {
-      layoutVersion = other.layoutVersion;
-    }
-    if (other.migrationMarker != null) {
-      migrationMarker = other.migrationMarker;
+    if (other.metadata != null) {
+      metadata = other.metadata;
     }
     return this;
   }

@@ -2,8 +2,6 @@ package dev.actorkv.store;
 
 import com.google.common.primitives.UnsignedBytes;
 import dev.actorkv.keyspace.KeyRange;
-import dev.actorkv.keyspace.LegacyKeys;
-import dev.actorkv.keyspace.Namespace;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -34,10 +32,13 @@ public final class ActorKeyspace {
   private final StorageEngine.EngineActor engine;
   private final ReentrantLock writeLock = new ReentrantLock();
   private final Set<String> claims = ConcurrentHashMap.newKeySet();
-  private final ReentrantLock legacyLock = new ReentrantLock();
+  private final ReentrantLock openLock = new ReentrantLock();
+  /** Set once the store's open hook returned normally for this handle; never cleared. */
+  private volatile boolean opened;
   /** Exact storage in bytes; guarded by writeLock for writes, volatile for reads. */
   private volatile long storageBytes;
-  private volatile int layoutVersion;
+  /** The actor's metadata as last loaded or committed (null: none); guarded like storageBytes. */
+  private volatile byte[] metadata;
   private volatile boolean hasRecord;
   /** Set once the actor was taken over (an {@link ActorFencedException}) or the handle closed; never cleared. */
   private volatile StoreException dead;
@@ -104,26 +105,12 @@ public final class ActorKeyspace {
       long counted = scanStorageBytes();
       hasRecord = false;
       storageBytes = counted;
-      layoutVersion = counted == 0 ? Namespace.CURRENT_VERSION : detectLayoutVersion();
+      metadata = null;
       return;
     }
     hasRecord = true;
     storageBytes = r.storageBytes();
-    layoutVersion = r.layoutVersion();
-  }
-
-  private int detectLayoutVersion() {
-    for (KeyRange r : LegacyKeys.candidateRanges()) {
-      try (KeyValueIterator it = iterator(r, false)) {
-        while (it.hasNext()) {
-          if (LegacyKeys.isLegacy(it.peekKey())) {
-            return 0;
-          }
-          it.next();
-        }
-      }
-    }
-    return Namespace.CURRENT_VERSION;
+    metadata = r.metadata();
   }
 
   /**
@@ -155,39 +142,31 @@ public final class ActorKeyspace {
   }
 
   /**
-   * Layout version recorded for this actor: 1 when all its data is in layout v1, 0 when legacy keys
-   * were written and not yet migrated.
+   * The actor's metadata as last written by {@link ActorBatch#setMetadata} (a fresh array), or null when
+   * it has none. Opaque to the store: the layers that write it define its format.
    */
-  public int layoutVersion() {
-    return layoutVersion;
-  }
-
-  /**
-   * The actor's migration marker as last written by {@link ActorBatch#setMigrationMarker}, or null when
-   * there is none. Opaque to the store; the migration engine defines its format.
-   */
-  public byte[] migrationMarker() {
+  public byte[] metadata() {
     checkUsable();
-    store.enter();
-    try {
-      return engine.migrationMarker();
-    } finally {
-      store.exit();
-    }
+    byte[] m = metadata;
+    return m == null ? null : m.clone();
   }
 
   /**
-   * Runs {@code handler} when the actor still holds legacy-layout data, at most one handler at a time
-   * per actor, so that concurrent {@link ActorStore#actor} calls do not migrate the same actor twice.
+   * Runs {@code hook} unless it already returned normally for this handle, at most one hook at a time
+   * per actor, so that concurrent {@link ActorStore#actor} calls do not run it twice.
    */
-  void resolveLegacy(LegacyHandler handler) {
-    legacyLock.lock();
+  void runOpenHook(ActorOpenHook hook) {
+    if (opened) {
+      return;
+    }
+    openLock.lock();
     try {
-      if (layoutVersion == 0) {
-        handler.onLegacyActor(this);
+      if (!opened) {
+        hook.onOpen(this);
+        opened = true;
       }
     } finally {
-      legacyLock.unlock();
+      openLock.unlock();
     }
   }
 
@@ -213,10 +192,10 @@ public final class ActorKeyspace {
     try {
       checkUsable();
       long counted = scanStorageBytes();
-      int version = detectLayoutVersion();
+      byte[] kept = metadata;
       store.enter();
       try {
-        engine.writeRecord(new StorageEngine.ActorRecord(counted, version));
+        engine.writeRecord(new StorageEngine.ActorRecord(counted, kept));
       } catch (ActorFencedException e) {
         fence(e);
         throw e;
@@ -224,7 +203,6 @@ public final class ActorKeyspace {
         store.exit();
       }
       storageBytes = counted;
-      layoutVersion = version;
       hasRecord = true;
       return counted;
     } finally {
@@ -456,7 +434,7 @@ public final class ActorKeyspace {
       }
       alarmCount = 0;
       storageBytes = 0;
-      layoutVersion = Namespace.CURRENT_VERSION;
+      metadata = null;
       hasRecord = false;
     } finally {
       writeLock.unlock();
@@ -484,7 +462,6 @@ public final class ActorKeyspace {
       // engine for all keys at once (one round trip on an engine behind a network).
       int[] stored = storedLengths(ops);
       long delta = 0;
-      boolean legacy = false;
       // The overlay tracks keys changed earlier in the batch (value length, or -1 once deleted). A batch
       // whose changes cannot overlap (one change, or puts and deletes of distinct keys: the common case)
       // needs none, and each old size is the stored one.
@@ -500,7 +477,6 @@ public final class ActorKeyspace {
             if (overlay != null) {
               overlay.put(p.key(), p.value().length);
             }
-            legacy |= LegacyKeys.isLegacy(p.key());
           }
           case ActorBatch.Delete d -> {
             delta -= currentSize(d.key(), stored[i], overlay, deletedRanges);
@@ -524,9 +500,10 @@ public final class ActorKeyspace {
       if (delta > 0 && newStorage > limits.maxStorageBytes()) {
         throw new LimitExceededException(LimitExceededException.Limit.ACTOR_STORAGE, newStorage, limits.maxStorageBytes());
       }
-      int newLayout = batch.layoutVersion() != null ? batch.layoutVersion() : legacy ? 0 : layoutVersion;
+      byte[] setMetadata = batch.metadata();
+      byte[] newMetadata = setMetadata == null ? metadata : setMetadata.length == 0 ? null : setMetadata;
       store.options().faults().beforeWrite(actorId, batch.size());
-      boolean recordChanged = delta != 0 || newLayout != layoutVersion || !hasRecord;
+      boolean recordChanged = delta != 0 || setMetadata != null || !hasRecord;
       // Forgotten first: a write that throws may or may not have happened.
       forgetKnown();
       boolean alarms = !alarmWrites.isEmpty();
@@ -539,7 +516,7 @@ public final class ActorKeyspace {
           store.alarmIndexShared().lock();
         }
         try {
-          engine.commit(ops, alarmWrites, new StorageEngine.ActorRecord(newStorage, newLayout), recordChanged, batch.migrationMarker());
+          engine.commit(ops, alarmWrites, new StorageEngine.ActorRecord(newStorage, newMetadata), recordChanged);
         } finally {
           if (alarms) {
             store.alarmIndexShared().unlock();
@@ -555,7 +532,7 @@ public final class ActorKeyspace {
       }
       remember(ops, overlapping);
       storageBytes = newStorage;
-      layoutVersion = newLayout;
+      metadata = newMetadata;
       hasRecord = true;
       if (alarms) {
         alarmCount = newAlarmCount[0];

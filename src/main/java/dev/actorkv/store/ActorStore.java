@@ -102,9 +102,9 @@ public final class ActorStore implements AutoCloseable {
   }
 
   /**
-   * The keyspace of {@code actorId} (any string; the same object for the same id). When the actor still
-   * holds legacy-layout data (layout version 0), the options' {@link StoreOptions#legacyHandler()} runs
-   * first: it may migrate the actor, refuse with {@link LegacyLayoutException}, or leave it as is.
+   * The keyspace of {@code actorId} (any string; the same object for the same id). The options'
+   * {@link StoreOptions#openHook()} runs first, until it returned normally once for this handle (see
+   * {@link ActorOpenHook}): it may bring the actor up to date, or refuse it by throwing.
    */
   public ActorKeyspace actor(String actorId) {
     Objects.requireNonNull(actorId, "actorId");
@@ -117,9 +117,9 @@ public final class ActorStore implements AutoCloseable {
       // A handle that was taken over or closed is replaced by a new one, which takes ownership anew.
       actor = actors.compute(actorId, (id, old) -> old != null && !old.isDead() ? old : new ActorKeyspace(this, id));
     }
-    // Also for a known actor: legacy keys may have been written since, or an earlier handler failed.
-    if (actor.layoutVersion() == 0 && options.legacyHandler() != LegacyHandler.OPEN_AS_IS) {
-      actor.resolveLegacy(options.legacyHandler());
+    // Also for a known actor: an earlier run of the hook may have thrown.
+    if (options.openHook() != ActorOpenHook.NONE) {
+      actor.runOpenHook(options.openHook());
     }
     return actor;
   }

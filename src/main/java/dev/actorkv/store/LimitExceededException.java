@@ -8,6 +8,7 @@ public final class LimitExceededException extends StoreException {
     VALUE_SIZE("value size"),
     ACTOR_STORAGE("storage per actor"),
     ACTOR_ID_SIZE("actor id size"),
+    METADATA_SIZE("actor metadata size"),
     ALARM_NAME_SIZE("alarm name size"),
     ALARM_PAYLOAD_SIZE("alarm payload size"),
     ALARM_COUNT("alarms per actor", "alarms");

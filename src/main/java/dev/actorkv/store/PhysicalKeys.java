@@ -14,10 +14,13 @@ final class PhysicalKeys {
   static final byte RESERVED = (byte) 0xff;
   /** {@code FF 01}: store format record. */
   static final byte[] FORMAT_KEY = {RESERVED, 0x01};
-  /** {@code FF 02 + pack(actor_id)}: per-actor record (layout version, storage bytes). */
+  /** {@code FF 02 + pack(actor_id)}: per-actor record (storage bytes, metadata). */
   static final byte[] ACTOR_RECORDS = {RESERVED, 0x02};
-  /** {@code FF 03 + pack(actor_id)}: per-actor migration progress marker. */
-  static final byte[] MIGRATION_MARKERS = {RESERVED, 0x03};
+  /**
+   * {@code FF 03 + pack(actor_id)}: a per-actor value that stores of record format 1 kept for the layer
+   * above beside the record; read into the actor's metadata, deleted when the record is next written.
+   */
+  static final byte[] FORMAT1_EXTRAS = {RESERVED, 0x03};
   /**
    * {@code FF 04 + pack(actor_id, alarm_name)}: an actor's alarm (due time and payload). Under the store's
    * bookkeeping keys, so alarms never change an actor's logical keyspace (issue 20).
@@ -40,8 +43,8 @@ final class PhysicalKeys {
     return Tuple.of(actorId).packWithPrefix(ACTOR_RECORDS);
   }
 
-  static byte[] migrationMarkerKey(String actorId) {
-    return Tuple.of(actorId).packWithPrefix(MIGRATION_MARKERS);
+  static byte[] format1ExtraKey(String actorId) {
+    return Tuple.of(actorId).packWithPrefix(FORMAT1_EXTRAS);
   }
 
   /**

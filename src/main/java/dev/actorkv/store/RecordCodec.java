@@ -17,12 +17,18 @@ import com.google.protobuf.WireFormat;
  */
 final class RecordCodec {
   // Field numbers of store.proto.
-  private static final int LAYOUT_VERSION = 1;
+  private static final int FORMAT1_NUMBER = 1;
   private static final int STORAGE_BYTES = 2;
+  private static final int METADATA = 3;
+  private static final int RECORD_FORMAT = 4;
+  /** The actor record format written now: storage count, metadata, and this number. */
+  static final int CURRENT_RECORD_FORMAT = 2;
   private static final int FORMAT_VERSION = 1;
   private static final int CREATED_BY = 2;
-  private static final int LAYOUT_VERSION_TAG = tag(LAYOUT_VERSION, WireFormat.WIRETYPE_VARINT);
+  private static final int FORMAT1_NUMBER_TAG = tag(FORMAT1_NUMBER, WireFormat.WIRETYPE_VARINT);
   private static final int STORAGE_BYTES_TAG = tag(STORAGE_BYTES, WireFormat.WIRETYPE_VARINT);
+  private static final int METADATA_TAG = tag(METADATA, WireFormat.WIRETYPE_LENGTH_DELIMITED);
+  private static final int RECORD_FORMAT_TAG = tag(RECORD_FORMAT, WireFormat.WIRETYPE_VARINT);
   private static final int FORMAT_VERSION_TAG = tag(FORMAT_VERSION, WireFormat.WIRETYPE_VARINT);
   private static final int CREATED_BY_TAG = tag(CREATED_BY, WireFormat.WIRETYPE_LENGTH_DELIMITED);
 
@@ -32,20 +38,46 @@ final class RecordCodec {
     return field << 3 | wireType; // WireFormat.makeTag is not public
   }
 
-  /** An actor record's fields ({@code layout_version} is a uint32, {@code storage_bytes} a uint64). */
-  record ActorRecordValue(int layoutVersion, long storageBytes) {}
+  /**
+   * An actor record's fields: {@code format} 0 for a format-1 record (then {@code format1Number} is its
+   * field 1 and {@code metadata} null), {@link #CURRENT_RECORD_FORMAT} for one written now.
+   */
+  record ActorRecordValue(int format, long storageBytes, byte[] metadata, int format1Number) {}
 
   /** A store format record's fields. */
   record StoreFormatValue(int formatVersion, String createdBy) {}
 
-  static byte[] encodeActorRecord(int layoutVersion, long storageBytes) {
-    int size = (layoutVersion != 0 ? CodedOutputStream.computeUInt32Size(LAYOUT_VERSION, layoutVersion) : 0)
+  /** The record written now: {@code storage_bytes}, {@code metadata} when not null, {@code format} = 2. */
+  static byte[] encodeActorRecord(long storageBytes, byte[] metadata) {
+    int size = (storageBytes != 0 ? CodedOutputStream.computeUInt64Size(STORAGE_BYTES, storageBytes) : 0)
+        + (metadata != null ? CodedOutputStream.computeByteArraySize(METADATA, metadata) : 0)
+        + CodedOutputStream.computeUInt32Size(RECORD_FORMAT, CURRENT_RECORD_FORMAT);
+    byte[] out = new byte[size];
+    CodedOutputStream o = CodedOutputStream.newInstance(out);
+    try {
+      if (storageBytes != 0) {
+        o.writeUInt64(STORAGE_BYTES, storageBytes);
+      }
+      if (metadata != null) {
+        o.writeByteArray(METADATA, metadata);
+      }
+      o.writeUInt32(RECORD_FORMAT, CURRENT_RECORD_FORMAT);
+      o.checkNoSpaceLeft();
+    } catch (java.io.IOException e) { // the array was sized exactly above
+      throw new IllegalStateException("actor record size miscomputed", e);
+    }
+    return out;
+  }
+
+  /** A format-1 record, as stores written before metadata existed hold them (for tests of reading them). */
+  static byte[] encodeFormat1ActorRecord(int number, long storageBytes) {
+    int size = (number != 0 ? CodedOutputStream.computeUInt32Size(FORMAT1_NUMBER, number) : 0)
         + (storageBytes != 0 ? CodedOutputStream.computeUInt64Size(STORAGE_BYTES, storageBytes) : 0);
     byte[] out = new byte[size];
     CodedOutputStream o = CodedOutputStream.newInstance(out);
     try {
-      if (layoutVersion != 0) {
-        o.writeUInt32(LAYOUT_VERSION, layoutVersion);
+      if (number != 0) {
+        o.writeUInt32(FORMAT1_NUMBER, number);
       }
       if (storageBytes != 0) {
         o.writeUInt64(STORAGE_BYTES, storageBytes);
@@ -60,24 +92,52 @@ final class RecordCodec {
   static ActorRecordValue decodeActorRecord(byte[] raw) throws InvalidProtocolBufferException {
     try {
       CodedInputStream in = CodedInputStream.newInstance(raw);
-      int layoutVersion = 0;
+      int format1Number = 0;
       long storageBytes = 0;
+      byte[] metadata = null;
+      int format = 0;
       for (int tag = in.readTag(); tag != 0; tag = in.readTag()) {
-        if (tag == LAYOUT_VERSION_TAG) {
-          layoutVersion = in.readUInt32();
+        if (tag == FORMAT1_NUMBER_TAG) {
+          format1Number = in.readUInt32();
         } else if (tag == STORAGE_BYTES_TAG) {
           storageBytes = in.readUInt64();
+        } else if (tag == METADATA_TAG) {
+          metadata = in.readByteArray();
+        } else if (tag == RECORD_FORMAT_TAG) {
+          format = in.readUInt32();
         } else if (!in.skipField(tag)) {
           break; // an end-group tag ends the message, as in the generated parser
         }
       }
       in.checkLastTagWas(0); // a stray end-group tag is an error at the top level, as in parseFrom
-      return new ActorRecordValue(layoutVersion, storageBytes);
+      return new ActorRecordValue(format, storageBytes, metadata, format1Number);
     } catch (InvalidProtocolBufferException e) {
       throw e;
     } catch (java.io.IOException e) { // a byte-array reader has no other I/O; kept typed all the same
       throw new InvalidProtocolBufferException(e);
     }
+  }
+
+  /**
+   * The metadata a format-1 record stands for: field 1 (varint) its number, always written (0 included),
+   * then field 2 (bytes) the actor's {@code FF 03} value when it has one. The store moves these two
+   * values into the metadata without reading them; the layer that wrote them reads them back from there.
+   */
+  static byte[] format1Metadata(int number, byte[] extra) {
+    int size = CodedOutputStream.computeUInt32Size(1, number)
+        + (extra != null ? CodedOutputStream.computeByteArraySize(2, extra) : 0);
+    byte[] out = new byte[size];
+    CodedOutputStream o = CodedOutputStream.newInstance(out);
+    try {
+      o.writeUInt32(1, number); // explicitly, even 0: the reader must see that the record said so
+      if (extra != null) {
+        o.writeByteArray(2, extra);
+      }
+      o.checkNoSpaceLeft();
+    } catch (java.io.IOException e) { // the array was sized exactly above
+      throw new IllegalStateException("metadata size miscomputed", e);
+    }
+    return out;
   }
 
   static byte[] encodeStoreFormat(int formatVersion, String createdBy) {

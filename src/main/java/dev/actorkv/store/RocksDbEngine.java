@@ -17,8 +17,8 @@ import org.rocksdb.WriteOptions;
 
 /**
  * The embedded engine: every actor in one RocksDB database (ACTOR_KV_STRUCTURE.md section 5). Physical key =
- * {@code pack(actor_id)} + logical key ({@link PhysicalKeys}); the store format, the actor records and
- * the migration markers live under keys starting 0xFF ({@link RecordCodec}).
+ * {@code pack(actor_id)} + logical key ({@link PhysicalKeys}); the store format and
+ * the actor records (storage count and metadata) live under keys starting 0xFF ({@link RecordCodec}).
  */
 final class RocksDbEngine implements StorageEngine {
   static {
@@ -387,7 +387,7 @@ final class RocksDbEngine implements StorageEngine {
   }
 
   private static byte[] record(ActorRecord r) {
-    return RecordCodec.encodeActorRecord(r.layoutVersion(), r.storageBytes());
+    return RecordCodec.encodeActorRecord(r.storageBytes(), r.metadata());
   }
 
   /** One actor: its physical prefix and record key, computed once. */
@@ -395,6 +395,11 @@ final class RocksDbEngine implements StorageEngine {
     private final String actorId;
     private final byte[] prefix;
     private final byte[] recordKey;
+    /**
+     * Set when the last record read was of format 1: the next record written (format 2, carrying what
+     * the {@code FF 03} value stood for in its metadata) deletes that value in the same write.
+     */
+    private volatile boolean format1;
 
     RocksDbActor(String actorId) {
       this.actorId = actorId;
@@ -410,15 +415,19 @@ final class RocksDbEngine implements StorageEngine {
       }
       try {
         RecordCodec.ActorRecordValue r = RecordCodec.decodeActorRecord(raw);
-        return new ActorRecord(r.storageBytes(), r.layoutVersion());
+        if (r.format() == RecordCodec.CURRENT_RECORD_FORMAT) {
+          return new ActorRecord(r.storageBytes(), r.metadata());
+        }
+        if (r.format() != 0) {
+          throw new IncompatibleStoreException("the record of actor \"" + actorId + "\" has format " + r.format()
+              + ", newer than this library's " + RecordCodec.CURRENT_RECORD_FORMAT + "; upgrade actor-kv to open it");
+        }
+        format1 = true;
+        byte[] extra = rawGet(PhysicalKeys.format1ExtraKey(actorId));
+        return new ActorRecord(r.storageBytes(), RecordCodec.format1Metadata(r.format1Number(), extra));
       } catch (InvalidProtocolBufferException e) {
         return null;
       }
-    }
-
-    @Override
-    public byte[] migrationMarker() {
-      return rawGet(PhysicalKeys.migrationMarkerKey(actorId));
     }
 
     @Override
@@ -478,7 +487,7 @@ final class RocksDbEngine implements StorageEngine {
     }
 
     @Override
-    public void commit(List<ActorBatch.Op> ops, List<AlarmWrite> alarms, ActorRecord record, boolean recordChanged, byte[] marker) {
+    public void commit(List<ActorBatch.Op> ops, List<AlarmWrite> alarms, ActorRecord record, boolean recordChanged) {
       try (WriteBatch wb = new WriteBatch()) {
         for (ActorBatch.Op op : ops) {
           switch (op) {
@@ -505,17 +514,14 @@ final class RocksDbEngine implements StorageEngine {
             wb.put(PhysicalKeys.alarmDueKey(a.alarm().dueMillis(), actorId, a.name()), NO_VALUE);
           }
         }
+        boolean upgraded = recordChanged && format1;
         if (recordChanged) {
-          wb.put(recordKey, record(record));
-        }
-        if (marker != null) {
-          if (marker.length == 0) {
-            wb.delete(PhysicalKeys.migrationMarkerKey(actorId));
-          } else {
-            wb.put(PhysicalKeys.migrationMarkerKey(actorId), marker);
-          }
+          putRecord(wb, record);
         }
         write(wb);
+        if (upgraded) {
+          format1 = false;
+        }
       } catch (RocksDBException e) {
         throw new StoreException("write of " + ops.size() + " changes for actor " + actorId + " failed: " + e.getMessage(), e);
       }
@@ -523,7 +529,24 @@ final class RocksDbEngine implements StorageEngine {
 
     @Override
     public void writeRecord(ActorRecord record) {
-      rawPut(recordKey, record(record));
+      try (WriteBatch wb = new WriteBatch()) {
+        boolean upgraded = format1;
+        putRecord(wb, record);
+        write(wb);
+        if (upgraded) {
+          format1 = false;
+        }
+      } catch (RocksDBException e) {
+        throw new StoreException("write of the record of actor " + actorId + " failed: " + e.getMessage(), e);
+      }
+    }
+
+    /** Puts the record (format 2), and drops the format-1 {@code FF 03} value it now carries. */
+    private void putRecord(WriteBatch wb, ActorRecord record) throws RocksDBException {
+      wb.put(recordKey, record(record));
+      if (format1) {
+        wb.delete(PhysicalKeys.format1ExtraKey(actorId));
+      }
     }
 
     @Override
@@ -537,8 +560,9 @@ final class RocksDbEngine implements StorageEngine {
           wb.delete(PhysicalKeys.alarmKey(actorId, a.name()));
         }
         wb.delete(recordKey);
-        wb.delete(PhysicalKeys.migrationMarkerKey(actorId));
+        wb.delete(PhysicalKeys.format1ExtraKey(actorId));
         write(wb);
+        format1 = false;
       } catch (RocksDBException e) {
         throw new StoreException("delete of actor " + actorId + " failed: " + e.getMessage(), e);
       }

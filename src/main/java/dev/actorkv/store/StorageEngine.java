@@ -72,8 +72,12 @@ public interface StorageEngine extends AutoCloseable {
   @Override
   void close();
 
-  /** What the store keeps about an actor beside its keys. */
-  record ActorRecord(long storageBytes, int layoutVersion) {}
+  /**
+   * What the store keeps about an actor beside its keys: its exact storage count and the opaque metadata
+   * of the layers above ({@link ActorBatch#setMetadata}), null when it has none. An engine stores both
+   * together and returns the metadata bytes exactly as written.
+   */
+  record ActorRecord(long storageBytes, byte[] metadata) {}
 
   /**
    * One alarm change of a commit: {@code alarm} replaces {@code previous} (null: there was none; the store
@@ -115,9 +119,6 @@ public interface StorageEngine extends AutoCloseable {
       return readRecord();
     }
 
-    /** The actor's migration marker, or null when it has none. */
-    byte[] migrationMarker();
-
     /** The value at {@code key}, or null. */
     byte[] get(byte[] key);
 
@@ -139,13 +140,12 @@ public interface StorageEngine extends AutoCloseable {
 
     /**
      * Applies {@code ops} in order, together with the alarm changes {@code alarms} (at most one per name;
-     * the due-time index updated with them), the actor's new record (written when {@code recordChanged},
-     * or always where the engine keeps a commit sequence in it) and migration marker ({@code null}:
-     * unchanged, empty: delete), as one atomic write. Either all of it is applied and the call returns, or
-     * none of it and it throws {@link StoreException}; a fenced writer writes no key and no alarm.
+     * the due-time index updated with them) and the actor's new record (written when {@code recordChanged},
+     * or always where the engine keeps a commit sequence in it), as one atomic write. Either all of it is
+     * applied and the call returns, or none of it and it throws {@link StoreException}; a fenced writer
+     * writes no key and no alarm.
      */
-    void commit(
-        List<ActorBatch.Op> ops, List<AlarmWrite> alarms, ActorRecord record, boolean recordChanged, byte[] migrationMarker);
+    void commit(List<ActorBatch.Op> ops, List<AlarmWrite> alarms, ActorRecord record, boolean recordChanged);
 
     /** The actor's alarm {@code name}, or null. */
     Alarm alarm(String name);
@@ -164,7 +164,7 @@ public interface StorageEngine extends AutoCloseable {
     /** Writes the actor's record alone. */
     void writeRecord(ActorRecord record);
 
-    /** Deletes every key of the actor, its record, its marker and its alarms (with their index entries), as one atomic write. */
+    /** Deletes every key of the actor, its record (metadata included) and its alarms (with their index entries), as one atomic write. */
     void deleteAll();
   }
 

@@ -5,10 +5,10 @@ import java.util.Objects;
 /**
  * Options for {@link ActorStore#open}. Immutable; the {@code with...} methods return copies.
  *
- * <p>{@code legacyHandler} decides what {@link ActorStore#actor} does with an actor that still holds
- * legacy-layout data. The store's default is {@link LegacyHandler#OPEN_AS_IS} so that inspection tools
- * see exactly what is stored; applications open stores through {@code dev.actorkv.migrate.Migrations},
- * whose options migrate such actors first (or refuse them, if configured).
+ * <p>{@code openHook} runs in {@link ActorStore#actor} before an actor is handed out (see
+ * {@link ActorOpenHook}). The store's default, {@link ActorOpenHook#NONE}, hands out every actor as stored,
+ * so that inspection tools see exactly what is stored; applications open stores through
+ * the migration package's {@code Migrations}, whose options migrate legacy actors first (or refuse them).
  *
  * <p>{@code readOnly} opens an existing store without creating, changing or locking any file of it (see
  * {@link #forReading()}); every write then throws {@link ReadOnlyStoreException}.
@@ -18,25 +18,25 @@ public record StoreOptions(
     Durability durability,
     FaultInjector faults,
     boolean createIfMissing,
-    LegacyHandler legacyHandler,
+    ActorOpenHook openHook,
     boolean readOnly) {
   public static final StoreOptions DEFAULTS =
-      new StoreOptions(Limits.DEFAULTS, Durability.WAL, FaultInjector.NONE, true, LegacyHandler.OPEN_AS_IS, false);
+      new StoreOptions(Limits.DEFAULTS, Durability.WAL, FaultInjector.NONE, true, ActorOpenHook.NONE, false);
 
   public StoreOptions {
     Objects.requireNonNull(limits, "limits");
     Objects.requireNonNull(durability, "durability");
     Objects.requireNonNull(faults, "faults");
-    Objects.requireNonNull(legacyHandler, "legacyHandler");
+    Objects.requireNonNull(openHook, "openHook");
   }
 
   public StoreOptions(
-      Limits limits, Durability durability, FaultInjector faults, boolean createIfMissing, LegacyHandler legacyHandler) {
-    this(limits, durability, faults, createIfMissing, legacyHandler, false);
+      Limits limits, Durability durability, FaultInjector faults, boolean createIfMissing, ActorOpenHook openHook) {
+    this(limits, durability, faults, createIfMissing, openHook, false);
   }
 
   public StoreOptions(Limits limits, Durability durability, FaultInjector faults, boolean createIfMissing) {
-    this(limits, durability, faults, createIfMissing, LegacyHandler.OPEN_AS_IS, false);
+    this(limits, durability, faults, createIfMissing, ActorOpenHook.NONE, false);
   }
 
   public static StoreOptions defaults() {
@@ -53,27 +53,27 @@ public record StoreOptions(
   }
 
   public StoreOptions withLimits(Limits v) {
-    return new StoreOptions(v, durability, faults, createIfMissing, legacyHandler, readOnly);
+    return new StoreOptions(v, durability, faults, createIfMissing, openHook, readOnly);
   }
 
   public StoreOptions withDurability(Durability v) {
-    return new StoreOptions(limits, v, faults, createIfMissing, legacyHandler, readOnly);
+    return new StoreOptions(limits, v, faults, createIfMissing, openHook, readOnly);
   }
 
   public StoreOptions withFaults(FaultInjector v) {
-    return new StoreOptions(limits, durability, v, createIfMissing, legacyHandler, readOnly);
+    return new StoreOptions(limits, durability, v, createIfMissing, openHook, readOnly);
   }
 
   public StoreOptions withCreateIfMissing(boolean v) {
-    return new StoreOptions(limits, durability, faults, v, legacyHandler, readOnly);
+    return new StoreOptions(limits, durability, faults, v, openHook, readOnly);
   }
 
-  public StoreOptions withLegacyHandler(LegacyHandler v) {
+  public StoreOptions withOpenHook(ActorOpenHook v) {
     return new StoreOptions(limits, durability, faults, createIfMissing, v, readOnly);
   }
 
   /** Read-only (see {@link #forReading()}); a read-only open never creates a store, whatever createIfMissing says. */
   public StoreOptions withReadOnly(boolean v) {
-    return new StoreOptions(limits, durability, faults, createIfMissing, legacyHandler, v);
+    return new StoreOptions(limits, durability, faults, createIfMissing, openHook, v);
   }
 }

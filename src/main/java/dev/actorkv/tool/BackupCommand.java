@@ -32,7 +32,7 @@ final class BackupCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     BackupInfo info;
-    try (ActorStore store = StoreAccess.openForReading(db)) {
+    try (ActorStore store = StoreAccess.openForReading(db, dev.actorkv.store.ActorOpenHook.NONE)) {
       info = Backups.backup(store, dest);
     } catch (IllegalArgumentException e) {
       throw new Errors.UserError(e.getMessage());

@@ -1,8 +1,10 @@
 package dev.actorkv.tool;
 
 import dev.actorkv.keyspace.KeyRange;
+import dev.actorkv.migrate.CopyMarkers;
 import dev.actorkv.store.ActorBatch;
 import dev.actorkv.store.ActorKeyspace;
+import dev.actorkv.store.ActorOpenHook;
 import dev.actorkv.store.ActorStore;
 import dev.actorkv.store.KeyValue;
 import dev.actorkv.store.KeyValueIterator;
@@ -19,18 +21,25 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code keyspace copy SRC DST [--actor ID]... [--replace]}: copies actors between two stores, either
- * engine on each side. SRC is read from one consistent snapshot (it may be in use); each actor lands in
- * DST in one atomic commit, so DST never shows an actor copied halfway, and a run that was interrupted
- * completes when run again (actors already copied are found identical and skipped).
+ * {@code keyspace copy SRC DST [--actor ID]... [--batch-size N] [--replace]}: copies actors between two
+ * stores, either engine on each side. SRC is read from one consistent snapshot (it may be in use); each
+ * actor lands in DST in batches of at most N keys, each one atomic commit, so one huge actor never needs
+ * one huge transaction. An actor that takes more than one batch carries the "copy in progress" marker
+ * ({@link CopyMarkers}) in its metadata from its first commit until the commit of its last batch, which
+ * clears it: until then export, dump and check report it incomplete and the migrating open hook refuses
+ * it, so DST never shows an actor copied halfway as if it were complete. A run that was interrupted
+ * completes when run again: actors already copied are found identical and skipped, an actor left
+ * marked is copied again from its first key (the source may have changed since).
  */
 @Command(
     name = "copy",
     mixinStandardHelpOptions = true,
     description = "Copies actors (all, or those named) from SRC to DST, either a directory or a postgresql:// URI on"
-        + " each side. Each actor is written in one atomic commit: byte-identical (export prints the same on both"
-        + " sides), never visible half-copied. An actor DST already holds with the same data is skipped; with other"
-        + " data it is refused (exit 1) unless --replace. Prints one JSON line per actor:"
+        + " each side. Each actor is written in batches of at most --batch-size keys, each one atomic commit;"
+        + " an actor taking more than one batch is marked incomplete in DST until its last batch lands (export,"
+        + " dump and check report it; a rerun copies it again), so none is ever visible half-copied. The result"
+        + " is byte-identical (export prints the same on both sides). An actor DST already holds with the same"
+        + " data is skipped; with other data it is refused (exit 1) unless --replace. Prints one JSON line per actor:"
         + " {\"actor\":…,\"status\":\"copied|identical|replaced|refused\",\"keys\":N,\"bytes\":N}.")
 final class CopyCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -49,13 +58,27 @@ final class CopyCommand implements Callable<Integer> {
   @Option(names = "--replace", description = "replace an actor DST holds with other data")
   boolean replace;
 
+  /** Keys per commit by default: one commit stays small, the per-commit cost stays a small share. */
+  static final int DEFAULT_BATCH_SIZE = 1000;
+  /** A batch also ends once its keys and values reach this many bytes, whatever --batch-size says. */
+  static final long MAX_BATCH_BYTES = 8L << 20;
+
+  @Option(names = "--batch-size", paramLabel = "N",
+      description = "keys per atomic commit in DST (default " + DEFAULT_BATCH_SIZE + "; a batch also ends at 8 MiB)")
+  int batchSize = DEFAULT_BATCH_SIZE;
+
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    if (batchSize < 1) {
+      throw new Errors.UserError("--batch-size must be at least 1, not " + batchSize);
+    }
     int refused = 0;
-    try (ActorStore from = StoreAccess.openForReading(src);
-        ActorStore to = StoreAccess.openForWriting(dst, lease);
+    // Both sides without the refusal of unfinished copies: SRC's unfinished actors are read as they are
+    // (by the snapshot, never through actor(id)), and DST's are this command's to complete.
+    try (ActorStore from = StoreAccess.openForReading(src, ActorOpenHook.NONE);
+        ActorStore to = StoreAccess.openForWriting(dst, lease, ActorOpenHook.NONE);
         ActorStore.StoreSnapshot snapshot = from.snapshot()) {
       List<String> ids;
       if (actors == null || actors.isEmpty()) {
@@ -68,7 +91,7 @@ final class CopyCommand implements Callable<Integer> {
       }
       CopyProgress progress = new CopyProgress(err, System.console() != null);
       for (String id : ids) {
-        Result r = copy(snapshot, to.actor(id), progress);
+        Result r = copy(snapshot, to.actor(id), from.location(), progress);
         Map<String, Object> line = new LinkedHashMap<>();
         line.put("actor", id);
         line.put("status", r.status());
@@ -90,34 +113,56 @@ final class CopyCommand implements Callable<Integer> {
 
   record Result(String status, long keys, long bytes) {}
 
-  private Result copy(ActorStore.StoreSnapshot snapshot, ActorKeyspace target, CopyProgress progress) {
+  private Result copy(ActorStore.StoreSnapshot snapshot, ActorKeyspace target, String source, CopyProgress progress) {
     String id = target.actorId();
-    int comparison = compare(snapshot, target);
+    boolean unfinished = CopyMarkers.unfinishedCopySource(target.metadata()) != null;
+    int comparison = unfinished ? DIFFERENT : compare(snapshot, target);
     if (comparison == IDENTICAL) {
       long[] size = size(snapshot, id);
       return new Result("identical", size[0], size[1]);
     }
-    if (comparison == DIFFERENT && !replace) {
+    if (comparison == DIFFERENT && !replace && !unfinished) {
       return new Result("refused", 0, 0);
     }
-    // One batch, one atomic commit: DST shows the actor as it was, or complete.
+    // Batch after batch in key order. The first batch clears what DST held (an earlier actor, or the
+    // part an interrupted copy left); when more batches follow it, it also sets the marker, and the last
+    // batch clears the marker in the same commit as the last keys.
     ActorBatch batch = target.batch();
     if (comparison == DIFFERENT) {
       batch.deleteRange(KeyRange.all());
     }
+    boolean marked = unfinished;
     long keys = 0;
     long bytes = 0;
+    int inBatch = 0;
+    long batchBytes = 0;
     try (KeyValueIterator it = snapshot.iterator(id, KeyRange.all(), false)) {
       while (it.hasNext()) {
         KeyValue kv = it.next();
         batch.put(kv.key(), kv.value());
+        long size = kv.key().length + kv.value().length;
         keys++;
-        bytes += kv.key().length + kv.value().length;
-        progress.key(kv.key().length + kv.value().length);
+        bytes += size;
+        inBatch++;
+        batchBytes += size;
+        progress.key(size);
+        if ((inBatch >= batchSize || batchBytes >= MAX_BATCH_BYTES) && it.hasNext()) {
+          if (!marked) {
+            batch.setMetadata(CopyMarkers.begin(target.metadata(), source));
+            marked = true;
+          }
+          target.commit(batch);
+          batch = target.batch();
+          inBatch = 0;
+          batchBytes = 0;
+        }
       }
     }
+    if (marked) {
+      batch.setMetadata(CopyMarkers.finish(target.metadata()));
+    }
     target.commit(batch);
-    return new Result(comparison == DIFFERENT ? "replaced" : "copied", keys, bytes);
+    return new Result(comparison == DIFFERENT && !unfinished ? "replaced" : "copied", keys, bytes);
   }
 
   private static final int IDENTICAL = 0;

@@ -59,7 +59,7 @@ final class RestoreCommand implements Callable<Integer> {
     }
     StoreAccess.requireStoreOrNew(db);
     List<RestoredActor> restored;
-    try (ActorStore store = StoreAccess.openForWriting(db)) {
+    try (ActorStore store = StoreAccess.openForWriting(db, new LeaseMixin(), dev.actorkv.store.ActorOpenHook.NONE)) {
       for (String id : ids) {
         StoreAccess.checkActorId(store, id);
       }

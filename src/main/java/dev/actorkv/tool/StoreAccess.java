@@ -1,5 +1,7 @@
 package dev.actorkv.tool;
 
+import dev.actorkv.migrate.CopyMarkers;
+import dev.actorkv.store.ActorOpenHook;
 import dev.actorkv.store.ActorStore;
 import dev.actorkv.store.DamagedStoreException;
 import dev.actorkv.store.IncompatibleStoreException;
@@ -32,10 +34,19 @@ final class StoreAccess {
    * PostgreSQL database without creating anything (one without a store is bad input, exit 2).
    */
   static ActorStore openForReading(String db) {
+    return openForReading(db, CopyMarkers.REFUSE_INCOMPLETE);
+  }
+
+  /**
+   * Like {@link #openForReading(String)} with {@code hook} as the store's open hook: every command but
+   * copy and backup refuses an actor whose copy is unfinished ({@link CopyMarkers#REFUSE_INCOMPLETE}).
+   */
+  static ActorStore openForReading(String db, ActorOpenHook hook) {
     if (PostgresUri.isUri(db)) {
-      return openPostgres(db, StoreOptions.defaults().withCreateIfMissing(false).withReadOnly(true), LeaseOptions.defaults());
+      return openPostgres(db, StoreOptions.defaults().withCreateIfMissing(false).withReadOnly(true).withOpenHook(hook),
+          LeaseOptions.defaults());
     }
-    return openForReading(Path.of(db));
+    return openForReading(Path.of(db), hook);
   }
 
   /**
@@ -51,10 +62,15 @@ final class StoreAccess {
    * under {@code lease} until the store is closed (another live owner: exit 3).
    */
   static ActorStore openForWriting(String db, LeaseMixin lease) {
+    return openForWriting(db, lease, CopyMarkers.REFUSE_INCOMPLETE);
+  }
+
+  /** Like {@link #openForWriting(String, LeaseMixin)} with {@code hook} as the store's open hook. */
+  static ActorStore openForWriting(String db, LeaseMixin lease, ActorOpenHook hook) {
     if (PostgresUri.isUri(db)) {
-      return openPostgres(db, StoreOptions.defaults(), lease.leases());
+      return openPostgres(db, StoreOptions.defaults().withOpenHook(hook), lease.leases());
     }
-    return openForWriting(Path.of(db));
+    return openForWriting(Path.of(db), hook);
   }
 
   /** {@link #requireStoreOrNew(Path)} for a directory; a URI is checked when it is opened. */
@@ -83,11 +99,15 @@ final class StoreAccess {
    * foreign directory is bad input, exit 2) and an incompatible or damaged store is bad input.
    */
   static ActorStore openForReading(Path db) {
+    return openForReading(db, CopyMarkers.REFUSE_INCOMPLETE);
+  }
+
+  private static ActorStore openForReading(Path db, ActorOpenHook hook) {
     requireStore(db);
     try {
       // Read-only: writes no file of the store (not even RocksDB's info log), takes no lock, so it works
       // beside a writer and on a directory the user may only read, and sees the store as of the open.
-      return ActorStore.open(db, StoreOptions.forReading());
+      return ActorStore.open(db, StoreOptions.forReading().withOpenHook(hook));
     } catch (IncompatibleStoreException | DamagedStoreException e) {
       throw new Errors.UserError(e.getMessage());
     }
@@ -98,9 +118,13 @@ final class StoreAccess {
    * empty directory. A directory holding anything but a store is refused (exit 2), never written into.
    */
   static ActorStore openForWriting(Path db) {
+    return openForWriting(db, CopyMarkers.REFUSE_INCOMPLETE);
+  }
+
+  private static ActorStore openForWriting(Path db, ActorOpenHook hook) {
     requireStoreOrNew(db);
     try {
-      return ActorStore.open(db, StoreOptions.defaults());
+      return ActorStore.open(db, StoreOptions.defaults().withOpenHook(hook));
     } catch (IncompatibleStoreException | DamagedStoreException e) {
       throw new Errors.UserError(e.getMessage());
     } catch (StoreException e) {

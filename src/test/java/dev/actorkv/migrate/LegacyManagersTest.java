@@ -122,13 +122,13 @@ class LegacyManagersTest {
       }
       b.put(LegacyKeys.workflowField(WorkflowField.VERSION), new byte[] {0x08, 0x01});
       legacy.commit(b);
-      assertEquals(0, legacy.layoutVersion());
+      assertEquals(0, Migrations.layoutVersion(legacy));
       assertTrue(LegacyFixture.read(legacy).keySet().stream().anyMatch(LegacyKeys::isLegacy));
     }
 
     try (ActorStore store = Migrations.open(dir)) {
       ActorKeyspace actor = store.actor("legacy"); // migrated here, before actor() returns
-      assertEquals(1, actor.layoutVersion());
+      assertEquals(1, Migrations.layoutVersion(actor));
       assertEquals(LegacyFixture.hex(v1Contents), LegacyFixture.hex(LegacyFixture.read(actor)),
           "the migrated actor holds exactly what the managers wrote in v1");
 

@@ -62,8 +62,8 @@ class MigrationCrashTest {
       }
       try (ActorStore store = ActorStore.open(d)) {
         ActorKeyspace a = store.actor("a");
-        assertEquals(0, a.layoutVersion());
-        MigrationMarker marker = MigrationMarker.parseFrom(a.migrationMarker());
+        assertEquals(0, Migrations.layoutVersion(a));
+        MigrationMarker marker = MigrationMarker.parseFrom(Migrations.migrationMarker(a));
         assertEquals(MigrationMarker.State.IN_PROGRESS, marker.getState());
         assertEquals(k, marker.getBatches());
         MigrationResult r = new Migrator(MigrationOptions.defaults().withBatchSize(BATCH)).migrate(a);

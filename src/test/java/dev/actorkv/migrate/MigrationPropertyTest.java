@@ -113,7 +113,7 @@ class MigrationPropertyTest {
         assertNotNull(actor.get(c.legacyKey()), "a conflicting legacy value is never dropped");
         assertNotNull(actor.get(c.v1Key()));
       }
-      assertEquals(0, actor.layoutVersion());
+      assertEquals(0, Migrations.layoutVersion(actor));
       return;
     }
     migrator.migrate(actor);
@@ -132,7 +132,7 @@ class MigrationPropertyTest {
       });
     }
     assertEquals(LegacyFixture.hex(expected), LegacyFixture.hex(LegacyFixture.read(actor)));
-    assertEquals(1, actor.layoutVersion());
+    assertEquals(1, Migrations.layoutVersion(actor));
     assertEquals(actor.scanStorageBytes(), actor.storageBytes());
     assertEquals(actor.storageBytes(), actor.recordedStorageBytes());
     assertEquals(true, migrator.migrate(actor).alreadyV1());

@@ -21,8 +21,6 @@ import dev.actorkv.keyspace.WorkflowKeys;
 import dev.actorkv.migrate.proto.MigrationMarker;
 import dev.actorkv.store.ActorKeyspace;
 import dev.actorkv.store.ActorStore;
-import dev.actorkv.store.LegacyHandler;
-import dev.actorkv.store.LegacyLayoutException;
 import dev.actorkv.store.StoreOptions;
 import dev.actorkv.testing.FailingFaults;
 import java.nio.file.Path;
@@ -49,12 +47,12 @@ class MigratorTest {
       ActorKeyspace a = store.actor("a");
       LegacyFixture.write(a, legacy);
       LegacyFixture.write(store.actor("other"), Map.of(new byte[] {0x04, 'x'}, new byte[] {1}));
-      assertEquals(0, a.layoutVersion());
+      assertEquals(0, Migrations.layoutVersion(a));
       result = new Migrator(MigrationOptions.defaults().withBatchSize(7)
           .withListener((id, batch, soFar) -> committed.add(batch))).migrate(a);
 
       assertEquals(LegacyFixture.hex(LegacyFixture.expectedV1(legacy)), LegacyFixture.hex(LegacyFixture.read(a)));
-      assertEquals(1, a.layoutVersion());
+      assertEquals(1, Migrations.layoutVersion(a));
       assertEquals(a.scanStorageBytes(), a.storageBytes());
       assertEquals(a.storageBytes(), a.recordedStorageBytes());
       assertEquals(Map.of("04" + "78", "01"), LegacyFixture.hex(LegacyFixture.read(store.actor("other"))));
@@ -76,13 +74,13 @@ class MigratorTest {
 
     try (ActorStore store = ActorStore.open(dir)) {
       ActorKeyspace a = store.actor("a");
-      assertEquals(1, a.layoutVersion(), "layout version survives reopen");
-      MigrationMarker marker = MigrationMarker.parseFrom(a.migrationMarker());
+      assertEquals(1, Migrations.layoutVersion(a), "layout version survives reopen");
+      MigrationMarker marker = MigrationMarker.parseFrom(Migrations.migrationMarker(a));
       assertEquals(MigrationMarker.State.COMPLETE, marker.getState());
       assertEquals(batches, marker.getBatches());
       assertEquals(queueKeys, marker.getQueue().getMoved());
       assertEquals(1, marker.getWorkflow().getDropped());
-      assertNull(store.actor("other").migrationMarker());
+      assertNull(Migrations.migrationMarker(store.actor("other")));
     }
   }
 
@@ -138,7 +136,7 @@ class MigratorTest {
       assertArrayEquals(legacyKey, e.conflicts().getFirst().legacyKey());
       assertArrayEquals(v1Key, e.conflicts().getFirst().v1Key());
       assertTrue(e.getMessage().contains("050000000000000003 -> 0501020000000000000003"), e.getMessage());
-      assertEquals(0, store.actor("a").layoutVersion());
+      assertEquals(0, Migrations.layoutVersion(store.actor("a")));
     }
     assertEquals(before, RawStore.dump(dir), "a conflict writes nothing of its batch");
   }
@@ -154,7 +152,7 @@ class MigratorTest {
       assertThrows(MigrationConflictException.class, () -> migrator(2).migrate(a));
       assertNotNull(a.get(QueueKeys.message(1)));
       assertNull(a.get(LegacyKeys.queueMessage(1)));
-      assertEquals(0, a.layoutVersion());
+      assertEquals(0, Migrations.layoutVersion(a));
 
       MigrationResult r = new Migrator(MigrationOptions.defaults().withBatchSize(2)
           .withConflictPolicy(ConflictPolicy.PREFER_LEGACY)).migrate(a);
@@ -163,7 +161,7 @@ class MigratorTest {
       assertEquals(4, r.counts().of(Namespace.QUEUE).moved());
       assertEquals(1, r.counts().of(Namespace.QUEUE).keptLegacy());
       assertArrayEquals(new byte[] {5}, a.get(QueueKeys.message(5)));
-      assertEquals(1, a.layoutVersion());
+      assertEquals(1, Migrations.layoutVersion(a));
     }
   }
 
@@ -179,7 +177,7 @@ class MigratorTest {
       assertNull(a.get(LegacyKeys.sqliteFileMeta(SqliteFile.MAIN)));
       assertEquals(1, r.counts().of(Namespace.SQLITE).keptV1());
       assertEquals(1, r.counts().of(Namespace.TRACES).moved());
-      assertEquals(1, a.layoutVersion());
+      assertEquals(1, Migrations.layoutVersion(a));
     }
   }
 
@@ -196,7 +194,7 @@ class MigratorTest {
       assertTrue(e.getMessage().contains("050000000000000000"), e.getMessage());
       assertNotNull(a.get(bad));
       assertNotNull(a.get(LegacyKeys.queueMessage(1)));
-      assertEquals(0, a.layoutVersion());
+      assertEquals(0, Migrations.layoutVersion(a));
     }
   }
 
@@ -221,7 +219,7 @@ class MigratorTest {
         assertEquals(1, faults.injected());
         storageBefore = a.storageBytes();
         assertEquals(a.scanStorageBytes(), storageBefore, "memory count unchanged by the failed batch");
-        assertEquals(0, a.layoutVersion());
+        assertEquals(0, Migrations.layoutVersion(a));
         MigrationResult r = migrator(5).migrate(a);
         assertEquals(failAt > 0, r.resumed());
         assertEquals(totalBatches, r.batches());
@@ -237,13 +235,13 @@ class MigratorTest {
       a.put(LegacyKeys.queueMessage(1), new byte[] {1});
       Migrator.withDefaults().migrate(a);
       a.put(LegacyKeys.queueMessage(2), new byte[] {2});
-      assertEquals(0, a.layoutVersion());
+      assertEquals(0, Migrations.layoutVersion(a));
       MigrationResult r = Migrator.withDefaults().migrate(a);
       assertFalse(r.resumed());
       assertEquals(1, r.batches(), "a completed marker starts a new migration");
       assertEquals(1, r.counts().total().moved());
       assertArrayEquals(new byte[] {2}, a.get(QueueKeys.message(2)));
-      assertEquals(1, a.layoutVersion());
+      assertEquals(1, Migrations.layoutVersion(a));
     }
   }
 
@@ -251,13 +249,13 @@ class MigratorTest {
   void actorAtLayoutZeroWithoutLegacyKeysIsMarkedComplete() {
     try (ActorStore store = ActorStore.open(dir)) {
       ActorKeyspace a = store.actor("a");
-      a.put(LegacyKeys.queueMetadata(), new byte[] {1});
-      a.delete(LegacyKeys.queueMetadata());
-      assertEquals(0, a.layoutVersion());
+      // As a store written before metadata existed records an actor that had legacy keys (layout 0).
+      a.commit(a.batch().setMetadata(new byte[] {0x08, 0x00}));
+      assertEquals(0, Migrations.layoutVersion(a));
       MigrationResult r = Migrator.withDefaults().migrate(a);
       assertFalse(r.alreadyV1());
       assertEquals(1, r.batches());
-      assertEquals(1, a.layoutVersion());
+      assertEquals(1, Migrations.layoutVersion(a));
       assertTrue(Migrator.withDefaults().migrate(a).alreadyV1());
     }
   }
@@ -302,20 +300,32 @@ class MigratorTest {
       LegacyFixture.write(store.actor("a"), legacy);
       LegacyFixture.write(store.actor("b"), Map.of(new byte[] {0x01}, new byte[] {1}));
     }
-    try (ActorStore store = ActorStore.open(dir, StoreOptions.defaults().withLegacyHandler(LegacyHandler.REFUSE))) {
+    try (ActorStore store = ActorStore.open(dir, StoreOptions.defaults().withOpenHook(Migrations.REFUSE))) {
       LegacyLayoutException e = assertThrows(LegacyLayoutException.class, () -> store.actor("a"));
       assertEquals("a", e.actorId());
       assertTrue(e.getMessage().contains("keyspace migrate"), e.getMessage());
-      assertEquals(1, store.actor("b").layoutVersion(), "v1 actors open normally");
+      assertEquals(1, Migrations.layoutVersion(store.actor("b")), "v1 actors open normally");
     }
     try (ActorStore store = ActorStore.open(dir)) {
-      assertEquals(0, store.actor("a").layoutVersion(), "the store's own default opens as is");
+      assertEquals(0, Migrations.layoutVersion(store.actor("a")), "the store's own default opens as is");
     }
     try (ActorStore store = Migrations.open(dir)) {
       ActorKeyspace a = store.actor("a");
-      assertEquals(1, a.layoutVersion());
+      assertEquals(1, Migrations.layoutVersion(a));
       assertEquals(LegacyFixture.hex(LegacyFixture.expectedV1(legacy)), LegacyFixture.hex(LegacyFixture.read(a)));
       assertSame(a, store.actor("a"));
+    }
+  }
+
+  @Test
+  void legacyKeysWrittenThroughAnOpenHandleAreRefusedByTheNextOpen() {
+    try (ActorStore store = ActorStore.open(dir, StoreOptions.defaults().withOpenHook(Migrations.REFUSE))) {
+      ActorKeyspace a = store.actor("a");
+      a.put(LegacyKeys.queueMetadata(), new byte[] {1});
+      assertSame(a, store.actor("a"), "the hook passed for this handle");
+    }
+    try (ActorStore store = ActorStore.open(dir, StoreOptions.defaults().withOpenHook(Migrations.REFUSE))) {
+      assertThrows(LegacyLayoutException.class, () -> store.actor("a"));
     }
   }
 
@@ -334,7 +344,7 @@ class MigratorTest {
         StoreOptions.defaults(), MigrationOptions.defaults().withConflictPolicy(ConflictPolicy.PREFER_V1));
     try (ActorStore store = ActorStore.open(dir, preferV1)) {
       assertArrayEquals(new byte[] {2}, store.actor("a").get(QueueKeys.message(1)));
-      assertEquals(1, store.actor("a").layoutVersion());
+      assertEquals(1, Migrations.layoutVersion(store.actor("a")));
     }
   }
 
@@ -343,11 +353,13 @@ class MigratorTest {
     try (ActorStore store = ActorStore.open(dir)) {
       ActorKeyspace a = store.actor("a");
       a.put(LegacyKeys.queueMessage(1), new byte[] {1});
-      a.commit(a.batch().setMigrationMarker(new byte[] {(byte) 0xff, (byte) 0xff, 0x00}));
+      a.commit(a.batch().setMetadata(dev.actorkv.migrate.proto.MigrationMetadata.newBuilder()
+          .setMigrationMarker(com.google.protobuf.ByteString.copyFrom(new byte[] {(byte) 0xff, (byte) 0xff, 0x00}))
+          .build().toByteArray()));
       MigrationResult r = Migrator.withDefaults().migrate(a);
       assertFalse(r.resumed());
-      assertEquals(MigrationMarker.State.COMPLETE, MigrationMarker.parseFrom(a.migrationMarker()).getState());
-      assertEquals(1, MigrationMarker.parseFrom(a.migrationMarker()).getQueue().getMoved());
+      assertEquals(MigrationMarker.State.COMPLETE, MigrationMarker.parseFrom(Migrations.migrationMarker(a)).getState());
+      assertEquals(1, MigrationMarker.parseFrom(Migrations.migrationMarker(a)).getQueue().getMoved());
     }
   }
 

@@ -112,8 +112,9 @@ final class FuzzTargets {
   /** The store's per-actor bookkeeping record (protobuf). */
   static FuzzTarget actorRecord() {
     return new FuzzTarget("store ActorRecord", List.of(
-        ActorRecord.newBuilder().setLayoutVersion(1).setStorageBytes(123456789L).build().toByteArray(),
-        ActorRecord.newBuilder().setLayoutVersion(0).setStorageBytes(-1L).build().toByteArray()),
+        ActorRecord.newBuilder().setFormat1Number(1).setStorageBytes(123456789L).build().toByteArray(),
+        ActorRecord.newBuilder().setStorageBytes(-1L).setMetadata(com.google.protobuf.ByteString.copyFrom(new byte[] {8, 1}))
+            .setFormat(2).build().toByteArray()),
         Set.of(InvalidProtocolBufferException.class), input -> ActorRecord.parseFrom(input));
   }
 

@@ -83,7 +83,7 @@ final class StoreSweeps {
       }
 
       public Object memory() {
-        return List.of(actor.storageBytes(), actor.layoutVersion());
+        return List.of(actor.storageBytes(), java.util.Arrays.toString(actor.metadata()));
       }
 
       public Object disk() {

@@ -297,7 +297,7 @@ class SqliteDatabaseTest {
       actor.put(dev.actorkv.keyspace.LegacyKeys.sqliteFileMeta(SqliteFile.MAIN), new FileMeta(0).encode());
       assertTrue(SqliteKeys.legacyAll().contains(dev.actorkv.keyspace.LegacyKeys.sqliteChunk(SqliteFile.WAL, 7)));
       assertFalse(SqliteKeys.legacyAll().contains(SqliteKeys.fileMeta(SqliteFile.MAIN)));
-      assertThrows(dev.actorkv.store.LegacyLayoutException.class, () -> SqliteDatabase.open(actor));
+      assertThrows(dev.actorkv.migrate.LegacyLayoutException.class, () -> SqliteDatabase.open(actor));
       assertEquals(List.of(), actor.scan(SqliteKeys.all(), 10));
     }
   }

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.actorkv.keyspace.KeyRange;
-import dev.actorkv.keyspace.LegacyKeys;
 import dev.actorkv.store.proto.StoreFormat;
 import dev.actorkv.testing.FailingFaults;
 import java.nio.charset.StandardCharsets;
@@ -312,21 +311,6 @@ class ActorStoreTest {
         }
         assertEquals(List.of("a"), snap.actorIds());
       }
-    }
-  }
-
-  @Test
-  void legacyKeysMarkTheActorLayout() {
-    try (ActorStore store = ActorStore.open(dir)) {
-      ActorKeyspace a = store.actor("a");
-      assertEquals(1, a.layoutVersion());
-      a.put(LegacyKeys.queueMetadata(), b("m"));
-      assertEquals(0, a.layoutVersion());
-    }
-    try (ActorStore store = ActorStore.open(dir)) {
-      assertEquals(0, store.actor("a").layoutVersion());
-      store.actor("a").commit(store.actor("a").batch().delete(LegacyKeys.queueMetadata()).setLayoutVersion(1));
-      assertEquals(1, store.actor("a").layoutVersion());
     }
   }
 

@@ -161,22 +161,36 @@ class EngineContractTest {
   }
 
   @Test
-  void migrationMarkerAndLayoutVersionAreKeptWithTheCommit() {
+  void metadataIsKeptWithTheCommitAndIsNotActorStorage() {
     try (ActorStore store = fixture.open()) {
       ActorKeyspace a = store.actor("m");
-      a.commit(a.batch().put(key(1), new byte[] {1}).setMigrationMarker(new byte[] {9, 8}).setLayoutVersion(0));
-      assertArrayEquals(new byte[] {9, 8}, a.migrationMarker());
-      assertEquals(0, a.layoutVersion());
+      a.commit(a.batch().put(key(1), new byte[] {1}).setMetadata(new byte[] {9, 8}));
+      assertArrayEquals(new byte[] {9, 8}, a.metadata());
+      assertEquals(a.scanStorageBytes(), a.storageBytes(), "metadata is not actor storage");
+      assertNull(store.actor("n").metadata(), "metadata is per actor");
     }
     try (ActorStore store = fixture.open()) {
       ActorKeyspace a = store.actor("m");
-      assertArrayEquals(new byte[] {9, 8}, a.migrationMarker());
-      assertEquals(0, a.layoutVersion());
+      assertArrayEquals(new byte[] {9, 8}, a.metadata());
       a.commit(a.batch().put(key(2), new byte[] {2}));
-      assertArrayEquals(new byte[] {9, 8}, a.migrationMarker(), "a commit without a marker keeps it");
-      a.commit(a.batch().setMigrationMarker(new byte[0]).setLayoutVersion(1));
-      assertNull(a.migrationMarker());
-      assertEquals(1, a.layoutVersion());
+      assertArrayEquals(new byte[] {9, 8}, a.metadata(), "a commit without metadata keeps it");
+      a.rebuildStorageCount();
+      assertArrayEquals(new byte[] {9, 8}, a.metadata(), "rebuilding the count keeps it");
+      a.commit(a.batch().setMetadata(new byte[0]));
+      assertNull(a.metadata(), "empty metadata clears it");
+      a.commit(a.batch().setMetadata(new byte[ActorBatch.MAX_METADATA_BYTES]));
+    }
+    try (ActorStore store = fixture.open()) {
+      ActorKeyspace a = store.actor("m");
+      assertArrayEquals(new byte[ActorBatch.MAX_METADATA_BYTES], a.metadata());
+      LimitExceededException e = assertThrows(LimitExceededException.class,
+          () -> a.batch().setMetadata(new byte[ActorBatch.MAX_METADATA_BYTES + 1]));
+      assertEquals(LimitExceededException.Limit.METADATA_SIZE, e.limit());
+      a.deleteAll();
+      assertNull(a.metadata(), "deleting the actor deletes its metadata");
+    }
+    try (ActorStore store = fixture.open()) {
+      assertNull(store.actor("m").metadata());
     }
   }
 

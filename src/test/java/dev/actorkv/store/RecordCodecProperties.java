@@ -20,12 +20,28 @@ import net.jqwik.api.Provide;
  */
 class RecordCodecProperties {
   @Property(tries = 1000)
-  void actorRecordBytesMatchGenerated(@ForAll("uint32s") int layoutVersion, @ForAll("longs") long storageBytes)
+  void actorRecordBytesMatchGenerated(@ForAll("longs") long storageBytes, @ForAll("metadata") java.util.Optional<byte[]> metadata)
       throws InvalidProtocolBufferException {
-    byte[] generated = ActorRecord.newBuilder().setLayoutVersion(layoutVersion).setStorageBytes(storageBytes).build().toByteArray();
-    byte[] ours = RecordCodec.encodeActorRecord(layoutVersion, storageBytes);
+    ActorRecord.Builder b = ActorRecord.newBuilder().setStorageBytes(storageBytes).setFormat(RecordCodec.CURRENT_RECORD_FORMAT);
+    metadata.ifPresent(m -> b.setMetadata(com.google.protobuf.ByteString.copyFrom(m)));
+    byte[] generated = b.build().toByteArray();
+    byte[] ours = RecordCodec.encodeActorRecord(storageBytes, metadata.orElse(null));
     assertArrayEquals(generated, ours);
-    assertEquals(new RecordCodec.ActorRecordValue(layoutVersion, storageBytes), RecordCodec.decodeActorRecord(generated));
+    RecordCodec.ActorRecordValue back = RecordCodec.decodeActorRecord(generated);
+    assertEquals(RecordCodec.CURRENT_RECORD_FORMAT, back.format());
+    assertEquals(storageBytes, back.storageBytes());
+    assertArrayEquals(metadata.orElse(null), back.metadata());
+  }
+
+  @Property(tries = 500)
+  void format1RecordBytesMatchGenerated(@ForAll("uint32s") int number, @ForAll("longs") long storageBytes)
+      throws InvalidProtocolBufferException {
+    byte[] generated = ActorRecord.newBuilder().setFormat1Number(number).setStorageBytes(storageBytes).build().toByteArray();
+    assertArrayEquals(generated, RecordCodec.encodeFormat1ActorRecord(number, storageBytes));
+    RecordCodec.ActorRecordValue back = RecordCodec.decodeActorRecord(generated);
+    assertEquals(0, back.format());
+    assertEquals(number, back.format1Number());
+    assertEquals(storageBytes, back.storageBytes());
   }
 
   @Property(tries = 500)
@@ -46,8 +62,10 @@ class RecordCodecProperties {
       return;
     }
     RecordCodec.ActorRecordValue ours = assertDoesNotThrow(() -> RecordCodec.decodeActorRecord(raw));
-    assertEquals(expected.getLayoutVersion(), ours.layoutVersion());
+    assertEquals(expected.getFormat1Number(), ours.format1Number());
     assertEquals(expected.getStorageBytes(), ours.storageBytes());
+    assertEquals(expected.getFormat(), ours.format());
+    assertArrayEquals(expected.hasMetadata() ? expected.getMetadata().toByteArray() : null, ours.metadata());
   }
 
   @Property(tries = 3000)
@@ -88,6 +106,11 @@ class RecordCodecProperties {
   }
 
   @Provide
+  Arbitrary<java.util.Optional<byte[]>> metadata() {
+    return Arbitraries.bytes().array(byte[].class).ofMaxSize(300).optional();
+  }
+
+  @Provide
   Arbitrary<Long> longs() {
     return Arbitraries.oneOf(Arbitraries.longs().between(0, 300), Arbitraries.longs(), Arbitraries.of(-1L, Long.MIN_VALUE, Long.MAX_VALUE));
   }
@@ -99,13 +122,14 @@ class RecordCodecProperties {
   @Provide
   Arbitrary<byte[]> wireBytes() {
     Arbitrary<byte[]> field = Arbitraries.oneOf(
-        Arbitraries.of(1, 2, 3, 15, 16).flatMap(n -> Arbitraries.of(0, 1, 2, 3, 4, 5, 6, 7).flatMap(wt ->
+        Arbitraries.of(1, 2, 3, 4, 15, 16).flatMap(n -> Arbitraries.of(0, 1, 2, 3, 4, 5, 6, 7).flatMap(wt ->
             Arbitraries.bytes().array(byte[].class).ofMinSize(0).ofMaxSize(10).map(payload -> {
               byte[] tag = varint((long) n << 3 | wt);
               byte[] body = wt == 2 ? concat(varint(payload.length), payload) : payload;
               return concat(tag, body);
             }))),
-        uint32s().map(v -> RecordCodec.encodeActorRecord(v, v * 7L)),
+        uint32s().map(v -> RecordCodec.encodeActorRecord(v * 7L, v % 3 == 0 ? null : new byte[] {v.byteValue()})),
+        uint32s().map(v -> RecordCodec.encodeFormat1ActorRecord(v, v * 7L)),
         Arbitraries.strings().ofMaxLength(5).map(s -> RecordCodec.encodeStoreFormat(1, s)));
     Arbitrary<byte[]> structured = field.list().ofMinSize(0).ofMaxSize(4).map(parts -> {
       byte[] out = new byte[0];

@@ -134,4 +134,31 @@ class CopyCommandTest {
     assertTrue(statuses(replaced).contains("replaced"));
     assertSameExports(first, middle);
   }
+
+  @Test
+  void smallBatchesCopyByteIdenticallyAndAnUnfinishedActorIsCopiedAgain() throws Exception {
+    populate(first);
+    CliRun bad = run("copy", first.location(), middle.location(), "--batch-size", "0");
+    assertEquals(2, bad.exit(), bad.err());
+    assertTrue(bad.err().contains("--batch-size"), bad.err());
+    // "ab" as an interrupted copy leaves it: a part of its keys, and the marker.
+    try (ActorStore store = middle.open()) {
+      ActorKeyspace ab = store.actor("ab");
+      ab.commit(ab.batch().put(b("\u0004part"), b("x"))
+          .setMetadata(dev.actorkv.migrate.CopyMarkers.begin(null, first.location())));
+    }
+    CliRun export = run("export", middle.location(), "--actor", "ab");
+    assertEquals(1, export.exit());
+    assertTrue(export.err().contains("unfinished copy from " + first.location()), export.err());
+    CliRun copy = run("copy", first.location(), middle.location(), "--batch-size", "7");
+    assertEquals(0, copy.exit(), copy.err());
+    assertEquals(List.of("copied", "copied", "copied", "copied", "copied", "copied"), statuses(copy),
+        "the unfinished actor is copied again, without --replace");
+    assertSameExports(first, middle);
+    try (ActorStore store = middle.open()) {
+      for (String id : IDS) {
+        assertEquals(null, store.actor(id).metadata(), id + ": no marker left");
+      }
+    }
+  }
 }

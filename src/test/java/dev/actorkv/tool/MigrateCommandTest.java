@@ -74,7 +74,7 @@ class MigrateCommandTest {
     try (ActorStore store = ActorStore.open(db)) {
       for (String id : List.of("a", "b")) {
         assertEquals(LegacyFixture.hex(LegacyFixture.expectedV1(legacy)), LegacyFixture.hex(LegacyFixture.read(store.actor(id))));
-        assertEquals(1, store.actor(id).layoutVersion());
+        assertEquals(1, dev.actorkv.migrate.Migrations.layoutVersion(store.actor(id)));
       }
     }
     Map<String, String> after = RawStore.dump(db);
@@ -89,8 +89,8 @@ class MigrateCommandTest {
     Path db = storeWithTwoLegacyActors(LegacyFixture.legacyContents(3, 2));
     assertEquals(0, run("migrate", db.toString(), "--actor", "b").exit());
     try (ActorStore store = ActorStore.open(db)) {
-      assertEquals(0, store.actor("a").layoutVersion());
-      assertEquals(1, store.actor("b").layoutVersion());
+      assertEquals(0, dev.actorkv.migrate.Migrations.layoutVersion(store.actor("a")));
+      assertEquals(1, dev.actorkv.migrate.Migrations.layoutVersion(store.actor("b")));
     }
   }
 
@@ -108,8 +108,8 @@ class MigrateCommandTest {
     assertTrue(r.err().contains("050000000000000001 -> 0501020000000000000001"), r.err());
     assertTrue(r.err().contains("--prefer legacy|v1"), r.err());
     try (ActorStore store = ActorStore.open(db)) {
-      assertEquals(1, store.actor("b").layoutVersion());
-      assertEquals(0, store.actor("a").layoutVersion());
+      assertEquals(1, dev.actorkv.migrate.Migrations.layoutVersion(store.actor("b")));
+      assertEquals(0, dev.actorkv.migrate.Migrations.layoutVersion(store.actor("a")));
     }
     CliRun dry = run("migrate", db.toString(), "--dry-run");
     assertTrue(dry.out().contains("\"action\":\"conflict\""), dry.out());

@@ -241,9 +241,8 @@ public final class PostgresEngine implements StorageEngine {
   // ------------------------------------------------------------------ leases
 
   static final String ACQUIRE_SQL = """
-      INSERT INTO actorkv.actors AS t (actor_id, commit_seq, storage_bytes, layout_version, owner_node, owner_epoch,
-        lease_expires)
-      VALUES (?, 0, 0, 1, ?, 1, now() + ? * interval '1 millisecond')
+      INSERT INTO actorkv.actors AS t (actor_id, commit_seq, storage_bytes, owner_node, owner_epoch, lease_expires)
+      VALUES (?, 0, 0, ?, 1, now() + ? * interval '1 millisecond')
       ON CONFLICT (actor_id) DO UPDATE SET owner_node = EXCLUDED.owner_node, owner_epoch = t.owner_epoch + 1,
         lease_expires = EXCLUDED.lease_expires
       WHERE t.lease_expires IS NULL OR t.lease_expires <= now()
@@ -424,7 +423,7 @@ public final class PostgresEngine implements StorageEngine {
   /** The first page: from the empty id on ({@code > ''} would leave out the actor whose id is empty). */
   static final String FIRST_ACTOR_IDS_SQL =
       "SELECT actor_id FROM actorkv.actors WHERE actor_id >= ? AND commit_seq > 0 ORDER BY actor_id LIMIT ?";
-  static final String READ_RECORD_SQL = "SELECT storage_bytes, layout_version, commit_seq FROM actorkv.actors WHERE actor_id = ?";
+  static final String READ_RECORD_SQL = "SELECT storage_bytes, metadata, commit_seq FROM actorkv.actors WHERE actor_id = ?";
 
   /**
    * One page of a range: parameters actor id, lower bound, upper bound, limit. Forward pages after the
@@ -448,8 +447,7 @@ public final class PostgresEngine implements StorageEngine {
    */
   private static final String UPSERT_ACTOR = """
       a AS (
-        UPDATE actorkv.actors AS t SET commit_seq = t.commit_seq + 1, storage_bytes = ?, layout_version = ?,
-          migration_marker = CASE WHEN ? THEN ?::bytea ELSE t.migration_marker END
+        UPDATE actorkv.actors AS t SET commit_seq = t.commit_seq + 1, storage_bytes = ?, metadata = ?::bytea
         WHERE t.actor_id = ? AND t.commit_seq = ? AND t.owner_epoch = ?
         RETURNING t.commit_seq)""";
   private static final String DELETE_KEYS = """
@@ -735,22 +733,10 @@ public final class PostgresEngine implements StorageEngine {
             }
             seq[0] = rs.getLong(3);
             // A row with commit_seq 0 only records ownership (acquired, never written, or deleted).
-            return seq[0] == 0 ? null : new ActorRecord(rs.getLong(1), rs.getInt(2));
+            return seq[0] == 0 ? null : new ActorRecord(rs.getLong(1), rs.getBytes(2));
           }
         }
       }, "reading the record of " + quoted());
-    }
-
-    @Override
-    public byte[] migrationMarker() {
-      return read(c -> {
-        try (PreparedStatement ps = c.prepareStatement("SELECT migration_marker FROM actorkv.actors WHERE actor_id = ?")) {
-          ps.setBytes(1, id);
-          try (ResultSet rs = ps.executeQuery()) {
-            return rs.next() ? rs.getBytes(1) : null;
-          }
-        }
-      }, "reading the migration marker of " + quoted());
     }
 
     @Override
@@ -868,10 +854,10 @@ public final class PostgresEngine implements StorageEngine {
     }
 
     @Override
-    public void commit(List<ActorBatch.Op> ops, List<AlarmWrite> alarms, ActorRecord record, boolean recordChanged, byte[] marker) {
+    public void commit(List<ActorBatch.Op> ops, List<AlarmWrite> alarms, ActorRecord record, boolean recordChanged) {
       boolean[] interrupted = {Thread.interrupted()}; // an interrupt would close a virtual thread's socket mid-commit: kept for the caller
       try {
-        commitOnce(ops, alarms, record, marker, interrupted);
+        commitOnce(ops, alarms, record, interrupted);
       } finally {
         if (interrupted[0]) {
           Thread.currentThread().interrupt();
@@ -879,7 +865,7 @@ public final class PostgresEngine implements StorageEngine {
       }
     }
 
-    private void commitOnce(List<ActorBatch.Op> ops, List<AlarmWrite> alarms, ActorRecord record, byte[] marker, boolean[] interrupted) {
+    private void commitOnce(List<ActorBatch.Op> ops, List<AlarmWrite> alarms, ActorRecord record, boolean[] interrupted) {
       NetChanges net = NetChanges.of(ops);
       long expected = commitSeq;
       String what = "commit of " + ops.size() + " changes for " + quoted();
@@ -923,9 +909,7 @@ public final class PostgresEngine implements StorageEngine {
         try (PreparedStatement ps = c.prepareStatement(commitSql(deletes, puts, !alarmDeletes.isEmpty(), !alarmNames.isEmpty()))) {
           int i = 1;
           ps.setLong(i++, record.storageBytes());
-          ps.setInt(i++, record.layoutVersion());
-          ps.setBoolean(i++, marker != null);
-          ps.setBytes(i++, marker == null || marker.length == 0 ? null : marker);
+          ps.setBytes(i++, record.metadata());
           ps.setBytes(i++, id);
           ps.setLong(i++, expected);
           ps.setLong(i++, epoch);
@@ -1098,11 +1082,11 @@ public final class PostgresEngine implements StorageEngine {
       String what = "writing the record of " + quoted();
       long seq = pooled(c -> {
         try (PreparedStatement ps = c.prepareStatement("""
-            UPDATE actorkv.actors AS t SET commit_seq = t.commit_seq + 1, storage_bytes = ?, layout_version = ?
+            UPDATE actorkv.actors AS t SET commit_seq = t.commit_seq + 1, storage_bytes = ?, metadata = ?::bytea
             WHERE t.actor_id = ? AND t.owner_epoch = ?
             RETURNING t.commit_seq""")) {
           ps.setLong(1, record.storageBytes());
-          ps.setInt(2, record.layoutVersion());
+          ps.setBytes(2, record.metadata());
           ps.setBytes(3, id);
           ps.setLong(4, epoch);
           try (ResultSet rs = ps.executeQuery()) {
@@ -1123,7 +1107,7 @@ public final class PostgresEngine implements StorageEngine {
         // The row stays (its epoch must never go back), without a record: commit_seq 0. Updated first: its
         // row lock fences the delete against a takeover.
         try (PreparedStatement row = c.prepareStatement("UPDATE actorkv.actors SET commit_seq = 0, storage_bytes = 0,"
-                + " layout_version = 1, migration_marker = NULL WHERE actor_id = ? AND owner_epoch = ?");
+                + " metadata = NULL WHERE actor_id = ? AND owner_epoch = ?");
             PreparedStatement kv = c.prepareStatement("DELETE FROM actorkv.kv WHERE actor_id = ?");
             PreparedStatement alarms = c.prepareStatement("DELETE FROM actorkv.alarms WHERE actor_id = ?")) {
           row.setBytes(1, id);

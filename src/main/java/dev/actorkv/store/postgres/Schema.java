@@ -23,14 +23,21 @@ import javax.sql.DataSource;
  *       {@code bytea} orders ids as the embedded engine does. {@code commit_seq} counts the actor's
  *       commits (every commit updates the row in its own transaction, which also serializes writers of
  *       one actor on the row lock); {@code storage_bytes} is the exact storage count;
- *       {@code layout_version} and {@code migration_marker} the store's per-actor bookkeeping; the
+ *       {@code layout_version} and {@code migration_marker} two values the layers above kept (replaced by
+ *       {@code metadata} in version 2); the
  *       {@code owner_*} and {@code lease_expires} columns hold ownership and fencing (epochs are never
  *       kept in an unlogged table).
  *   <li>{@code kv}: one row per key, {@code PRIMARY KEY (actor_id, key)}; the primary key's index serves
  *       every read (point, multi-key, forward and backward ranges), so there is no other index.
  * </ul>
  *
- * <p>Version 2 ({@link #alarms()}, issue 20): {@code alarms}, one row per alarm of an actor,
+ * <p>Version 2: {@code actors.metadata} (the actor's opaque metadata, see {@code ActorBatch.setMetadata})
+ * replaces {@code layout_version} and {@code migration_marker}. Each recorded actor's metadata becomes
+ * what the embedded engine reads from a record of its format 1: field 1 (varint) the old integer column,
+ * field 2 (bytes) the old bytea column when not null, both as protobuf wire format; the store moves the
+ * values without reading them, and the layer that wrote them finds them there.
+ *
+ * <p>Version 3 ({@link #alarms(int)}, issue 20): {@code alarms}, one row per alarm of an actor,
  * {@code PRIMARY KEY (actor_id, name)} ({@code name} the UTF-8 bytes of the alarm's name, {@code due}
  * milliseconds since the epoch, UTC), and one more index, {@code alarms_by_due (due, actor_id, name)}: the
  * store-wide due-time index that finds the next due alarms across all actors with one index seek. It is
@@ -60,7 +67,30 @@ final class Schema {
             value bytea NOT NULL,
             PRIMARY KEY (actor_id, key)
           )""")),
-      alarms(2));
+      new Migration(2, List.of(
+          "ALTER TABLE actorkv.actors ADD COLUMN metadata bytea",
+          "UPDATE actorkv.actors SET metadata = '\\x08'::bytea || " + varint("layout_version")
+              + " || CASE WHEN migration_marker IS NULL THEN ''::bytea ELSE '\\x12'::bytea || "
+              + varint("length(migration_marker)") + " || migration_marker END WHERE commit_seq > 0",
+          "ALTER TABLE actorkv.actors DROP COLUMN layout_version, DROP COLUMN migration_marker")),
+      alarms(3));
+
+  /**
+   * SQL for the protobuf varint of the non-negative integer expression {@code n} (up to 2^28 - 1: the
+   * values moved by version 2 are a small number and a length bounded far below that).
+   */
+  static String varint(String n) {
+    String b0 = "((" + n + ") & 127)";
+    String b1 = "(((" + n + ") >> 7) & 127)";
+    String b2 = "(((" + n + ") >> 14) & 127)";
+    String b3 = "((" + n + ") >> 21)";
+    return "(CASE WHEN (" + n + ") < 128 THEN set_byte('\\x00'::bytea, 0, " + b0 + ")"
+        + " WHEN (" + n + ") < 16384 THEN set_byte(set_byte('\\x0000'::bytea, 0, " + b0 + " | 128), 1, " + b1 + ")"
+        + " WHEN (" + n + ") < 2097152 THEN set_byte(set_byte(set_byte('\\x000000'::bytea, 0, " + b0 + " | 128), 1, "
+        + b1 + " | 128), 2, " + b2 + ")"
+        + " ELSE set_byte(set_byte(set_byte(set_byte('\\x00000000'::bytea, 0, " + b0 + " | 128), 1, " + b1
+        + " | 128), 2, " + b2 + " | 128), 3, " + b3 + ") END)";
+  }
 
   /**
    * The alarms table and its due-time index (issue 20), as one self-contained step: it only adds, so a

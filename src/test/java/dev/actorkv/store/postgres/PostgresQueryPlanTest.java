@@ -44,8 +44,8 @@ class PostgresQueryPlanTest {
       }
     }
     // Many actors' records, as a store in use has.
-    fixture.execute("INSERT INTO actorkv.actors (actor_id, commit_seq, storage_bytes, layout_version)"
-        + " SELECT convert_to('other-' || i, 'UTF8'), 1, 0, 1 FROM generate_series(1, 20000) AS i");
+    fixture.execute("INSERT INTO actorkv.actors (actor_id, commit_seq, storage_bytes)"
+        + " SELECT convert_to('other-' || i, 'UTF8'), 1, 0 FROM generate_series(1, 20000) AS i");
     fixture.execute("ANALYZE");
     String uri = fixture.uri();
     connection = DriverManager.getConnection(fixture.cluster().jdbcUrl(uri.substring(uri.lastIndexOf('/') + 1)));
@@ -135,7 +135,7 @@ class PostgresQueryPlanTest {
     byte[][] keys = {key(1), key(2)};
     for (boolean deletes : new boolean[] {false, true}) {
       for (boolean puts : new boolean[] {false, true}) {
-        List<Object> params = new ArrayList<>(List.of(100L, 1, false, new byte[0], actor, 3L, 1L));
+        List<Object> params = new ArrayList<>(List.of(100L, new byte[] {8, 1}, actor, 3L, 1L));
         if (deletes) {
           params.addAll(List.of(actor, keys));
         }

@@ -1,9 +1,19 @@
 package dev.actorkv.store.postgres;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.actorkv.keyspace.LegacyKeys;
+import dev.actorkv.keyspace.QueueKeys;
+import dev.actorkv.migrate.MigrationResult;
+import dev.actorkv.migrate.Migrations;
+import dev.actorkv.migrate.Migrator;
+import dev.actorkv.migrate.proto.MigrationMarker;
+import dev.actorkv.migrate.proto.NamespaceCounts;
+import dev.actorkv.store.ActorKeyspace;
 import dev.actorkv.store.ActorStore;
 import dev.actorkv.store.IncompatibleStoreException;
 import dev.actorkv.store.StoreOptions;
@@ -131,5 +141,95 @@ class PostgresSchemaTest {
       assertTrue(rs.next(), "the due-time index exists");
       assertTrue(rs.getString(1).contains("(due, actor_id, name)"), rs.getString(1));
     }
+  }
+
+  /**
+   * Version 2 on a database built at version 1 exactly as the version-1 engine wrote it: every recorded
+   * actor's layout_version and migration_marker end up in its metadata as a store of record format 1
+   * reads them on RocksDB, and the migration finds them there (an unfinished migration resumes, a
+   * finished one is honoured, legacy keys are still found).
+   */
+  @Test
+  void version2MovesLayoutVersionAndMarkerIntoTheMetadata() throws Exception {
+    Schema.prepare(dataSource, true, "test", Schema.MIGRATIONS.subList(0, 1));
+    assertEquals(1, version());
+    MigrationMarker.Builder marker = MigrationMarker.newBuilder().setTargetLayoutVersion(1).setBatches(3)
+        .setQueue(NamespaceCounts.newBuilder().setMoved(5).setLegacyBytes(50));
+    byte[] inProgress = marker.setState(MigrationMarker.State.IN_PROGRESS).build().toByteArray();
+    byte[] complete = marker.setState(MigrationMarker.State.COMPLETE).build().toByteArray();
+    byte[] long200 = new byte[200];
+    byte[] long20000 = new byte[20_000];
+    java.util.Arrays.fill(long200, (byte) 0x61);
+    java.util.Arrays.fill(long20000, (byte) 0x62);
+    try (Connection c = dataSource.getConnection()) {
+      // The rows and keys as the version-1 engine's acquire and commit statements left them.
+      String row = "INSERT INTO actorkv.actors (actor_id, commit_seq, storage_bytes, layout_version, migration_marker,"
+          + " owner_node, owner_epoch, lease_expires) VALUES (?, ?, ?, ?, ?, 'old-node', 1, NULL)";
+      Object[][] rows = {
+          {"legacy", 4L, 0, inProgress}, {"done", 2L, 1, complete}, {"plain", 1L, 1, null}, {"zero", 1L, 0, null},
+          {"owned-only", 0L, 1, null}, {"long", 1L, 1, long200}, {"longer", 1L, 1, long20000}};
+      try (java.sql.PreparedStatement ps = c.prepareStatement(row)) {
+        for (Object[] r : rows) {
+          ps.setBytes(1, ((String) r[0]).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+          ps.setLong(2, (Long) r[1]);
+          ps.setLong(3, "legacy".equals(r[0]) ? 9 + 1 + 11 + 1 : 0);
+          ps.setInt(4, (Integer) r[2]);
+          ps.setBytes(5, (byte[]) r[3]);
+          ps.executeUpdate();
+        }
+      }
+      try (java.sql.PreparedStatement ps = c.prepareStatement("INSERT INTO actorkv.kv (actor_id, key, value) VALUES (?, ?, ?)")) {
+        for (byte[][] kv : new byte[][][] {{LegacyKeys.queueMessage(9), {9}}, {QueueKeys.message(1), {1}}}) {
+          ps.setBytes(1, "legacy".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+          ps.setBytes(2, kv[0]);
+          ps.setBytes(3, kv[1]);
+          ps.executeUpdate();
+        }
+      }
+    }
+    try (ActorStore store = fixture.open()) {
+      assertEquals(Schema.latest(Schema.MIGRATIONS), version());
+      assertArrayEquals(format1Metadata(0, inProgress), store.actor("legacy").metadata());
+      assertArrayEquals(format1Metadata(1, complete), store.actor("done").metadata());
+      assertArrayEquals(new byte[] {0x08, 0x01}, store.actor("plain").metadata());
+      assertArrayEquals(new byte[] {0x08, 0x00}, store.actor("zero").metadata());
+      assertArrayEquals(format1Metadata(1, long200), store.actor("long").metadata());
+      assertArrayEquals(format1Metadata(1, long20000), store.actor("longer").metadata());
+      assertNull(store.actor("owned-only").metadata());
+
+      assertEquals(0, Migrations.layoutVersion(store.actor("legacy")));
+      assertEquals(0, Migrations.layoutVersion(store.actor("zero")));
+      assertEquals(1, Migrations.layoutVersion(store.actor("done")));
+      MigrationResult r = Migrator.withDefaults().migrate(store.actor("legacy"));
+      assertTrue(r.resumed());
+      assertEquals(4, r.batches());
+      assertEquals(6, r.counts().total().moved());
+      assertTrue(Migrator.withDefaults().migrate(store.actor("done")).alreadyV1());
+      assertEquals(1, Migrator.withDefaults().migrate(store.actor("zero")).batches());
+    }
+    try (ActorStore store = fixture.open()) {
+      ActorKeyspace legacy = store.actor("legacy");
+      assertEquals(1, Migrations.layoutVersion(legacy));
+      assertArrayEquals(new byte[] {9}, legacy.get(QueueKeys.message(9)));
+      assertEquals(legacy.scanStorageBytes(), legacy.storageBytes());
+    }
+    try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT count(*) FROM information_schema.columns WHERE table_schema = 'actorkv'"
+            + " AND table_name = 'actors' AND column_name IN ('layout_version', 'migration_marker')")) {
+      rs.next();
+      assertEquals(0, rs.getInt(1), "the old columns are gone");
+    }
+  }
+
+  /** Field 1 (varint) then, when not null, field 2 (bytes), as protobuf writes them. */
+  private static byte[] format1Metadata(int number, byte[] extra) throws java.io.IOException {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    com.google.protobuf.CodedOutputStream o = com.google.protobuf.CodedOutputStream.newInstance(out);
+    o.writeUInt32(1, number);
+    if (extra != null) {
+      o.writeByteArray(2, extra);
+    }
+    o.flush();
+    return out.toByteArray();
   }
 }

@@ -1,8 +1,11 @@
-package dev.actorkv.store;
+package dev.actorkv.migrate;
+
+import dev.actorkv.store.StoreException;
 
 /**
  * An actor holds data in the legacy (pre-v1) layout and the store was told to refuse such actors
- * ({@link LegacyHandler#REFUSE}). Nothing was read or written; migrate the actor first.
+ * ({@link Migrations#REFUSE}), or a manager found legacy data it cannot open (SQLite). Nothing was read
+ * or written; migrate the actor first.
  */
 public final class LegacyLayoutException extends StoreException {
   private final String actorId;
