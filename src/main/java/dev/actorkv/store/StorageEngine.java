@@ -49,6 +49,12 @@ public interface StorageEngine extends AutoCloseable {
   @Override
   void close();
 
+  /**
+   * What {@link EngineActor#commitCounting} found: the size of the unknown keys that existed before, and
+   * whether the commit was written (false: the storage would have exceeded the ceiling).
+   */
+  record CountedCommit(long storedBytes, boolean written) {}
+
   /** What the store keeps about an actor beside its keys. */
   record ActorRecord(long storageBytes, int layoutVersion) {}
 
@@ -114,6 +120,37 @@ public interface StorageEngine extends AutoCloseable {
      * and the call returns, or none of it and it throws {@link StoreException}.
      */
     void commit(List<ActorBatch.Op> ops, ActorRecord record, boolean recordChanged, byte[] migrationMarker);
+
+    /**
+     * Whether {@link #commitCounting} reads the old lengths in the commit's own round trip: the store then
+     * hands it the keys whose old lengths it does not know instead of asking {@link #valueLengths} first
+     * (one round trip per commit instead of two on an engine behind a network).
+     */
+    default boolean countsInCommit() {
+      return false;
+    }
+
+    /**
+     * A commit whose storage count the store could not finish: {@code ops} (no range delete) are applied
+     * with the record {@code (storageIfAbsent - stored, layoutVersion)}, where {@code stored} is the size
+     * (key + value) of those of {@code unknownKeys} (distinct) that exist before the commit, read in the same
+     * atomic write, and only when that storage is at most {@code ceiling}; otherwise nothing is written.
+     * The store decides the ceiling (the limit check stays its own); the engine only sums and compares.
+     * Fails like {@link #commit}.
+     */
+    default CountedCommit commitCounting(List<ActorBatch.Op> ops, List<byte[]> unknownKeys, long storageIfAbsent,
+        long ceiling, int layoutVersion, byte[] migrationMarker) {
+      int[] lengths = valueLengths(unknownKeys);
+      long stored = 0;
+      for (int i = 0; i < lengths.length; i++) {
+        stored += lengths[i] < 0 ? 0 : unknownKeys.get(i).length + lengths[i];
+      }
+      if (storageIfAbsent - stored > ceiling) {
+        return new CountedCommit(stored, false);
+      }
+      commit(ops, new ActorRecord(storageIfAbsent - stored, layoutVersion), true, migrationMarker);
+      return new CountedCommit(stored, true);
+    }
 
     /** Writes the actor's record alone. */
     void writeRecord(ActorRecord record);

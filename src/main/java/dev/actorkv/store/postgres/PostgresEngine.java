@@ -455,20 +455,49 @@ public final class PostgresEngine implements StorageEngine {
       p AS (INSERT INTO actorkv.kv (actor_id, key, value)
         SELECT ?, u.k, u.v FROM unnest(?::bytea[], ?::bytea[]) AS u(k, v) WHERE EXISTS (SELECT FROM a)
         ON CONFLICT (actor_id, key) DO UPDATE SET value = EXCLUDED.value)""";
-  /** The commit statement for each combination of (has deletes, has puts). */
-  private static final String[] COMMIT_SQL = new String[4];
+  /**
+   * The old sizes of the keys whose lengths the store does not know, read by the commit statement itself
+   * (every part of one statement sees the database as it was before the statement's own writes).
+   */
+  private static final String OLD_SIZES = """
+      o AS (SELECT coalesce(sum(octet_length(key) + octet_length(value)), 0)::bigint AS stored
+        FROM actorkv.kv WHERE actor_id = ? AND key = ANY (?))""";
+  /**
+   * The fence of {@link #UPSERT_ACTOR} when the statement finishes the storage count: the row gets the
+   * storage less the old sizes, and is updated (so the rest of the statement runs) only when that is
+   * within the store's ceiling.
+   */
+  private static final String UPSERT_ACTOR_COUNTED = """
+      a AS (
+        UPDATE actorkv.actors AS t SET commit_seq = t.commit_seq + 1, storage_bytes = ?::bigint - o.stored,
+          layout_version = ?, migration_marker = CASE WHEN ? THEN ?::bytea ELSE t.migration_marker END
+        FROM o
+        WHERE t.actor_id = ? AND t.commit_seq = ? AND t.owner_epoch = ? AND ?::bigint - o.stored <= ?
+        RETURNING t.commit_seq)""";
+  /** The commit statement for each combination of (has deletes, has puts, counts old sizes). */
+  private static final String[] COMMIT_SQL = new String[8];
 
   static {
-    for (int i = 0; i < 4; i++) {
+    for (int i = 0; i < 8; i++) {
       boolean deletes = (i & 1) != 0;
       boolean puts = (i & 2) != 0;
-      COMMIT_SQL[i] = "WITH " + UPSERT_ACTOR + (deletes ? ",\n" + DELETE_KEYS : "") + (puts ? ",\n" + PUT_KEYS : "")
-          + "\nSELECT commit_seq FROM a";
+      boolean counted = (i & 4) != 0;
+      COMMIT_SQL[i] = "WITH " + (counted ? OLD_SIZES + ",\n" + UPSERT_ACTOR_COUNTED : UPSERT_ACTOR)
+          + (deletes ? ",\n" + DELETE_KEYS : "") + (puts ? ",\n" + PUT_KEYS : "")
+          + (counted ? "\nSELECT (SELECT commit_seq FROM a), (SELECT stored FROM o)" : "\nSELECT commit_seq FROM a");
     }
   }
 
   static String commitSql(boolean deletes, boolean puts) {
-    return COMMIT_SQL[(deletes ? 1 : 0) | (puts ? 2 : 0)];
+    return commitSql(deletes, puts, false);
+  }
+
+  /**
+   * The commit statement; {@code counted}: it also reads the old sizes of the keys the store does not
+   * know, and answers one row (the new commit sequence or null, the old sizes) instead of zero or one.
+   */
+  static String commitSql(boolean deletes, boolean puts, boolean counted) {
+    return COMMIT_SQL[(deletes ? 1 : 0) | (puts ? 2 : 0) | (counted ? 4 : 0)];
   }
 
   /**
@@ -700,9 +729,26 @@ public final class PostgresEngine implements StorageEngine {
 
     @Override
     public void commit(List<ActorBatch.Op> ops, ActorRecord record, boolean recordChanged, byte[] marker) {
+      commitInterruptible(ops, record, marker, null, 0);
+    }
+
+    @Override
+    public boolean countsInCommit() {
+      return true;
+    }
+
+    /** The old sizes are read by the commit statement: the whole commit is one round trip. */
+    @Override
+    public CountedCommit commitCounting(List<ActorBatch.Op> ops, List<byte[]> unknownKeys, long storageIfAbsent,
+        long ceiling, int layoutVersion, byte[] marker) {
+      return commitInterruptible(ops, new ActorRecord(storageIfAbsent, layoutVersion), marker, unknownKeys, ceiling);
+    }
+
+    private CountedCommit commitInterruptible(
+        List<ActorBatch.Op> ops, ActorRecord record, byte[] marker, List<byte[]> unknown, long ceiling) {
       boolean[] interrupted = {Thread.interrupted()}; // an interrupt would close a virtual thread's socket mid-commit: kept for the caller
       try {
-        commitOnce(ops, record, marker, interrupted);
+        return commitOnce(ops, record, marker, unknown, ceiling, interrupted);
       } finally {
         if (interrupted[0]) {
           Thread.currentThread().interrupt();
@@ -710,8 +756,18 @@ public final class PostgresEngine implements StorageEngine {
       }
     }
 
-    private void commitOnce(List<ActorBatch.Op> ops, ActorRecord record, byte[] marker, boolean[] interrupted) {
+    /**
+     * One commit. {@code unknown} null: {@code record} is the new record. Otherwise {@code record}'s storage
+     * is what the actor holds if none of {@code unknown} exists; the statement subtracts what they hold
+     * and writes only within {@code ceiling}.
+     */
+    private CountedCommit commitOnce(List<ActorBatch.Op> ops, ActorRecord record, byte[] marker, List<byte[]> unknown,
+        long ceiling, boolean[] interrupted) {
       NetChanges net = NetChanges.of(ops);
+      boolean counted = unknown != null;
+      if (counted && !net.ranges().isEmpty()) {
+        throw new IllegalArgumentException("a counted commit has no range delete");
+      }
       long expected = commitSeq;
       String what = "commit of " + ops.size() + " changes for " + quoted();
       Connection c;
@@ -738,8 +794,13 @@ public final class PostgresEngine implements StorageEngine {
         boolean deletes = !net.deletes().isEmpty();
         boolean puts = !net.putKeys().isEmpty();
         long landed;
-        try (PreparedStatement ps = c.prepareStatement(commitSql(deletes, puts))) {
+        long stored = 0;
+        try (PreparedStatement ps = c.prepareStatement(commitSql(deletes, puts, counted))) {
           int i = 1;
+          if (counted) {
+            ps.setBytes(i++, id);
+            ps.setArray(i++, byteaArray(c, unknown));
+          }
           ps.setLong(i++, record.storageBytes());
           ps.setInt(i++, record.layoutVersion());
           ps.setBoolean(i++, marker != null);
@@ -747,6 +808,10 @@ public final class PostgresEngine implements StorageEngine {
           ps.setBytes(i++, id);
           ps.setLong(i++, expected);
           ps.setLong(i++, epoch);
+          if (counted) {
+            ps.setLong(i++, record.storageBytes());
+            ps.setLong(i++, ceiling);
+          }
           if (deletes) {
             ps.setBytes(i++, id);
             ps.setArray(i++, byteaArray(c, net.deletes()));
@@ -758,7 +823,17 @@ public final class PostgresEngine implements StorageEngine {
           }
           sent = !transaction; // in autocommit mode this statement is the commit
           try (ResultSet rs = ps.executeQuery()) {
-            landed = rs.next() ? rs.getLong(1) : -1;
+            if (!rs.next()) {
+              landed = -1;
+            } else {
+              landed = rs.getLong(1);
+              if (rs.wasNull()) {
+                landed = -1;
+              }
+              if (counted) {
+                stored = rs.getLong(2);
+              }
+            }
           }
         }
         if (landed < 0) {
@@ -766,6 +841,9 @@ public final class PostgresEngine implements StorageEngine {
             c.rollback();
           }
           c.setAutoCommit(true);
+          if (counted && record.storageBytes() - stored > ceiling) {
+            return new CountedCommit(stored, false); // over the store's limit: the fence wrote nothing
+          }
           throw refusal(c, what);
         }
         if (transaction) {
@@ -773,10 +851,12 @@ public final class PostgresEngine implements StorageEngine {
           c.commit();
         }
         commitSeq = landed;
+        return new CountedCommit(stored, true);
       } catch (SQLException e) {
         if (sent && connectionLost(e)) {
-          resolve(expected, what, e, interrupted);
-          return;
+          long storage = resolve(expected, what, e, interrupted);
+          // Landed: the row holds this commit's storage, so the old sizes are what it subtracted.
+          return new CountedCommit(counted ? record.storageBytes() - storage : 0, true);
         }
         throw new StoreException(what + " failed: " + e.getMessage(), e);
       }
@@ -832,7 +912,7 @@ public final class PostgresEngine implements StorageEngine {
      * server) under the old expected sequence. Returns normally when the commit landed; throws when it
      * did not, or when the database cannot be reached to tell.
      */
-    private void resolve(long expected, String what, SQLException cause, boolean[] interrupted) {
+    private long resolve(long expected, String what, SQLException cause, boolean[] interrupted) {
       // An interrupt is the usual way here on a virtual thread (interrupting one closes the socket it is
       // blocked on); it must not also stop the resolution, or a commit's outcome would stay unknown only
       // because the pool refuses to hand out a connection to an interrupted thread. Like the interrupts
@@ -857,7 +937,7 @@ public final class PostgresEngine implements StorageEngine {
           }
           if (row[0] == expected + 1) {
             commitSeq = row[0]; // it landed: the commit succeeded
-            return;
+            return row[2];
           }
           throw concurrent(what);
         } catch (SQLException e) {
@@ -891,12 +971,13 @@ public final class PostgresEngine implements StorageEngine {
       }
     }
 
-    /** The row's commit sequence and owner epoch ({0, 0} without a row). */
+    /** The row's commit sequence, owner epoch and storage count ({0, 0, 0} without a row). */
     private long[] currentSeq(Connection c) throws SQLException {
-      try (PreparedStatement ps = c.prepareStatement("SELECT commit_seq, owner_epoch FROM actorkv.actors WHERE actor_id = ?")) {
+      try (PreparedStatement ps = c.prepareStatement(
+          "SELECT commit_seq, owner_epoch, storage_bytes FROM actorkv.actors WHERE actor_id = ?")) {
         ps.setBytes(1, id);
         try (ResultSet rs = ps.executeQuery()) {
-          return rs.next() ? new long[] {rs.getLong(1), rs.getLong(2)} : new long[2];
+          return rs.next() ? new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3)} : new long[3];
         }
       }
     }

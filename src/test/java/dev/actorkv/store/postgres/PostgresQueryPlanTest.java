@@ -133,17 +133,26 @@ class PostgresQueryPlanTest {
   @Test
   void commitStatementsAndRangeDeletes() throws SQLException {
     byte[][] keys = {key(1), key(2)};
-    for (boolean deletes : new boolean[] {false, true}) {
-      for (boolean puts : new boolean[] {false, true}) {
-        List<Object> params = new ArrayList<>(List.of(100L, 1, false, new byte[0], actor, 3L, 1L));
-        if (deletes) {
-          params.addAll(List.of(actor, keys));
+    for (boolean counted : new boolean[] {false, true}) {
+      for (boolean deletes : new boolean[] {false, true}) {
+        for (boolean puts : new boolean[] {false, true}) {
+          List<Object> params = new ArrayList<>();
+          if (counted) {
+            params.addAll(List.of(actor, keys));
+          }
+          params.addAll(List.of(100L, 1, false, new byte[0], actor, 3L, 1L));
+          if (counted) {
+            params.addAll(List.of(100L, 1000L));
+          }
+          if (deletes) {
+            params.addAll(List.of(actor, keys));
+          }
+          if (puts) {
+            params.addAll(List.of(actor, keys, keys));
+          }
+          String plan = plan(PostgresEngine.commitSql(deletes, puts, counted), params.toArray());
+          assertFalse(plan.contains("Seq Scan"), plan);
         }
-        if (puts) {
-          params.addAll(List.of(actor, keys, keys));
-        }
-        String plan = plan(PostgresEngine.commitSql(deletes, puts), params.toArray());
-        assertFalse(plan.contains("Seq Scan"), plan);
       }
     }
     assertIndexed(plan(PostgresEngine.RANGE_DELETE_SQL, actor, key(10), key(20)));
