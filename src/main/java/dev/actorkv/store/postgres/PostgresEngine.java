@@ -40,10 +40,11 @@ import javax.sql.DataSource;
  * {@link Schema}). The same logical keys and values as the embedded engine, as {@code bytea}, which
  * PostgreSQL orders bytewise as RocksDB does, so every scan gives the same keys in the same order.
  *
- * <p>Every commit is one transaction, and in the common case (no range delete) one statement: the
+ * <p>Every commit is one statement in autocommit mode, so one round trip and one transaction: the
  * actor's row is updated (commit sequence + 1, storage count) only when its commit sequence is still the
- * one this process last saw, and the deletes and the upsert of the puts (arrays through {@code unnest})
- * run only when that update did. A connection lost while a commit was in flight is resolved through the
+ * one this process last saw, and the range deletes, the deletes and the upsert of the puts (arrays through
+ * {@code unnest}) run only when that update did. When the store does not know the old lengths of some
+ * keys, the same statement reads them and finishes the storage count (see {@link #commitSql}). A connection lost while a commit was in flight is resolved through the
  * commit sequence (see {@link #resolve}), never guessed. Reads use the primary key's index; iterators
  * fetch in bounded pages by key (keyset pagination), so no connection is held between pages.
  *
@@ -415,7 +416,6 @@ public final class PostgresEngine implements StorageEngine {
   static final String GET_SQL = "SELECT value FROM actorkv.kv WHERE actor_id = ? AND key = ?";
   static final String MULTI_GET_SQL = "SELECT key, value FROM actorkv.kv WHERE actor_id = ? AND key = ANY (?)";
   static final String LENGTHS_SQL = "SELECT key, octet_length(value) FROM actorkv.kv WHERE actor_id = ? AND key = ANY (?)";
-  static final String RANGE_DELETE_SQL = "DELETE FROM actorkv.kv WHERE actor_id = ? AND key >= ? AND key < ?";
   static final String ACTOR_IDS_SQL =
       "SELECT actor_id FROM actorkv.actors WHERE actor_id > ? AND commit_seq > 0 ORDER BY actor_id LIMIT ?";
   /** The first page: from the empty id on ({@code > ''} would leave out the actor whose id is empty). */
@@ -449,6 +449,14 @@ public final class PostgresEngine implements StorageEngine {
           migration_marker = CASE WHEN ? THEN ?::bytea ELSE t.migration_marker END
         WHERE t.actor_id = ? AND t.commit_seq = ? AND t.owner_epoch = ?
         RETURNING t.commit_seq)""";
+  /**
+   * The range deletes, as (begin, end) arrays. The keys the statement puts or deletes one by one are left
+   * to those parts: two parts of one statement must not change the same row (which one wins is not
+   * defined).
+   */
+  private static final String DELETE_RANGES = """
+      r AS (DELETE FROM actorkv.kv AS k USING unnest(?::bytea[], ?::bytea[]) AS g(b, e)
+        WHERE k.actor_id = ? AND k.key >= g.b AND k.key < g.e AND k.key <> ALL (?::bytea[]) AND EXISTS (SELECT FROM a))""";
   private static final String DELETE_KEYS = """
       d AS (DELETE FROM actorkv.kv WHERE actor_id = ? AND key = ANY (?) AND EXISTS (SELECT FROM a))""";
   private static final String PUT_KEYS = """
@@ -474,30 +482,31 @@ public final class PostgresEngine implements StorageEngine {
         FROM o
         WHERE t.actor_id = ? AND t.commit_seq = ? AND t.owner_epoch = ? AND ?::bigint - o.stored <= ?
         RETURNING t.commit_seq)""";
-  /** The commit statement for each combination of (has deletes, has puts, counts old sizes). */
-  private static final String[] COMMIT_SQL = new String[8];
+  /** The commit statement for each combination of (has deletes, has puts, counts old sizes, has ranges). */
+  private static final String[] COMMIT_SQL = new String[16];
 
   static {
-    for (int i = 0; i < 8; i++) {
+    for (int i = 0; i < 16; i++) {
       boolean deletes = (i & 1) != 0;
       boolean puts = (i & 2) != 0;
       boolean counted = (i & 4) != 0;
+      boolean ranges = (i & 8) != 0;
       COMMIT_SQL[i] = "WITH " + (counted ? OLD_SIZES + ",\n" + UPSERT_ACTOR_COUNTED : UPSERT_ACTOR)
-          + (deletes ? ",\n" + DELETE_KEYS : "") + (puts ? ",\n" + PUT_KEYS : "")
+          + (ranges ? ",\n" + DELETE_RANGES : "") + (deletes ? ",\n" + DELETE_KEYS : "") + (puts ? ",\n" + PUT_KEYS : "")
           + (counted ? "\nSELECT (SELECT commit_seq FROM a), (SELECT stored FROM o)" : "\nSELECT commit_seq FROM a");
     }
   }
 
-  static String commitSql(boolean deletes, boolean puts) {
-    return commitSql(deletes, puts, false);
-  }
-
   /**
-   * The commit statement; {@code counted}: it also reads the old sizes of the keys the store does not
-   * know, and answers one row (the new commit sequence or null, the old sizes) instead of zero or one.
+   * The commit statement, sent alone in autocommit mode: the whole commit is one round trip. Parameters in
+   * order: {@code counted}: actor id, keys of unknown length; the fence's (storage, layout version, whether
+   * the marker changes, marker, actor id, expected commit sequence, epoch, and when {@code counted} the
+   * storage again and the ceiling); {@code ranges}: begins, ends, actor id, keys put or deleted; {@code deletes}: actor
+   * id, keys; {@code puts}: actor id, keys, values. Answers the new commit sequence, or no row (null when
+   * {@code counted}) when the fence wrote nothing; {@code counted}: also the old sizes of the unknown keys.
    */
-  static String commitSql(boolean deletes, boolean puts, boolean counted) {
-    return COMMIT_SQL[(deletes ? 1 : 0) | (puts ? 2 : 0) | (counted ? 4 : 0)];
+  static String commitSql(boolean deletes, boolean puts, boolean counted, boolean ranges) {
+    return COMMIT_SQL[(deletes ? 1 : 0) | (puts ? 2 : 0) | (counted ? 4 : 0) | (ranges ? 8 : 0)];
   }
 
   /**
@@ -778,24 +787,12 @@ public final class PostgresEngine implements StorageEngine {
       }
       boolean sent = false;
       try (c) {
-        boolean transaction = !net.ranges().isEmpty();
-        if (transaction) {
-          c.setAutoCommit(false);
-          try (PreparedStatement ps = c.prepareStatement(RANGE_DELETE_SQL)) {
-            for (byte[][] r : net.ranges()) {
-              ps.setBytes(1, id);
-              ps.setBytes(2, r[0]);
-              ps.setBytes(3, r[1]);
-              ps.addBatch();
-            }
-            ps.executeBatch();
-          }
-        }
+        boolean ranges = !net.ranges().isEmpty();
         boolean deletes = !net.deletes().isEmpty();
         boolean puts = !net.putKeys().isEmpty();
         long landed;
         long stored = 0;
-        try (PreparedStatement ps = c.prepareStatement(commitSql(deletes, puts, counted))) {
+        try (PreparedStatement ps = c.prepareStatement(commitSql(deletes, puts, counted, ranges))) {
           int i = 1;
           if (counted) {
             ps.setBytes(i++, id);
@@ -812,6 +809,20 @@ public final class PostgresEngine implements StorageEngine {
             ps.setLong(i++, record.storageBytes());
             ps.setLong(i++, ceiling);
           }
+          if (ranges) {
+            List<byte[]> begins = new ArrayList<>(net.ranges().size());
+            List<byte[]> ends = new ArrayList<>(net.ranges().size());
+            for (byte[][] r : net.ranges()) {
+              begins.add(r[0]);
+              ends.add(r[1]);
+            }
+            ps.setArray(i++, byteaArray(c, begins));
+            ps.setArray(i++, byteaArray(c, ends));
+            ps.setBytes(i++, id);
+            List<byte[]> single = new ArrayList<>(net.putKeys());
+            single.addAll(net.deletes());
+            ps.setArray(i++, byteaArray(c, single));
+          }
           if (deletes) {
             ps.setBytes(i++, id);
             ps.setArray(i++, byteaArray(c, net.deletes()));
@@ -821,7 +832,7 @@ public final class PostgresEngine implements StorageEngine {
             ps.setArray(i++, byteaArray(c, net.putKeys()));
             ps.setArray(i++, byteaArray(c, net.putValues()));
           }
-          sent = !transaction; // in autocommit mode this statement is the commit
+          sent = true; // in autocommit mode this statement is the commit
           try (ResultSet rs = ps.executeQuery()) {
             if (!rs.next()) {
               landed = -1;
@@ -837,18 +848,10 @@ public final class PostgresEngine implements StorageEngine {
           }
         }
         if (landed < 0) {
-          if (transaction) {
-            c.rollback();
-          }
-          c.setAutoCommit(true);
           if (counted && record.storageBytes() - stored > ceiling) {
             return new CountedCommit(stored, false); // over the store's limit: the fence wrote nothing
           }
           throw refusal(c, what);
-        }
-        if (transaction) {
-          sent = true;
-          c.commit();
         }
         commitSeq = landed;
         return new CountedCommit(stored, true);

@@ -133,28 +133,35 @@ class PostgresQueryPlanTest {
   @Test
   void commitStatementsAndRangeDeletes() throws SQLException {
     byte[][] keys = {key(1), key(2)};
-    for (boolean counted : new boolean[] {false, true}) {
-      for (boolean deletes : new boolean[] {false, true}) {
-        for (boolean puts : new boolean[] {false, true}) {
-          List<Object> params = new ArrayList<>();
-          if (counted) {
-            params.addAll(List.of(actor, keys));
-          }
-          params.addAll(List.of(100L, 1, false, new byte[0], actor, 3L, 1L));
-          if (counted) {
-            params.addAll(List.of(100L, 1000L));
-          }
-          if (deletes) {
-            params.addAll(List.of(actor, keys));
-          }
-          if (puts) {
-            params.addAll(List.of(actor, keys, keys));
-          }
-          String plan = plan(PostgresEngine.commitSql(deletes, puts, counted), params.toArray());
-          assertFalse(plan.contains("Seq Scan"), plan);
-        }
+    byte[][] begins = {key(10), key(500)};
+    byte[][] ends = {key(20), key(900)};
+    for (int shape = 0; shape < 16; shape++) {
+      boolean deletes = (shape & 1) != 0;
+      boolean puts = (shape & 2) != 0;
+      boolean counted = (shape & 4) != 0;
+      boolean ranges = (shape & 8) != 0;
+      List<Object> params = new ArrayList<>();
+      if (counted) {
+        params.addAll(List.of(actor, keys));
+      }
+      params.addAll(List.of(100L, 1, false, new byte[0], actor, 3L, 1L));
+      if (counted) {
+        params.addAll(List.of(100L, 1000L));
+      }
+      if (ranges) {
+        params.addAll(List.of(begins, ends, actor, keys));
+      }
+      if (deletes) {
+        params.addAll(List.of(actor, keys));
+      }
+      if (puts) {
+        params.addAll(List.of(actor, keys, keys));
+      }
+      String plan = plan(PostgresEngine.commitSql(deletes, puts, counted, ranges), params.toArray());
+      assertFalse(plan.contains("Seq Scan"), plan);
+      if (ranges) {
+        assertTrue(plan.contains("Index"), plan);
       }
     }
-    assertIndexed(plan(PostgresEngine.RANGE_DELETE_SQL, actor, key(10), key(20)));
   }
 }
