@@ -44,8 +44,9 @@ import javax.sql.DataSource;
  * actor's row is updated (commit sequence + 1, storage count) only when its commit sequence is still the
  * one this process last saw, and the range deletes, the deletes and the upsert of the puts (arrays through
  * {@code unnest}) run only when that update did. When the store does not know the old lengths of some
- * keys, the same statement reads them and finishes the storage count (see {@link #commitSql}). A connection lost while a commit was in flight is resolved through the
- * commit sequence (see {@link #resolve}), never guessed. Reads use the primary key's index; iterators
+ * keys, the same statement reads them and finishes the storage count (see {@link #commitSql}). A
+ * connection lost while a commit was in flight is resolved through the commit sequence (see
+ * {@link #resolve}), never guessed. Reads use the primary key's index; iterators
  * fetch in bounded pages by key (keyset pagination), so no connection is held between pages.
  *
  * <p><b>Ownership.</b> A writable store owns each actor it hands out: {@link EngineActor#acquire()} bumps
@@ -501,8 +502,8 @@ public final class PostgresEngine implements StorageEngine {
    * The commit statement, sent alone in autocommit mode: the whole commit is one round trip. Parameters in
    * order: {@code counted}: actor id, keys of unknown length; the fence's (storage, layout version, whether
    * the marker changes, marker, actor id, expected commit sequence, epoch, and when {@code counted} the
-   * storage again and the ceiling); {@code ranges}: begins, ends, actor id, keys put or deleted; {@code deletes}: actor
-   * id, keys; {@code puts}: actor id, keys, values. Answers the new commit sequence, or no row (null when
+   * storage again and the ceiling); {@code ranges}: begins, ends, actor id, keys put or deleted;
+   * {@code deletes}: actor id, keys; {@code puts}: actor id, keys, values. Answers the new commit sequence, or no row (null when
    * {@code counted}) when the fence wrote nothing; {@code counted}: also the old sizes of the unknown keys.
    */
   static String commitSql(boolean deletes, boolean puts, boolean counted, boolean ranges) {
