@@ -459,8 +459,11 @@ public final class ActorKeyspace {
       int[] newAlarmCount = {0};
       List<StorageEngine.AlarmWrite> alarmWrites = alarmWrites(batch, limits, newAlarmCount);
       // The old value lengths of the keys put or deleted, known from the last commit or asked of the
-      // engine for all keys at once (one round trip on an engine behind a network).
-      int[] stored = storedLengths(ops);
+      // engine for all keys at once (one round trip on an engine behind a network). An engine that counts
+      // in the commit (PostgreSQL) is not asked: the keys it must count go with the commit, which then is
+      // the only round trip; until it answers they count as absent (a range delete needs the lengths first).
+      List<byte[]> unknown = engine.countsInCommit() && !hasRangeDelete(ops) ? new ArrayList<>() : null;
+      int[] stored = storedLengths(ops, unknown);
       long delta = 0;
       // The overlay tracks keys changed earlier in the batch (value length, or -1 once deleted). A batch
       // whose changes cannot overlap (one change, or puts and deletes of distinct keys: the common case)
@@ -497,7 +500,8 @@ public final class ActorKeyspace {
         }
       }
       long newStorage = storageBytes + delta;
-      if (delta > 0 && newStorage > limits.maxStorageBytes()) {
+      boolean counting = unknown != null && !unknown.isEmpty();
+      if (!counting && delta > 0 && newStorage > limits.maxStorageBytes()) {
         throw new LimitExceededException(LimitExceededException.Limit.ACTOR_STORAGE, newStorage, limits.maxStorageBytes());
       }
       byte[] setMetadata = batch.metadata();
@@ -516,7 +520,20 @@ public final class ActorKeyspace {
           store.alarmIndexShared().lock();
         }
         try {
-          engine.commit(ops, alarmWrites, new StorageEngine.ActorRecord(newStorage, newMetadata), recordChanged);
+          if (counting) {
+            // The same limit as above, for the storage once the engine has subtracted what the unknown
+            // keys held: growing beyond the limit is refused, shrinking (or staying) never is.
+            long ceiling = Math.max(limits.maxStorageBytes(), storageBytes);
+            StorageEngine.CountedCommit c = engine.commitCounting(
+                ops, alarmWrites, distinct(unknown, overlapping), newStorage, ceiling, newMetadata);
+            newStorage -= c.storedBytes();
+            if (!c.written()) {
+              throw new LimitExceededException(
+                  LimitExceededException.Limit.ACTOR_STORAGE, newStorage, limits.maxStorageBytes());
+            }
+          } else {
+            engine.commit(ops, alarmWrites, new StorageEngine.ActorRecord(newStorage, newMetadata), recordChanged);
+          }
         } finally {
           if (alarms) {
             store.alarmIndexShared().unlock();
@@ -568,9 +585,11 @@ public final class ActorKeyspace {
 
   /**
    * For each put or delete of {@code ops}, the length its key's value has in the store before the batch
-   * (-1: absent); 0 for range deletes. Remembered lengths first, then one engine call for the rest.
+   * (-1: absent); 0 for range deletes. Remembered lengths first, then one engine call for the rest; or,
+   * when {@code unknown} is given, the rest are added to it (in order, a key as often as it comes) and
+   * left {@link #UNKNOWN}, which counts as absent.
    */
-  private int[] storedLengths(List<ActorBatch.Op> ops) {
+  private int[] storedLengths(List<ActorBatch.Op> ops, List<byte[]> unknown) {
     int[] stored = new int[ops.size()];
     int[] ask = null;
     int asked = 0;
@@ -595,13 +614,16 @@ public final class ActorKeyspace {
     if (asked == 0) {
       return stored;
     }
-    List<byte[]> keys = new ArrayList<>(asked);
+    List<byte[]> keys = unknown != null ? unknown : new ArrayList<>(asked);
     for (int j = 0; j < asked; j++) {
       keys.add(switch (ops.get(ask[j])) {
         case ActorBatch.Put p -> p.key();
         case ActorBatch.Delete d -> d.key();
         case ActorBatch.DeleteRange r -> throw new AssertionError("range deletes have no stored length");
       });
+    }
+    if (unknown != null) {
+      return stored;
     }
     int[] lengths;
     store.enter();
@@ -614,6 +636,30 @@ public final class ActorKeyspace {
       stored[ask[j]] = lengths[j];
     }
     return stored;
+  }
+
+  private static boolean hasRangeDelete(List<ActorBatch.Op> ops) {
+    for (ActorBatch.Op op : ops) {
+      if (op instanceof ActorBatch.DeleteRange) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** {@code keys} without repeats ({@code mayRepeat} false: known to have none). */
+  private static List<byte[]> distinct(List<byte[]> keys, boolean mayRepeat) {
+    if (!mayRepeat) {
+      return keys;
+    }
+    java.util.TreeSet<byte[]> seen = new java.util.TreeSet<>(UnsignedBytes.lexicographicalComparator());
+    List<byte[]> out = new ArrayList<>(keys.size());
+    for (byte[] k : keys) {
+      if (seen.add(k)) {
+        out.add(k);
+      }
+    }
+    return out;
   }
 
   /** Largest batch whose keys are compared pairwise; larger ones are sorted (n log n) instead. */

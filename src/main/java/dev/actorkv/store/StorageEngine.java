@@ -73,6 +73,12 @@ public interface StorageEngine extends AutoCloseable {
   void close();
 
   /**
+   * What {@link EngineActor#commitCounting} found: the size of the unknown keys that existed before, and
+   * whether the commit was written (false: the storage would have exceeded the ceiling).
+   */
+  record CountedCommit(long storedBytes, boolean written) {}
+
+  /**
    * What the store keeps about an actor beside its keys: its exact storage count and the opaque metadata
    * of the layers above ({@link ActorBatch#setMetadata}), null when it has none. An engine stores both
    * together and returns the metadata bytes exactly as written.
@@ -159,6 +165,37 @@ public interface StorageEngine extends AutoCloseable {
     /** How many alarms the actor has. */
     default int alarmCount() {
       return alarms().size();
+    }
+
+    /**
+     * Whether {@link #commitCounting} reads the old lengths in the commit's own round trip: the store then
+     * hands it the keys whose old lengths it does not know instead of asking {@link #valueLengths} first
+     * (one round trip per commit instead of two on an engine behind a network).
+     */
+    default boolean countsInCommit() {
+      return false;
+    }
+
+    /**
+     * A commit whose storage count the store could not finish: {@code ops} (no range delete) and
+     * {@code alarms} are applied with the record {@code (storageIfAbsent - stored, metadata)}, where {@code stored} is the size
+     * (key + value) of those of {@code unknownKeys} (distinct) that exist before the commit, read in the same
+     * atomic write, and only when that storage is at most {@code ceiling}; otherwise nothing is written.
+     * The store decides the ceiling (the limit check stays its own); the engine only sums and compares.
+     * Fails like {@link #commit}.
+     */
+    default CountedCommit commitCounting(List<ActorBatch.Op> ops, List<AlarmWrite> alarms, List<byte[]> unknownKeys,
+        long storageIfAbsent, long ceiling, byte[] metadata) {
+      int[] lengths = valueLengths(unknownKeys);
+      long stored = 0;
+      for (int i = 0; i < lengths.length; i++) {
+        stored += lengths[i] < 0 ? 0 : unknownKeys.get(i).length + lengths[i];
+      }
+      if (storageIfAbsent - stored > ceiling) {
+        return new CountedCommit(stored, false);
+      }
+      commit(ops, alarms, new ActorRecord(storageIfAbsent - stored, metadata), true);
+      return new CountedCommit(stored, true);
     }
 
     /** Writes the actor's record alone. */

@@ -47,7 +47,7 @@ class AlarmKeysProperties {
     byte[] prefix = PhysicalKeys.alarmPrefix(actor);
     assertTrue(Arrays.equals(prefix, 0, prefix.length, alarm, 0, prefix.length), "an actor's alarms share its alarm prefix");
     assertTrue(Arrays.compareUnsigned(alarm, PhysicalKeys.ACTOR_RECORDS) > 0 && Arrays.compareUnsigned(alarm, PhysicalKeys.ALARMS_BY_DUE) < 0);
-    assertTrue(Arrays.compareUnsigned(indexed, PhysicalKeys.MIGRATION_MARKERS) > 0);
+    assertTrue(Arrays.compareUnsigned(indexed, PhysicalKeys.FORMAT1_EXTRAS) > 0);
   }
 
   @Example

@@ -15,6 +15,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * client-to-server chunk that contains the marker bytes either never reaches the server
  * ({@link Cut#REQUEST}) or reaches it while the server's answer never reaches the client
  * ({@link Cut#RESPONSE}); then the connection is closed on both sides.
+ *
+ * <p>It also counts round trips: every server-to-client ReadyForQuery message (the server's "done, your
+ * turn" that ends the answer to each query or Sync) is one round trip of the client, except those that
+ * end a connection's start-up or answer an empty query (a pool checking a connection it hands out).
  */
 public final class CuttingProxy implements AutoCloseable {
   /** Where the cut falls. */
@@ -29,6 +33,7 @@ public final class CuttingProxy implements AutoCloseable {
   private volatile byte[] marker;
   private volatile Cut cut;
   private volatile boolean fired;
+  private final java.util.concurrent.atomic.AtomicLong roundTrips = new java.util.concurrent.atomic.AtomicLong();
 
   public CuttingProxy(int targetPort) throws IOException {
     this.targetPort = targetPort;
@@ -47,6 +52,11 @@ public final class CuttingProxy implements AutoCloseable {
     this.fired = false;
     this.cut = cut;
     this.marker = marker.clone();
+  }
+
+  /** Round trips so far, over every connection: ReadyForQuery messages the server sent. */
+  public long roundTrips() {
+    return roundTrips.get();
   }
 
   /** Whether the armed cut happened. */
@@ -113,6 +123,7 @@ public final class CuttingProxy implements AutoCloseable {
               closeBoth(); // the answer is lost with the connection
               return;
             }
+            roundTrips.addAndGet(readyForQuery(buf, n));
             out.write(buf, 0, n);
           }
           out.flush();
@@ -144,6 +155,29 @@ public final class CuttingProxy implements AutoCloseable {
         // already closed
       }
     }
+  }
+
+  /**
+   * ReadyForQuery messages in a chunk ('Z', length 5, a status byte: idle, in a transaction, failed) that
+   * answer a statement: not those right after BackendKeyData (a connection's start-up) or after
+   * EmptyQueryResponse (a pool's validity check). The server flushes its answer at that message, so it
+   * ends a chunk, whole.
+   */
+  static int readyForQuery(byte[] buf, int n) {
+    int count = 0;
+    for (int i = 0; i + 6 <= n; i++) {
+      if (isMessage(buf, n, i, 'Z', 5) && (buf[i + 5] == 'I' || buf[i + 5] == 'T' || buf[i + 5] == 'E')
+          && !isMessage(buf, n, i - 5, 'I', 4) && !isMessage(buf, n, i - 13, 'K', 12)) {
+        count++;
+      }
+    }
+    return count;
+  }
+
+  /** Whether a message of {@code type} and {@code length} starts at {@code i}. */
+  private static boolean isMessage(byte[] buf, int n, int i, char type, int length) {
+    return i >= 0 && i + 5 <= n && buf[i] == type && buf[i + 1] == 0 && buf[i + 2] == 0 && buf[i + 3] == 0
+        && buf[i + 4] == length;
   }
 
   static boolean contains(byte[] buf, int n, byte[] m) {

@@ -43,11 +43,13 @@ import javax.sql.DataSource;
  * {@link Schema}). The same logical keys and values as the embedded engine, as {@code bytea}, which
  * PostgreSQL orders bytewise as RocksDB does, so every scan gives the same keys in the same order.
  *
- * <p>Every commit is one transaction, and in the common case (no range delete) one statement: the
+ * <p>Every commit is one statement in autocommit mode, so one round trip and one transaction: the
  * actor's row is updated (commit sequence + 1, storage count) only when its commit sequence is still the
- * one this process last saw, and the deletes and the upsert of the puts (arrays through {@code unnest})
- * run only when that update did. A connection lost while a commit was in flight is resolved through the
- * commit sequence (see {@link #resolve}), never guessed. Reads use the primary key's index; iterators
+ * one this process last saw, and the range deletes, the deletes and the upsert of the puts (arrays through
+ * {@code unnest}) run only when that update did. When the store does not know the old lengths of some
+ * keys, the same statement reads them and finishes the storage count (see {@link #commitSql}). A
+ * connection lost while a commit was in flight is resolved through the commit sequence (see
+ * {@link #resolve}), never guessed. Reads use the primary key's index; iterators
  * fetch in bounded pages by key (keyset pagination), so no connection is held between pages.
  *
  * <p><b>Ownership.</b> A writable store owns each actor it hands out: {@link EngineActor#acquire()} bumps
@@ -417,7 +419,6 @@ public final class PostgresEngine implements StorageEngine {
   static final String GET_SQL = "SELECT value FROM actorkv.kv WHERE actor_id = ? AND key = ?";
   static final String MULTI_GET_SQL = "SELECT key, value FROM actorkv.kv WHERE actor_id = ? AND key = ANY (?)";
   static final String LENGTHS_SQL = "SELECT key, octet_length(value) FROM actorkv.kv WHERE actor_id = ? AND key = ANY (?)";
-  static final String RANGE_DELETE_SQL = "DELETE FROM actorkv.kv WHERE actor_id = ? AND key >= ? AND key < ?";
   static final String ACTOR_IDS_SQL =
       "SELECT actor_id FROM actorkv.actors WHERE actor_id > ? AND commit_seq > 0 ORDER BY actor_id LIMIT ?";
   /** The first page: from the empty id on ({@code > ''} would leave out the actor whose id is empty). */
@@ -450,6 +451,14 @@ public final class PostgresEngine implements StorageEngine {
         UPDATE actorkv.actors AS t SET commit_seq = t.commit_seq + 1, storage_bytes = ?, metadata = ?::bytea
         WHERE t.actor_id = ? AND t.commit_seq = ? AND t.owner_epoch = ?
         RETURNING t.commit_seq)""";
+  /**
+   * The range deletes, as (begin, end) arrays. The keys the statement puts or deletes one by one are left
+   * to those parts: two parts of one statement must not change the same row (which one wins is not
+   * defined).
+   */
+  private static final String DELETE_RANGES = """
+      r AS (DELETE FROM actorkv.kv AS k USING unnest(?::bytea[], ?::bytea[]) AS g(b, e)
+        WHERE k.actor_id = ? AND k.key >= g.b AND k.key < g.e AND k.key <> ALL (?::bytea[]) AND EXISTS (SELECT FROM a))""";
   private static final String DELETE_KEYS = """
       d AS (DELETE FROM actorkv.kv WHERE actor_id = ? AND key = ANY (?) AND EXISTS (SELECT FROM a))""";
   private static final String PUT_KEYS = """
@@ -463,23 +472,59 @@ public final class PostgresEngine implements StorageEngine {
       ap AS (INSERT INTO actorkv.alarms (actor_id, name, due, payload)
         SELECT ?, u.n, u.d, u.p FROM unnest(?::bytea[], ?::bigint[], ?::bytea[]) AS u(n, d, p) WHERE EXISTS (SELECT FROM a)
         ON CONFLICT (actor_id, name) DO UPDATE SET due = EXCLUDED.due, payload = EXCLUDED.payload)""";
-  /** The commit statement for each combination of (key deletes, key puts, alarm deletes, alarm sets). */
-  private static final String[] COMMIT_SQL = new String[16];
+  /**
+   * The old sizes of the keys whose lengths the store does not know, read by the commit statement itself
+   * (every part of one statement sees the database as it was before the statement's own writes).
+   */
+  private static final String OLD_SIZES = """
+      o AS (SELECT coalesce(sum(octet_length(key) + octet_length(value)), 0)::bigint AS stored
+        FROM actorkv.kv WHERE actor_id = ? AND key = ANY (?))""";
+  /**
+   * The fence of {@link #UPSERT_ACTOR} when the statement finishes the storage count: the row gets the
+   * storage less the old sizes, and is updated (so the rest of the statement runs) only when that is
+   * within the store's ceiling.
+   */
+  private static final String UPSERT_ACTOR_COUNTED = """
+      a AS (
+        UPDATE actorkv.actors AS t SET commit_seq = t.commit_seq + 1, storage_bytes = ?::bigint - o.stored,
+          metadata = ?::bytea
+        FROM o
+        WHERE t.actor_id = ? AND t.commit_seq = ? AND t.owner_epoch = ? AND ?::bigint - o.stored <= ?
+        RETURNING t.commit_seq)""";
+  /** The commit statement for each combination of (has deletes, has puts, counts old sizes, has ranges, alarm deletes, alarm sets). */
+  private static final String[] COMMIT_SQL = new String[64];
 
   static {
-    for (int i = 0; i < 16; i++) {
-      COMMIT_SQL[i] = "WITH " + UPSERT_ACTOR + ((i & 1) != 0 ? ",\n" + DELETE_KEYS : "") + ((i & 2) != 0 ? ",\n" + PUT_KEYS : "")
-          + ((i & 4) != 0 ? ",\n" + DELETE_ALARMS : "") + ((i & 8) != 0 ? ",\n" + PUT_ALARMS : "")
-          + "\nSELECT commit_seq FROM a";
+    for (int i = 0; i < 64; i++) {
+      boolean deletes = (i & 1) != 0;
+      boolean puts = (i & 2) != 0;
+      boolean counted = (i & 4) != 0;
+      boolean ranges = (i & 8) != 0;
+      boolean alarmDeletes = (i & 16) != 0;
+      boolean alarmPuts = (i & 32) != 0;
+      COMMIT_SQL[i] = "WITH " + (counted ? OLD_SIZES + ",\n" + UPSERT_ACTOR_COUNTED : UPSERT_ACTOR)
+          + (ranges ? ",\n" + DELETE_RANGES : "") + (deletes ? ",\n" + DELETE_KEYS : "") + (puts ? ",\n" + PUT_KEYS : "")
+          + (alarmDeletes ? ",\n" + DELETE_ALARMS : "") + (alarmPuts ? ",\n" + PUT_ALARMS : "")
+          + (counted ? "\nSELECT (SELECT commit_seq FROM a), (SELECT stored FROM o)" : "\nSELECT commit_seq FROM a");
     }
   }
 
-  static String commitSql(boolean deletes, boolean puts) {
-    return commitSql(deletes, puts, false, false);
+  /**
+   * The commit statement, sent alone in autocommit mode: the whole commit is one round trip. Parameters in
+   * order: {@code counted}: actor id, keys of unknown length; the fence's (storage, metadata, actor id,
+   * expected commit sequence, epoch, and when {@code counted} the storage again and the ceiling);
+   * {@code ranges}: begins, ends, actor id, keys put or deleted; {@code deletes}: actor id, keys;
+   * {@code puts}: actor id, keys, values; {@code alarmDeletes}: actor id, names; {@code alarmPuts}: actor
+   * id, names, due times, payloads. Answers the new commit sequence, or no row (null when
+   * {@code counted}) when the fence wrote nothing; {@code counted}: also the old sizes of the unknown keys.
+   */
+  static String commitSql(boolean deletes, boolean puts, boolean counted, boolean ranges) {
+    return commitSql(deletes, puts, counted, ranges, false, false);
   }
 
-  static String commitSql(boolean deletes, boolean puts, boolean alarmDeletes, boolean alarmPuts) {
-    return COMMIT_SQL[(deletes ? 1 : 0) | (puts ? 2 : 0) | (alarmDeletes ? 4 : 0) | (alarmPuts ? 8 : 0)];
+  static String commitSql(boolean deletes, boolean puts, boolean counted, boolean ranges, boolean alarmDeletes, boolean alarmPuts) {
+    return COMMIT_SQL[(deletes ? 1 : 0) | (puts ? 2 : 0) | (counted ? 4 : 0) | (ranges ? 8 : 0) | (alarmDeletes ? 16 : 0)
+        | (alarmPuts ? 32 : 0)];
   }
 
   // ------------------------------------------------------------------ alarms
@@ -855,9 +900,26 @@ public final class PostgresEngine implements StorageEngine {
 
     @Override
     public void commit(List<ActorBatch.Op> ops, List<AlarmWrite> alarms, ActorRecord record, boolean recordChanged) {
+      commitInterruptible(ops, alarms, record, null, 0);
+    }
+
+    @Override
+    public boolean countsInCommit() {
+      return true;
+    }
+
+    /** The old sizes are read by the commit statement: the whole commit is one round trip. */
+    @Override
+    public CountedCommit commitCounting(List<ActorBatch.Op> ops, List<AlarmWrite> alarms, List<byte[]> unknownKeys,
+        long storageIfAbsent, long ceiling, byte[] metadata) {
+      return commitInterruptible(ops, alarms, new ActorRecord(storageIfAbsent, metadata), unknownKeys, ceiling);
+    }
+
+    private CountedCommit commitInterruptible(
+        List<ActorBatch.Op> ops, List<AlarmWrite> alarms, ActorRecord record, List<byte[]> unknown, long ceiling) {
       boolean[] interrupted = {Thread.interrupted()}; // an interrupt would close a virtual thread's socket mid-commit: kept for the caller
       try {
-        commitOnce(ops, alarms, record, interrupted);
+        return commitOnce(ops, alarms, record, unknown, ceiling, interrupted);
       } finally {
         if (interrupted[0]) {
           Thread.currentThread().interrupt();
@@ -865,8 +927,18 @@ public final class PostgresEngine implements StorageEngine {
       }
     }
 
-    private void commitOnce(List<ActorBatch.Op> ops, List<AlarmWrite> alarms, ActorRecord record, boolean[] interrupted) {
+    /**
+     * One commit. {@code unknown} null: {@code record} is the new record. Otherwise {@code record}'s storage
+     * is what the actor holds if none of {@code unknown} exists; the statement subtracts what they hold
+     * and writes only within {@code ceiling}.
+     */
+    private CountedCommit commitOnce(List<ActorBatch.Op> ops, List<AlarmWrite> alarms, ActorRecord record,
+        List<byte[]> unknown, long ceiling, boolean[] interrupted) {
       NetChanges net = NetChanges.of(ops);
+      boolean counted = unknown != null;
+      if (counted && !net.ranges().isEmpty()) {
+        throw new IllegalArgumentException("a counted commit has no range delete");
+      }
       long expected = commitSeq;
       String what = "commit of " + ops.size() + " changes for " + quoted();
       Connection c;
@@ -877,19 +949,7 @@ public final class PostgresEngine implements StorageEngine {
       }
       boolean sent = false;
       try (c) {
-        boolean transaction = !net.ranges().isEmpty();
-        if (transaction) {
-          c.setAutoCommit(false);
-          try (PreparedStatement ps = c.prepareStatement(RANGE_DELETE_SQL)) {
-            for (byte[][] r : net.ranges()) {
-              ps.setBytes(1, id);
-              ps.setBytes(2, r[0]);
-              ps.setBytes(3, r[1]);
-              ps.addBatch();
-            }
-            ps.executeBatch();
-          }
-        }
+        boolean ranges = !net.ranges().isEmpty();
         boolean deletes = !net.deletes().isEmpty();
         boolean puts = !net.putKeys().isEmpty();
         List<byte[]> alarmDeletes = new ArrayList<>();
@@ -906,13 +966,37 @@ public final class PostgresEngine implements StorageEngine {
           }
         }
         long landed;
-        try (PreparedStatement ps = c.prepareStatement(commitSql(deletes, puts, !alarmDeletes.isEmpty(), !alarmNames.isEmpty()))) {
+        long stored = 0;
+        try (PreparedStatement ps = c.prepareStatement(
+            commitSql(deletes, puts, counted, ranges, !alarmDeletes.isEmpty(), !alarmNames.isEmpty()))) {
           int i = 1;
+          if (counted) {
+            ps.setBytes(i++, id);
+            ps.setArray(i++, byteaArray(c, unknown));
+          }
           ps.setLong(i++, record.storageBytes());
           ps.setBytes(i++, record.metadata());
           ps.setBytes(i++, id);
           ps.setLong(i++, expected);
           ps.setLong(i++, epoch);
+          if (counted) {
+            ps.setLong(i++, record.storageBytes());
+            ps.setLong(i++, ceiling);
+          }
+          if (ranges) {
+            List<byte[]> begins = new ArrayList<>(net.ranges().size());
+            List<byte[]> ends = new ArrayList<>(net.ranges().size());
+            for (byte[][] r : net.ranges()) {
+              begins.add(r[0]);
+              ends.add(r[1]);
+            }
+            ps.setArray(i++, byteaArray(c, begins));
+            ps.setArray(i++, byteaArray(c, ends));
+            ps.setBytes(i++, id);
+            List<byte[]> single = new ArrayList<>(net.putKeys());
+            single.addAll(net.deletes());
+            ps.setArray(i++, byteaArray(c, single));
+          }
           if (deletes) {
             ps.setBytes(i++, id);
             ps.setArray(i++, byteaArray(c, net.deletes()));
@@ -932,27 +1016,34 @@ public final class PostgresEngine implements StorageEngine {
             ps.setArray(i++, c.createArrayOf("bigint", alarmDues.toArray(new Long[0])));
             ps.setArray(i++, byteaArray(c, alarmPayloads));
           }
-          sent = !transaction; // in autocommit mode this statement is the commit
+          sent = true; // in autocommit mode this statement is the commit
           try (ResultSet rs = ps.executeQuery()) {
-            landed = rs.next() ? rs.getLong(1) : -1;
+            if (!rs.next()) {
+              landed = -1;
+            } else {
+              landed = rs.getLong(1);
+              if (rs.wasNull()) {
+                landed = -1;
+              }
+              if (counted) {
+                stored = rs.getLong(2);
+              }
+            }
           }
         }
         if (landed < 0) {
-          if (transaction) {
-            c.rollback();
+          if (counted && record.storageBytes() - stored > ceiling) {
+            return new CountedCommit(stored, false); // over the store's limit: the fence wrote nothing
           }
-          c.setAutoCommit(true);
           throw refusal(c, what);
         }
-        if (transaction) {
-          sent = true;
-          c.commit();
-        }
         commitSeq = landed;
+        return new CountedCommit(stored, true);
       } catch (SQLException e) {
         if (sent && connectionLost(e)) {
-          resolve(expected, what, e, interrupted);
-          return;
+          long storage = resolve(expected, what, e, interrupted);
+          // Landed: the row holds this commit's storage, so the old sizes are what it subtracted.
+          return new CountedCommit(counted ? record.storageBytes() - storage : 0, true);
         }
         throw new StoreException(what + " failed: " + e.getMessage(), e);
       }
@@ -1008,7 +1099,7 @@ public final class PostgresEngine implements StorageEngine {
      * server) under the old expected sequence. Returns normally when the commit landed; throws when it
      * did not, or when the database cannot be reached to tell.
      */
-    private void resolve(long expected, String what, SQLException cause, boolean[] interrupted) {
+    private long resolve(long expected, String what, SQLException cause, boolean[] interrupted) {
       // An interrupt is the usual way here on a virtual thread (interrupting one closes the socket it is
       // blocked on); it must not also stop the resolution, or a commit's outcome would stay unknown only
       // because the pool refuses to hand out a connection to an interrupted thread. Like the interrupts
@@ -1033,7 +1124,7 @@ public final class PostgresEngine implements StorageEngine {
           }
           if (row[0] == expected + 1) {
             commitSeq = row[0]; // it landed: the commit succeeded
-            return;
+            return row[2];
           }
           throw concurrent(what);
         } catch (SQLException e) {
@@ -1067,12 +1158,13 @@ public final class PostgresEngine implements StorageEngine {
       }
     }
 
-    /** The row's commit sequence and owner epoch ({0, 0} without a row). */
+    /** The row's commit sequence, owner epoch and storage count ({0, 0, 0} without a row). */
     private long[] currentSeq(Connection c) throws SQLException {
-      try (PreparedStatement ps = c.prepareStatement("SELECT commit_seq, owner_epoch FROM actorkv.actors WHERE actor_id = ?")) {
+      try (PreparedStatement ps = c.prepareStatement(
+          "SELECT commit_seq, owner_epoch, storage_bytes FROM actorkv.actors WHERE actor_id = ?")) {
         ps.setBytes(1, id);
         try (ResultSet rs = ps.executeQuery()) {
-          return rs.next() ? new long[] {rs.getLong(1), rs.getLong(2)} : new long[2];
+          return rs.next() ? new long[] {rs.getLong(1), rs.getLong(2), rs.getLong(3)} : new long[3];
         }
       }
     }

@@ -106,4 +106,28 @@ class PostgresCommitResolutionTest {
     assertArrayEquals(value, landed.get(b("\u0004k")));
     assertExact(landed);
   }
+
+  @Test
+  void anOverwriteOfAKeyOfUnknownLengthIsResolvedWithItsExactCount() {
+    // The commit statement itself reads the old length (the store does not know it): when its answer is
+    // lost, the count comes from the row the commit wrote.
+    ActorKeyspace a = store.actor("overwrite-actor");
+    a.put(b("\u0004k"), b("an old value of some length"));
+    a.put(b("\u0004other"), b("x")); // the store now remembers only this key's length
+    byte[] landed = b("the landed overwrite");
+    proxy.arm(landed, CuttingProxy.Cut.RESPONSE);
+    a.put(b("\u0004k"), landed);
+    assertTrue(proxy.fired(), "the commit's connection was cut");
+    assertArrayEquals(landed, a.get(b("\u0004k")));
+    assertExact(a);
+
+    a.put(b("\u0004other"), b("y"));
+    byte[] lost = b("the lost overwrite, longer than the rest");
+    proxy.arm(lost, CuttingProxy.Cut.REQUEST);
+    StoreException e = assertThrows(StoreException.class, () -> a.put(b("\u0004k"), lost));
+    assertTrue(proxy.fired(), "the commit's connection was cut");
+    assertTrue(e.getMessage().contains("nothing was written"), e.getMessage());
+    assertArrayEquals(landed, a.get(b("\u0004k")));
+    assertExact(a);
+  }
 }

@@ -75,6 +75,7 @@ class PostgresQueryPlanTest {
           case Integer n -> ps.setInt(i + 1, n);
           case Long n -> ps.setLong(i + 1, n);
           case Boolean b -> ps.setBoolean(i + 1, b);
+          case Long[] arr -> ps.setArray(i + 1, connection.createArrayOf("bigint", arr));
           default -> throw new IllegalArgumentException(params[i].toString());
         }
       }
@@ -133,19 +134,43 @@ class PostgresQueryPlanTest {
   @Test
   void commitStatementsAndRangeDeletes() throws SQLException {
     byte[][] keys = {key(1), key(2)};
-    for (boolean deletes : new boolean[] {false, true}) {
-      for (boolean puts : new boolean[] {false, true}) {
-        List<Object> params = new ArrayList<>(List.of(100L, new byte[] {8, 1}, actor, 3L, 1L));
-        if (deletes) {
-          params.addAll(List.of(actor, keys));
-        }
-        if (puts) {
-          params.addAll(List.of(actor, keys, keys));
-        }
-        String plan = plan(PostgresEngine.commitSql(deletes, puts), params.toArray());
-        assertFalse(plan.contains("Seq Scan"), plan);
+    byte[][] begins = {key(10), key(500)};
+    byte[][] ends = {key(20), key(900)};
+    for (int shape = 0; shape < 64; shape++) {
+      boolean deletes = (shape & 1) != 0;
+      boolean puts = (shape & 2) != 0;
+      boolean counted = (shape & 4) != 0;
+      boolean ranges = (shape & 8) != 0;
+      boolean alarmDeletes = (shape & 16) != 0;
+      boolean alarmPuts = (shape & 32) != 0;
+      List<Object> params = new ArrayList<>();
+      if (counted) {
+        params.addAll(List.of(actor, keys));
+      }
+      params.addAll(List.of(100L, new byte[] {8, 1}, actor, 3L, 1L));
+      if (counted) {
+        params.addAll(List.of(100L, 1000L));
+      }
+      if (ranges) {
+        params.addAll(List.of(begins, ends, actor, keys));
+      }
+      if (deletes) {
+        params.addAll(List.of(actor, keys));
+      }
+      if (puts) {
+        params.addAll(List.of(actor, keys, keys));
+      }
+      if (alarmDeletes) {
+        params.addAll(List.of(actor, keys));
+      }
+      if (alarmPuts) {
+        params.addAll(List.of(actor, keys, new Long[] {1L, 2L}, keys));
+      }
+      String plan = plan(PostgresEngine.commitSql(deletes, puts, counted, ranges, alarmDeletes, alarmPuts), params.toArray());
+      assertFalse(plan.contains("Seq Scan"), plan);
+      if (ranges) {
+        assertTrue(plan.contains("Index"), plan);
       }
     }
-    assertIndexed(plan(PostgresEngine.RANGE_DELETE_SQL, actor, key(10), key(20)));
   }
 }
