@@ -1,0 +1,157 @@
+package dev.actorkv.workflow;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.actorkv.queue.ActorQueue;
+import dev.actorkv.store.ActorKeyspace;
+import dev.actorkv.store.ActorStore;
+import dev.actorkv.store.Alarm;
+import dev.actorkv.store.StoreOptions;
+import dev.actorkv.testing.FailingFaults;
+import dev.actorkv.testing.StoreFixture;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A waiting workflow's wake-up is its actor's durable alarm {@link WorkflowAlarms#WAKE_ALARM}, written in
+ * the same atomic write as the SLEEPING state; {@link PostgresWorkflowWakeUpTest} on PostgreSQL.
+ */
+class WorkflowWakeUpTest {
+  StoreFixture fixture;
+  ActorStore store;
+  ActorKeyspace actor;
+  final ManualClock clock = new ManualClock();
+  final FailingFaults faults = new FailingFaults();
+  WorkflowOptions options;
+
+  StoreFixture newFixture() {
+    return StoreFixture.rocksDb();
+  }
+
+  @BeforeEach
+  void open() {
+    fixture = newFixture();
+    store = fixture.open(StoreOptions.defaults().withFaults(faults));
+    actor = store.actor("wf");
+    options = WorkflowOptions.defaults().withClock(clock);
+  }
+
+  @AfterEach
+  void close() {
+    store.close();
+    fixture.close();
+  }
+
+  Alarm wakeAlarm() {
+    return actor.alarm(WorkflowAlarms.WAKE_ALARM);
+  }
+
+  /** step "a", sleep "nap" 10 s, step "b": each step counts its runs. */
+  static Workflow<String, String> napping(AtomicInteger a, AtomicInteger b) {
+    return Workflow.of(String.class, String.class, (ctx, in) -> {
+      String x = ctx.step("a", String.class, () -> "a" + a.incrementAndGet());
+      ctx.sleep("nap", Duration.ofSeconds(10));
+      return x + ctx.step("b", String.class, () -> "b" + b.incrementAndGet());
+    });
+  }
+
+  @Test
+  void sleepSetsTheWakeUpAlarmAndCompletionDeletesIt() {
+    AtomicInteger a = new AtomicInteger();
+    AtomicInteger b = new AtomicInteger();
+    Instant wake = clock.instant().plusSeconds(10);
+    assertEquals(new WorkflowOutcome.Sleeping<String>(wake), WorkflowEngine.open(actor, options).run(napping(a, b), ""));
+    assertEquals(new Alarm(WorkflowAlarms.WAKE_ALARM, wake), wakeAlarm());
+    assertEquals(List.of(new Alarm(WorkflowAlarms.WAKE_ALARM, wake)), actor.alarms());
+    clock.advance(Duration.ofSeconds(10));
+    assertEquals(new WorkflowOutcome.Completed<>("a1b1"), WorkflowEngine.open(actor, options).resume(napping(a, b)));
+    assertNull(wakeAlarm());
+  }
+
+  @Test
+  void aFailedWriteLeavesNeitherTheSleepNorItsAlarmAndTheRetryWritesBoth() {
+    AtomicInteger a = new AtomicInteger();
+    AtomicInteger b = new AtomicInteger();
+    WorkflowEngine e = WorkflowEngine.open(actor, options);
+    Workflow<String, String> wf = napping(a, b);
+    // Step "a" writes its attempt, then its result with the sleep and the SLEEPING state: that one fails.
+    faults.failWriteAfter(1);
+    assertThrows(FailingFaults.InjectedFault.class, () -> e.run(wf, ""));
+    assertEquals(WorkflowState.RUNNING, WorkflowEngine.status(actor).state());
+    assertNull(wakeAlarm());
+    // The next call writes what was pending first (state and alarm together), then replays.
+    Instant wake = clock.instant().plusSeconds(10);
+    faults.failWriteAfter(1);
+    assertThrows(FailingFaults.InjectedFault.class, () -> e.run(wf, ""));
+    assertEquals(WorkflowState.SLEEPING, WorkflowEngine.status(actor).state());
+    assertEquals(new Alarm(WorkflowAlarms.WAKE_ALARM, wake), wakeAlarm());
+    faults.disarm();
+    assertEquals(new WorkflowOutcome.Sleeping<String>(wake), e.run(wf, ""));
+    assertEquals(new Alarm(WorkflowAlarms.WAKE_ALARM, wake), wakeAlarm());
+    assertEquals(1, a.get());
+  }
+
+  @Test
+  void retryBackoffAndReceiveTimeoutWakeThroughTheAlarmAndAPlainReceiveDeletesIt() {
+    AtomicInteger attempts = new AtomicInteger();
+    ActorQueue queue = ActorQueue.open(actor);
+    Workflow<String, String> wf = Workflow.of(String.class, String.class, (ctx, in) -> {
+      ctx.step("flaky", RetryPolicy.DEFAULT.withBackoff(Duration.ofSeconds(3), 1.0, Duration.ofSeconds(3)), () -> {
+        if (attempts.incrementAndGet() == 1) {
+          throw new IllegalStateException("first attempt fails");
+        }
+      });
+      ctx.receive("timed", List.of("x"), 1, Duration.ofMinutes(1));
+      ctx.receive("forever", List.of("y"), 1, Duration.ZERO);
+      return "done";
+    });
+    WorkflowEngine e = WorkflowEngine.open(actor, options, queue);
+    Instant retry = clock.instant().plusSeconds(3);
+    assertEquals(new WorkflowOutcome.Sleeping<String>(retry), e.run(wf, ""));
+    assertEquals(new Alarm(WorkflowAlarms.WAKE_ALARM, retry), wakeAlarm());
+    clock.set(retry);
+    Instant deadline = retry.plusSeconds(60);
+    assertEquals(new WorkflowOutcome.WaitingForMessages<String>(List.of("x"), Optional.of(deadline)), e.run(wf, ""));
+    assertEquals(new Alarm(WorkflowAlarms.WAKE_ALARM, deadline), wakeAlarm());
+    queue.enqueue("x", new byte[] {1});
+    assertEquals(new WorkflowOutcome.WaitingForMessages<String>(List.of("y"), Optional.empty()), e.run(wf, ""));
+    assertNull(wakeAlarm());
+  }
+
+  @Test
+  void cancelDeletesTheWakeUpAlarm() {
+    WorkflowEngine e = WorkflowEngine.open(actor, options);
+    e.run(napping(new AtomicInteger(), new AtomicInteger()), "");
+    assertEquals(clock.instant().plusSeconds(10), wakeAlarm().due());
+    e.cancel();
+    assertNull(wakeAlarm());
+    assertEquals(WorkflowState.CANCELLED, WorkflowEngine.status(actor).state());
+  }
+
+  @Test
+  void aFailedWorkflowHasNoWakeUpAlarm() {
+    AtomicInteger n = new AtomicInteger();
+    Workflow<String, String> wf = Workflow.of(String.class, String.class, (ctx, in) -> {
+      ctx.sleep("nap", Duration.ofSeconds(1));
+      ctx.step("boom", RetryPolicy.NONE, () -> {
+        n.incrementAndGet();
+        throw new IllegalStateException("boom");
+      });
+      return "never";
+    });
+    WorkflowEngine e = WorkflowEngine.open(actor, options);
+    e.run(wf, "");
+    clock.advance(Duration.ofSeconds(1));
+    assertEquals(WorkflowOutcome.Failed.class, e.run(wf, "").getClass());
+    assertNull(wakeAlarm());
+    assertEquals(1, n.get());
+  }
+}
