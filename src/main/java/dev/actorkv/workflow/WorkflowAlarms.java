@@ -1,13 +1,15 @@
 package dev.actorkv.workflow;
 
+import dev.actorkv.alarm.AlarmScheduler;
 import dev.actorkv.store.ActorBatch;
+import dev.actorkv.store.ActorKeyspace;
 import dev.actorkv.store.Alarm;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 
 /**
- * How a workflow's wake-up becomes a durable alarm, and how an AlarmScheduler hands it back to
+ * How a workflow's wake-up becomes a durable alarm, and how an {@link AlarmScheduler} hands it back to
  * the engine (issue 20).
  *
  * <p>An actor has one workflow, and a run that must wait suspends until ONE time: the earliest of its
@@ -26,7 +28,7 @@ import java.util.Optional;
  *     AlarmSchedulerOptions.defaults());
  * }</pre>
  *
- * or handler(Workflow, WorkflowOptions, Handler) when engines are opened per
+ * or {@link #handler(Workflow, WorkflowOptions, AlarmScheduler.Handler)} when engines are opened per
  * activation. Delivery is at least once; a resume is idempotent (the replay finds the sleep done and
  * recorded steps return their results), so a wake-up delivered twice runs nothing twice.
  */
@@ -37,11 +39,62 @@ public final class WorkflowAlarms {
    */
   public static final String WAKE_ALARM = "actorkv.workflow.wake";
 
+  /** Resumes the workflow of {@code actor} and returns how that run ended (e.g. {@link WorkflowEngine#resume}). */
+  @FunctionalInterface
+  public interface Resumer {
+    WorkflowOutcome<?> resume(ActorKeyspace actor) throws Exception;
+  }
+
+  /**
+   * Thrown by the handler when the resumed workflow still waits for the time the alarm was set to: the
+   * engine's clock is behind the scheduler's. The scheduler retries the alarm after its backoff instead
+   * of deleting it (which would leave the workflow sleeping with no wake-up).
+   */
+  public static final class WakeUpTooEarlyException extends WorkflowException {
+    WakeUpTooEarlyException(String actorId, Instant due) {
+      super("workflow of actor " + actorId + " is not due yet by its engine's clock (wake-up at " + due + ")");
+    }
+  }
+
   private WorkflowAlarms() {}
 
   /** Whether {@code alarm} is a workflow wake-up. */
   public static boolean isWakeUp(Alarm alarm) {
     return WAKE_ALARM.equals(alarm.name());
+  }
+
+  /**
+   * A scheduler handler that resumes the workflow for each wake-up alarm through {@code workflows} and
+   * passes every other alarm to {@code others} (the application's handler).
+   */
+  public static AlarmScheduler.Handler handler(Resumer workflows, AlarmScheduler.Handler others) {
+    Objects.requireNonNull(workflows, "workflows");
+    Objects.requireNonNull(others, "others");
+    return (actor, alarm) -> {
+      if (!isWakeUp(alarm)) {
+        others.deliver(actor, alarm);
+        return;
+      }
+      Optional<Instant> again = switch (workflows.resume(actor)) {
+        case WorkflowOutcome.Sleeping<?> s -> Optional.of(s.wakeAt());
+        case WorkflowOutcome.WaitingForMessages<?> w -> w.deadline();
+        default -> Optional.empty();
+      };
+      if (again.isPresent() && !again.get().isAfter(alarm.due())) {
+        throw new WakeUpTooEarlyException(actor.actorId(), again.get());
+      }
+    };
+  }
+
+  /**
+   * {@link #handler(Resumer, AlarmScheduler.Handler)} that opens an engine on the delivered actor with
+   * {@code options} and resumes {@code workflow}: for runtimes that do not keep engines between
+   * activations (one engine per actor at a time stays the contract).
+   */
+  public static <I, O> AlarmScheduler.Handler handler(Workflow<I, O> workflow, WorkflowOptions options, AlarmScheduler.Handler others) {
+    Objects.requireNonNull(workflow, "workflow");
+    Objects.requireNonNull(options, "options");
+    return handler(actor -> WorkflowEngine.open(actor, options).resume(workflow), others);
   }
 
   /** Adds to {@code batch} setting the wake-up alarm to {@code at}, or deleting it when {@code at} is null. */

@@ -24,7 +24,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * the history through {@link #status(ActorKeyspace)}) says when to call again; the engine itself never
  * sleeps or polls. A workflow that waits until a time (sleep, retry backoff, receive timeout) also sets
  * the actor's alarm {@link WorkflowAlarms#WAKE_ALARM} to that time in the same atomic write, so an
- * AlarmScheduler with WorkflowAlarms.handler resumes it without the runtime keeping timers of its own.
+ * {@link dev.actorkv.alarm.AlarmScheduler} with {@link WorkflowAlarms#handler} resumes it without the runtime keeping timers of its own.
  *
  * <p>Storage errors and {@link HistoryDivergenceException} are thrown from {@link #run} without
  * changing the workflow's recorded state: what was not written stays pending in memory and the next
