@@ -4,6 +4,7 @@ import dev.actorkv.keyspace.KeyRange;
 import dev.actorkv.store.ActorBatch;
 import dev.actorkv.store.ActorKeyspace;
 import dev.actorkv.store.ActorStore;
+import dev.actorkv.store.Alarm;
 import dev.actorkv.store.KeyValue;
 import dev.actorkv.store.KeyValueIterator;
 import java.io.PrintWriter;
@@ -28,7 +29,7 @@ import picocli.CommandLine.Spec;
     name = "copy",
     mixinStandardHelpOptions = true,
     description = "Copies actors (all, or those named) from SRC to DST, either a directory or a postgresql:// URI on"
-        + " each side. Each actor is written in one atomic commit: byte-identical (export prints the same on both"
+        + " each side. Each actor, keys and alarms, is written in one atomic commit: byte-identical (export prints the same on both"
         + " sides), never visible half-copied. An actor DST already holds with the same data is skipped; with other"
         + " data it is refused (exit 1) unless --replace. Prints one JSON line per actor:"
         + " {\"actor\":…,\"status\":\"copied|identical|replaced|refused\",\"keys\":N,\"bytes\":N}.")
@@ -116,6 +117,18 @@ final class CopyCommand implements Callable<Integer> {
         progress.key(kv.key().length + kv.value().length);
       }
     }
+    // Its alarms in the same write (they are actor state); replacing drops the target's other alarms.
+    List<Alarm> alarms = snapshot.alarms(id);
+    if (comparison == DIFFERENT) {
+      java.util.Set<String> names = new java.util.HashSet<>();
+      alarms.forEach(a -> names.add(a.name()));
+      for (Alarm a : target.alarms()) {
+        if (!names.contains(a.name())) {
+          batch.deleteAlarm(a.name());
+        }
+      }
+    }
+    alarms.forEach(batch::setAlarm);
     target.commit(batch);
     return new Result(comparison == DIFFERENT ? "replaced" : "copied", keys, bytes);
   }
@@ -124,11 +137,15 @@ final class CopyCommand implements Callable<Integer> {
   private static final int ABSENT = 1;
   private static final int DIFFERENT = 2;
 
-  /** Whether DST holds the actor with the same entries, none, or others. */
+  /** Whether DST holds the actor with the same entries and alarms, none, or others. */
   private static int compare(ActorStore.StoreSnapshot snapshot, ActorKeyspace target) {
+    List<Alarm> theirAlarms = target.alarms();
     try (KeyValueIterator theirs = target.iterator(KeyRange.all(), false)) {
-      if (!theirs.hasNext()) {
+      if (!theirs.hasNext() && theirAlarms.isEmpty()) {
         return ABSENT;
+      }
+      if (!theirAlarms.equals(snapshot.alarms(target.actorId()))) {
+        return DIFFERENT;
       }
       try (KeyValueIterator ours = snapshot.iterator(target.actorId(), KeyRange.all(), false)) {
         while (ours.hasNext() && theirs.hasNext()) {
