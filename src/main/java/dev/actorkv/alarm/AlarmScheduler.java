@@ -26,13 +26,16 @@ import java.util.concurrent.locks.ReentrantLock;
  * due-time index (never a scan of actors), on one thread for the whole store, not one per actor.
  *
  * <ul>
- *   <li><b>At least once.</b> An alarm is deleted only after its handler returned, and only when it is
- *       still the alarm that was delivered ({@link ActorKeyspace#compareAndSetAlarm}): one the handler or
- *       anyone else set again meanwhile is kept and delivered at its new time. A process that dies between
- *       the handler and the delete delivers it again after a restart; handlers must be idempotent.
+ *   <li><b>At least once.</b> Before its handler runs, a due alarm is claimed: moved to its retry time
+ *       (the backoff below) by a conditional write through the actor's fence. After the handler returned
+ *       it is deleted, only when it is still the alarm claimed ({@link ActorKeyspace#compareAndSetAlarm}):
+ *       one the handler or anyone else set again meanwhile is kept and delivered at its new time. A process
+ *       that dies between the claim and the delete delivers it again at the retry time, after a restart;
+ *       handlers must be idempotent. The handler gets the alarm as it was due, not as claimed.
  *   <li><b>Retries.</b> A handler that throws is retried with exponential backoff (initial, doubled per
- *       failure, capped at the maximum) by moving the alarm's due time: durable, so a restart keeps the
- *       retry time (the doubling itself starts again from the initial backoff in a new process).
+ *       failure, capped at the maximum): the claim already moved the alarm's due time, durably, so a
+ *       restart keeps the retry time (the doubling itself starts again from the initial backoff in a new
+ *       process).
  *   <li><b>After a restart</b> everything that fell due while no scheduler ran is due now and delivered in
  *       the first round.
  *   <li><b>Waking.</b> It sleeps until the next due alarm, at most the poll interval (alarms set by other
@@ -40,7 +43,8 @@ import java.util.concurrent.locks.ReentrantLock;
  *       earlier than what it sleeps for ({@link ActorStore#watchAlarms}).
  *   <li><b>Ownership.</b> It delivers through the store's actor handle ({@link ActorStore#actor(String)}):
  *       on PostgreSQL that takes the actor when nobody owns it; an actor another node owns is skipped
- *       (its owner's scheduler delivers it), and a handle found fenced delivers nothing.
+ *       (its owner's scheduler delivers it), and a handle that lost the actor delivers nothing: its claim
+ *       is refused by the epoch fence before the handler runs.
  * </ul>
  */
 public final class AlarmScheduler implements AutoCloseable {
@@ -166,52 +170,40 @@ public final class AlarmScheduler implements AutoCloseable {
     }
     DueAlarmKey key = new DueAlarmKey(due.actorId(), due.name());
     Alarm alarm;
+    Alarm claimed;
+    int failures;
     try {
       alarm = actor.alarm(due.name());
       if (alarm == null || alarm.due().isAfter(now)) {
         retries.remove(key);
         return Result.SKIPPED; // deleted or moved since the index was read
       }
-      actor.checkUsable(); // a handle known to be fenced delivers nothing
+      // Claimed before the handler runs: the alarm moves to its retry time in a write through the actor's
+      // fence, so a handle that lost the actor delivers nothing, and a process that dies in the handler
+      // delivers again after the backoff, also after a restart.
+      Retry last = retries.get(key);
+      failures = last != null && last.rescheduled().equals(alarm) ? last.failures() + 1 : 1;
+      Instant retryAt = now.plus(backoff(failures));
+      claimed = alarm.withDue(retryAt.isAfter(Alarm.MAX_DUE) ? Alarm.MAX_DUE : retryAt);
+      if (!actor.compareAndSetAlarm(alarm, claimed)) {
+        return Result.SKIPPED; // changed meanwhile: the next round sees the new one
+      }
     } catch (StoreException e) {
-      return Result.SKIPPED;
+      return Result.SKIPPED; // fenced, unreachable, closed: tried again in a later round (or by the new owner)
     }
     try {
       handler.deliver(actor, alarm);
     } catch (Exception e) {
-      reschedule(actor, key, alarm, now);
+      retries.put(key, new Retry(claimed, failures)); // already moved to its retry time
       return Result.FAILED;
     }
     retries.remove(key);
     try {
-      actor.compareAndSetAlarm(alarm, null); // only the alarm delivered: one set again meanwhile stays
-    } catch (ActorFencedException e) {
-      // Taken over after the delivery: the new owner delivers it again (at least once).
+      actor.compareAndSetAlarm(claimed, null); // only the alarm delivered: one set again meanwhile stays
     } catch (StoreException e) {
-      // Not deleted: delivered again in a later round (at least once).
+      // Fenced or not deleted: delivered again at its retry time, here or by the new owner (at least once).
     }
     return Result.DELIVERED;
-  }
-
-  /** Moves a failed alarm's due time by the backoff, durably, when it is still the alarm that failed. */
-  private void reschedule(ActorKeyspace actor, DueAlarmKey key, Alarm alarm, Instant now) {
-    Retry last = retries.get(key);
-    int failures = last != null && last.rescheduled().equals(alarm) ? last.failures() + 1 : 1;
-    Duration delay = backoff(failures);
-    Instant at = now.plus(delay);
-    if (at.isAfter(Alarm.MAX_DUE)) {
-      at = Alarm.MAX_DUE;
-    }
-    Alarm moved = alarm.withDue(at);
-    try {
-      if (actor.compareAndSetAlarm(alarm, moved)) {
-        retries.put(key, new Retry(moved, failures));
-      } else {
-        retries.remove(key);
-      }
-    } catch (StoreException e) {
-      // Not moved: retried in the next round.
-    }
   }
 
   /** The delay after {@code failures} failures in a row: initial, doubled each time, at most the maximum. */

@@ -106,4 +106,30 @@ class PostgresSchemaTest {
     // The library's own list sees the upgraded database as newer.
     assertThrows(IncompatibleStoreException.class, () -> Schema.prepare(dataSource, true, "test", Schema.MIGRATIONS));
   }
+
+  @Test
+  void aDatabaseAtVersionOneIsMigratedToAlarmsByAWritingOpenAndKeepsItsData() throws SQLException {
+    // What the code before alarms created and wrote: schema version 1, an actor with a key.
+    Schema.prepare(dataSource, true, "test", Schema.MIGRATIONS.subList(0, 1));
+    assertEquals(1, version());
+    fixture.execute("INSERT INTO actorkv.actors (actor_id, commit_seq, storage_bytes, layout_version) VALUES ('\\x61', 1, 3, 1)");
+    fixture.execute("INSERT INTO actorkv.kv (actor_id, key, value) VALUES ('\\x61', '\\x0401', '\\x01')");
+    assertThrows(IncompatibleStoreException.class, () -> fixture.open(StoreOptions.defaults().withCreateIfMissing(false)),
+        "a read-only open does not migrate");
+    try (ActorStore store = fixture.open()) {
+      assertEquals(Schema.latest(Schema.MIGRATIONS), version());
+      dev.actorkv.store.ActorKeyspace a = store.actor("a");
+      org.junit.jupiter.api.Assertions.assertArrayEquals(new byte[] {1}, a.get(new byte[] {4, 1}));
+      java.time.Instant due = java.time.Instant.parse("2026-01-01T00:00:00Z");
+      a.commit(a.batch().setAlarm("wake", due, new byte[] {2}));
+      assertEquals(List.of(new dev.actorkv.store.DueAlarm("a", "wake", due)), store.pendingAlarms(null, 10));
+      assertEquals(3, a.storageBytes());
+    }
+    try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT indexdef FROM pg_indexes WHERE schemaname = 'actorkv' AND tablename = 'alarms'"
+            + " AND indexname = 'alarms_by_due'")) {
+      assertTrue(rs.next(), "the due-time index exists");
+      assertTrue(rs.getString(1).contains("(due, actor_id, name)"), rs.getString(1));
+    }
+  }
 }
