@@ -1,6 +1,10 @@
 package dev.actorkv.backup;
 
+import dev.actorkv.store.Alarm;
 import dev.actorkv.store.KeyValue;
+import dev.actorkv.store.StoreException;
+import java.time.Instant;
+import java.util.List;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
@@ -18,19 +22,26 @@ import java.util.function.Consumer;
  * and the value, then the end marker {@code FF FF FF FF} (no key is that long, so a truncated file never
  * reads as complete). The file is named by the SHA-256 of its bytes, so an actor whose entries did not
  * change since an earlier backup has the same name and is not written again.
+ *
+ * <p>An actor with alarms (issue 20) has the magic {@code AKVBAK02} instead, and after the entries' end
+ * marker, per alarm in name order, a 4-byte big-endian name length, the name in UTF-8, the due time as
+ * 8-byte big-endian epoch milliseconds, a 4-byte big-endian payload length and the payload, then the end
+ * marker again. An actor without alarms is written as before, so its file (and its name) does not change
+ * and backups taken before alarms existed restore as they are.
  */
 final class ActorFile {
   static final byte[] MAGIC = "AKVBAK01".getBytes(StandardCharsets.US_ASCII);
+  static final byte[] MAGIC_WITH_ALARMS = "AKVBAK02".getBytes(StandardCharsets.US_ASCII);
   private static final int END = -1;
   /** No logical key or value the store accepts is near this long; a bigger length is damage. */
   private static final int MAX_LENGTH = 64 << 20;
 
   private ActorFile() {}
 
-  /** Writes the entries; returns {keys, logical bytes}. */
-  static long[] write(Iterator<KeyValue> entries, OutputStream out) throws IOException {
+  /** Writes the entries and the alarms; returns {keys, logical bytes}. */
+  static long[] write(Iterator<KeyValue> entries, List<Alarm> alarms, OutputStream out) throws IOException {
     DataOutputStream data = new DataOutputStream(out);
-    data.write(MAGIC);
+    data.write(alarms.isEmpty() ? MAGIC : MAGIC_WITH_ALARMS);
     long keys = 0;
     long bytes = 0;
     while (entries.hasNext()) {
@@ -43,6 +54,18 @@ final class ActorFile {
       bytes += kv.key().length + kv.value().length;
     }
     data.writeInt(END);
+    if (!alarms.isEmpty()) {
+      for (Alarm a : alarms) {
+        byte[] name = a.name().getBytes(StandardCharsets.UTF_8);
+        data.writeInt(name.length);
+        data.write(name);
+        data.writeLong(a.dueMillis());
+        byte[] payload = a.payload();
+        data.writeInt(payload.length);
+        data.write(payload);
+      }
+      data.writeInt(END);
+    }
     data.flush();
     return new long[] {keys, bytes};
   }
@@ -52,11 +75,12 @@ final class ActorFile {
    *
    * @throws CorruptBackupException when the file is malformed
    */
-  static void read(InputStream in, String name, Consumer<KeyValue> sink) throws IOException {
+  static void read(InputStream in, String name, Consumer<KeyValue> sink, Consumer<Alarm> alarms) throws IOException {
     DataInputStream data = new DataInputStream(in);
     try {
       byte[] magic = data.readNBytes(MAGIC.length);
-      if (!Arrays.equals(magic, MAGIC)) {
+      boolean withAlarms = Arrays.equals(magic, MAGIC_WITH_ALARMS);
+      if (!withAlarms && !Arrays.equals(magic, MAGIC)) {
         throw new CorruptBackupException("actor file " + name + " is not a backup actor file (bad magic)");
       }
       while (true) {
@@ -67,6 +91,20 @@ final class ActorFile {
         byte[] key = readBytes(data, keyLength, name);
         byte[] value = readBytes(data, data.readInt(), name);
         sink.accept(new KeyValue(key, value));
+      }
+      while (withAlarms) {
+        int nameLength = data.readInt();
+        if (nameLength == END) {
+          break;
+        }
+        String alarmName = new String(readBytes(data, nameLength, name), StandardCharsets.UTF_8);
+        long due = data.readLong();
+        byte[] payload = readBytes(data, data.readInt(), name);
+        try {
+          alarms.accept(new Alarm(alarmName, Instant.ofEpochMilli(due), payload));
+        } catch (StoreException | java.time.DateTimeException e) {
+          throw new CorruptBackupException("actor file " + name + " holds a bad alarm: " + e.getMessage());
+        }
       }
       if (data.read() != -1) {
         throw new CorruptBackupException("actor file " + name + " has bytes after its end marker");

@@ -89,7 +89,7 @@ public final class Backups {
             long[] counts;
             try (KeyValueIterator it = snapshot.iterator(id, KeyRange.all(), false);
                 OutputStream out = new BufferedOutputStream(new DigestOutputStream(OutputStream.nullOutputStream(), digest), 1 << 16)) {
-              counts = ActorFile.write(it, out);
+              counts = ActorFile.write(it, snapshot.alarms(id), out);
             }
             String object = Manifest.hex(digest.digest());
             Path target = dest.resolve("objects").resolve(object);
@@ -200,11 +200,15 @@ public final class Backups {
       }
       Path file = dest.resolve("objects").resolve(e.object());
       long[] counts = new long[2];
+      java.util.Set<String> alarmNames = new java.util.HashSet<>();
       try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
         ActorFile.read(in, e.object(), kv -> {
           batch.put(kv.key(), kv.value());
           counts[0]++;
           counts[1] += kv.key().length + kv.value().length;
+        }, alarm -> {
+          batch.setAlarm(alarm);
+          alarmNames.add(alarm.name());
         });
       } catch (IOException ex) {
         throw new StoreException("cannot read " + file + ": " + ex.getMessage(), ex);
@@ -212,6 +216,13 @@ public final class Backups {
       if (counts[0] != e.keys() || counts[1] != e.bytes()) {
         throw new CorruptBackupException("actor file " + e.object() + " of actor " + quote(e.actorId())
             + " holds " + counts[0] + " keys, the manifest of backup " + n + " says " + e.keys());
+      }
+      if (had) {
+        for (dev.actorkv.store.Alarm a : actor.alarms()) {
+          if (!alarmNames.contains(a.name())) {
+            batch.deleteAlarm(a.name()); // replaced: the actor's alarms are those of the backup
+          }
+        }
       }
       actor.commit(batch);
       out.add(new RestoredActor(e.actorId(), had, counts[0], counts[1]));
@@ -369,9 +380,10 @@ public final class Backups {
     }
   }
 
+  /** Keys or alarms: either is the actor's state, which a restore must not overwrite unasked. */
   private static boolean hasData(ActorKeyspace actor) {
     try (KeyValueIterator it = actor.iterator(KeyRange.all(), false)) {
-      return it.hasNext();
+      return it.hasNext() || !actor.alarms().isEmpty();
     }
   }
 
@@ -385,7 +397,7 @@ public final class Backups {
       try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE);
           KeyValueIterator it = snapshot.iterator(id, KeyRange.all(), false)) {
         OutputStream out = new BufferedOutputStream(new DigestOutputStream(java.nio.channels.Channels.newOutputStream(ch), digest), 1 << 16);
-        ActorFile.write(it, out);
+        ActorFile.write(it, snapshot.alarms(id), out);
         out.flush();
         ch.force(true);
       }

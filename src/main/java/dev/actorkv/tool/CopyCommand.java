@@ -6,6 +6,7 @@ import dev.actorkv.store.ActorBatch;
 import dev.actorkv.store.ActorKeyspace;
 import dev.actorkv.store.ActorOpenHook;
 import dev.actorkv.store.ActorStore;
+import dev.actorkv.store.Alarm;
 import dev.actorkv.store.KeyValue;
 import dev.actorkv.store.KeyValueIterator;
 import java.io.PrintWriter;
@@ -35,7 +36,7 @@ import picocli.CommandLine.Spec;
     name = "copy",
     mixinStandardHelpOptions = true,
     description = "Copies actors (all, or those named) from SRC to DST, either a directory or a postgresql:// URI on"
-        + " each side. Each actor is written in batches of at most --batch-size keys, each one atomic commit;"
+        + " each side. Each actor (keys and alarms) is written in batches of at most --batch-size keys, each one atomic commit;"
         + " an actor taking more than one batch is marked incomplete in DST until its last batch lands (export,"
         + " dump and check report it; a rerun copies it again), so none is ever visible half-copied. The result"
         + " is byte-identical (export prints the same on both sides). An actor DST already holds with the same"
@@ -158,6 +159,18 @@ final class CopyCommand implements Callable<Integer> {
         }
       }
     }
+    // Its alarms in the last batch's write (they are actor state); replacing drops the target's other alarms.
+    List<Alarm> alarms = snapshot.alarms(id);
+    if (comparison == DIFFERENT) {
+      java.util.Set<String> names = new java.util.HashSet<>();
+      alarms.forEach(a -> names.add(a.name()));
+      for (Alarm a : target.alarms()) {
+        if (!names.contains(a.name())) {
+          batch.deleteAlarm(a.name());
+        }
+      }
+    }
+    alarms.forEach(batch::setAlarm);
     if (marked) {
       batch.setMetadata(CopyMarkers.finish(target.metadata()));
     }
@@ -169,11 +182,15 @@ final class CopyCommand implements Callable<Integer> {
   private static final int ABSENT = 1;
   private static final int DIFFERENT = 2;
 
-  /** Whether DST holds the actor with the same entries, none, or others. */
+  /** Whether DST holds the actor with the same entries and alarms, none, or others. */
   private static int compare(ActorStore.StoreSnapshot snapshot, ActorKeyspace target) {
+    List<Alarm> theirAlarms = target.alarms();
     try (KeyValueIterator theirs = target.iterator(KeyRange.all(), false)) {
-      if (!theirs.hasNext()) {
+      if (!theirs.hasNext() && theirAlarms.isEmpty()) {
         return ABSENT;
+      }
+      if (!theirAlarms.equals(snapshot.alarms(target.actorId()))) {
+        return DIFFERENT;
       }
       try (KeyValueIterator ours = snapshot.iterator(target.actorId(), KeyRange.all(), false)) {
         while (ours.hasNext() && theirs.hasNext()) {

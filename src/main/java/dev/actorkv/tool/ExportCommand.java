@@ -2,6 +2,7 @@ package dev.actorkv.tool;
 
 import dev.actorkv.keyspace.KeyRange;
 import dev.actorkv.store.ActorStore;
+import dev.actorkv.store.Alarm;
 import dev.actorkv.store.KeyValue;
 import dev.actorkv.store.KeyValueIterator;
 import java.io.PrintWriter;
@@ -21,7 +22,9 @@ import picocli.CommandLine.Model.CommandSpec;
     mixinStandardHelpOptions = true,
     description =
         "Writes one actor's entries, in key order, as JSON lines {\"key\":\"<hex>\",\"value\":\"<hex>\"} "
-            + "(logical keys; nothing of any other actor), read from one consistent snapshot. 'import' is the inverse. "
+            + "(logical keys; nothing of any other actor), then its alarms, by name, as JSON lines "
+            + "{\"alarm\":NAME,\"due\":\"<ISO-8601 UTC>\",\"payload\":\"<hex>\"}, all read from one consistent snapshot. "
+            + "'import' is the inverse. "
             + "An actor with no keys is reported on stderr with exit status 1 (and FILE is left as it was).")
 final class ExportCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -66,7 +69,16 @@ final class ExportCommand implements Callable<Integer> {
     return Errors.FAILED;
   }
 
-  /** Writes the actor's entries; returns how many. */
+  /** An alarm as an export line: {"alarm":NAME,"due":"<ISO-8601 UTC>","payload":"<hex>"}. */
+  static String alarmLine(Alarm a) {
+    Map<String, String> line = new LinkedHashMap<>();
+    line.put("alarm", a.name());
+    line.put("due", AlarmsCommand.iso(a.due()));
+    line.put("payload", Hex.encode(a.payload()));
+    return Json.write(line);
+  }
+
+  /** Writes the actor's entries and alarms; returns how many. */
   private long export(ActorStore store, PrintWriter out) {
     long written = 0;
     Progress progress = Progress.onTerminal(spec.commandLine().getErr(), "export");
@@ -80,6 +92,11 @@ final class ExportCommand implements Callable<Integer> {
         out.println(Json.write(line));
         written++;
         progress.step();
+      }
+      // The actor's alarms are its state too: after the keys, from the same snapshot.
+      for (Alarm a : snapshot.alarms(actor)) {
+        out.println(alarmLine(a));
+        written++;
       }
     }
     progress.done();

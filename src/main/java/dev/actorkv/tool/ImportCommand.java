@@ -10,6 +10,8 @@ import dev.actorkv.keyspace.KeyRange;
 import dev.actorkv.store.ActorBatch;
 import dev.actorkv.store.ActorKeyspace;
 import dev.actorkv.store.ActorStore;
+import dev.actorkv.store.Alarm;
+import dev.actorkv.store.StoreException;
 import dev.actorkv.store.LimitExceededException;
 import dev.actorkv.store.Limits;
 import java.io.IOException;
@@ -20,6 +22,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.List;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -39,10 +44,13 @@ import picocli.CommandLine.Model.CommandSpec;
     mixinStandardHelpOptions = true,
     description =
         "Reads JSON lines {\"key\":\"<hex>\",\"value\":\"<hex>\"} (as written by 'export') and writes them to "
-            + "the actor in ONE atomic write. Refuses, writing nothing and naming the line: malformed lines, keys "
+            + "the actor in ONE atomic write, with its alarms, lines {\"alarm\":NAME,\"due\":\"<ISO-8601 UTC>\",\"payload\":\"<hex>\"}. "
+            + "Refuses, writing nothing and naming the line: malformed lines, keys "
             + "that 'key describe' rejects (legacy-layout keys are accepted as legacy), duplicate keys, and keys, "
-            + "values or a total over the store's limits. An actor that already has data is refused unless "
-            + "--replace is given, which deletes all its keys in the same atomic write. Blank lines are ignored. "
+            + "values or a total over the store's limits, bad alarms (empty or over-long name, a due time that is not "
+            + "ISO-8601 or out of range, a payload over 4096 bytes, a name given twice, more alarms than the limit). An actor "
+            + "that already has data or alarms is refused unless --replace is given, which deletes all its keys and alarms "
+            + "in the same atomic write. Blank lines are ignored. "
             + "A line must be valid UTF-8, name each field once, and be no longer than the longest valid entry; "
             + "the input is held in memory until the write (an input larger than the JVM's heap is refused whole).")
 final class ImportCommand implements Callable<Integer> {
@@ -64,8 +72,11 @@ final class ImportCommand implements Callable<Integer> {
   @Option(names = "--in", paramLabel = "FILE", description = "read FILE instead of standard input")
   Path inFile;
 
-  @Option(names = "--replace", description = "replace the actor's existing keys (deleted in the same atomic write)")
+  @Option(names = "--replace", description = "replace the actor's existing keys and alarms (deleted in the same atomic write)")
   boolean replace;
+
+  /** The alarms read, by name, with their line numbers. */
+  private final Map<String, Long> importedAlarms = new HashMap<>();
 
   @Override
   public Integer call() throws IOException {
@@ -88,9 +99,16 @@ final class ImportCommand implements Callable<Integer> {
     try (ActorStore store = StoreAccess.openForWriting(db, lease)) {
       StoreAccess.checkActorId(store, actor);
       ActorKeyspace keyspace = store.actor(actor);
-      if (keyspace.first(KeyRange.all(), false) != null && !replace) {
+      List<Alarm> existing = keyspace.alarms();
+      if ((keyspace.first(KeyRange.all(), false) != null || !existing.isEmpty()) && !replace) {
         throw new Errors.UserError("actor " + Json.quote(actor) + " already has data (" + keyspace.storageBytes()
-            + " bytes); import --replace deletes it in the same atomic write");
+            + " bytes, " + existing.size() + (existing.size() == 1 ? " alarm" : " alarms")
+            + "); import --replace deletes it in the same atomic write");
+      }
+      for (Alarm a : existing) {
+        if (!importedAlarms.containsKey(a.name())) {
+          batch.deleteAlarm(a.name()); // --replace: the alarms the input does not set go too
+        }
       }
       try {
         commit(keyspace, batch);
@@ -171,6 +189,12 @@ final class ImportCommand implements Callable<Integer> {
       if (node == null || !node.isObject()) {
         throw bad(lineNo, "expected an object {\"key\":\"<hex>\",\"value\":\"<hex>\"}");
       }
+      if (node.has("alarm")) {
+        batch.setAlarm(alarm(node, lineNo, limits));
+        entries++;
+        progress.step();
+        continue;
+      }
       for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
         String name = names.next();
         if (!name.equals("key") && !name.equals("value")) {
@@ -214,6 +238,49 @@ final class ImportCommand implements Callable<Integer> {
       throw new Errors.UserError("cannot read " + source + ": " + IoMessages.reason(e) + "; nothing was imported",
           Errors.FAILED);
     }
+  }
+
+  /** An alarm line, validated: exactly the fields alarm, due and payload, each well-formed and in range. */
+  private Alarm alarm(JsonNode node, long lineNo, Limits limits) {
+    for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
+      String name = names.next();
+      if (!name.equals("alarm") && !name.equals("due") && !name.equals("payload")) {
+        throw bad(lineNo, "unexpected field \"" + name + "\" in an alarm line");
+      }
+    }
+    JsonNode name = node.get("alarm");
+    if (!name.isTextual()) {
+      throw bad(lineNo, "field \"alarm\" must be a string (the alarm's name)");
+    }
+    JsonNode due = node.get("due");
+    if (due == null) {
+      throw bad(lineNo, "missing field \"due\"");
+    }
+    if (!due.isTextual()) {
+      throw bad(lineNo, "field \"due\" must be an ISO-8601 UTC time string");
+    }
+    Instant at;
+    try {
+      at = Instant.parse(due.textValue());
+    } catch (DateTimeParseException e) {
+      throw bad(lineNo, "field \"due\" is not an ISO-8601 time such as 2030-01-01T00:00:00.000Z: " + Json.quote(due.textValue()));
+    }
+    byte[] payload = hexField(node, "payload", lineNo);
+    Alarm alarm;
+    try {
+      alarm = new Alarm(name.textValue(), at, payload);
+    } catch (StoreException e) {
+      throw bad(lineNo, e.getMessage());
+    }
+    Long earlier = importedAlarms.putIfAbsent(alarm.name(), lineNo);
+    if (earlier != null) {
+      throw bad(lineNo, "duplicate alarm " + Json.quote(alarm.name()) + " (first on line " + earlier + ")");
+    }
+    if (importedAlarms.size() > limits.maxAlarmsPerActor()) {
+      throw bad(lineNo, new LimitExceededException(LimitExceededException.Limit.ALARM_COUNT, importedAlarms.size(),
+          limits.maxAlarmsPerActor()).getMessage());
+    }
+    return alarm;
   }
 
   private static byte[] hexField(JsonNode node, String field, long lineNo) {

@@ -86,6 +86,7 @@ public final class KeyspaceCli implements Runnable {
     commands.put("repair", RepairCommand::new);
     commands.put("copy", CopyCommand::new);
     commands.put("owners", OwnersCommand::new);
+    commands.put("alarms", AlarmsCommand::new);
     commands.put("backup", BackupCommand::new);
     commands.put("restore", RestoreCommand::new);
     commands.put("backups", BackupsCommand::new);

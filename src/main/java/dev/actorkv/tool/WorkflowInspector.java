@@ -177,6 +177,9 @@ final class WorkflowInspector implements NamespaceInspector {
     }
   }
 
+  /** How long the demo workflow sleeps after its steps, on its wake-up alarm. */
+  static final java.time.Duration FOLLOW_UP = java.time.Duration.ofDays(7);
+
   @Override
   public void writeDemo(ActorKeyspace actor) {
     Workflow<String, String> demo = Workflow.of(String.class, String.class, (ctx, order) -> {
@@ -189,11 +192,13 @@ final class WorkflowInspector implements NamespaceInspector {
       var shipped = ctx.join("ship", List.of(
           Branch.of("pack", String.class, c -> c.step("box", String.class, () -> "boxed")),
           Branch.of("label", String.class, c -> c.step("print", String.class, () -> "labelled"))));
+      // Sleeps on a durable alarm (WorkflowAlarms.WAKE_ALARM), which `keyspace alarms` lists.
+      ctx.sleep("follow-up", FOLLOW_UP);
       return customer + ": " + total + " (" + shipped.get("pack") + ", " + shipped.get("label") + ")";
     });
     WorkflowOutcome<String> out = WorkflowEngine.open(actor).run(demo, "order-1");
-    if (!(out instanceof WorkflowOutcome.Completed<String>)) {
-      throw new IllegalStateException("demo workflow did not complete: " + out);
+    if (!(out instanceof WorkflowOutcome.Sleeping<String>)) {
+      throw new IllegalStateException("demo workflow does not sleep: " + out);
     }
   }
 }

@@ -22,7 +22,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * workflow from its history up to where it stopped and goes on until it completes, fails, is cancelled
  * or must wait. When it must wait, the outcome (and {@link #status()}, also readable without loading
  * the history through {@link #status(ActorKeyspace)}) says when to call again; the engine itself never
- * sleeps or polls.
+ * sleeps or polls. A workflow that waits until a time (sleep, retry backoff, receive timeout) also sets
+ * the actor's alarm {@link WorkflowAlarms#WAKE_ALARM} to that time in the same atomic write, so an
+ * {@link dev.actorkv.alarm.AlarmScheduler} with {@link WorkflowAlarms#handler} resumes it without the runtime keeping timers of its own.
  *
  * <p>Storage errors and {@link HistoryDivergenceException} are thrown from {@link #run} without
  * changing the workflow's recorded state: what was not written stays pending in memory and the next
@@ -178,6 +180,7 @@ public final class WorkflowEngine {
     byte[] bytes = workflow.outputCodec().encode(output);
     history.setField(WorkflowField.OUTPUT, bytes);
     history.setState(stateValue(WorkflowStateCode.WORKFLOW_COMPLETED));
+    history.setWakeUp(null);
     history.flush();
     if (history.isCancelled()) {
       return cancelled();
@@ -193,6 +196,9 @@ public final class WorkflowEngine {
       s.setWakeAtMs(wake.at().toEpochMilli());
     }
     history.setState(s.build());
+    // The wake-up alarm is written by the same flush as the SLEEPING state (and the entries that made the
+    // run wait), so no crash leaves a sleeping workflow without its alarm or an alarm without the sleep.
+    history.setWakeUp(wake.at());
     history.flush();
     if (history.isCancelled()) {
       return cancelled();
@@ -205,6 +211,7 @@ public final class WorkflowEngine {
 
   private <O> WorkflowOutcome<O> cancelled() {
     // What the run recorded before it noticed is kept; the state stays CANCELLED (flush never writes it).
+    history.setWakeUp(null);
     history.flush();
     return new WorkflowOutcome.Cancelled<>();
   }
@@ -224,6 +231,7 @@ public final class WorkflowEngine {
         .build());
     history.setField(WorkflowField.ERROR, error.toByteArray());
     history.setState(stateValue(WorkflowStateCode.WORKFLOW_FAILED));
+    history.setWakeUp(null);
     history.flush();
     if (history.isCancelled()) {
       return new WorkflowOutcome.Cancelled<>();

@@ -31,6 +31,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.ReentrantLock;
+import java.time.Instant;
 
 /**
  * The durable history of one actor's workflow: the name registry, the history entries by location,
@@ -69,6 +70,9 @@ public final class WorkflowHistory {
   private final Set<WorkflowField> dirtyFields = java.util.EnumSet.noneOf(WorkflowField.class);
   private final List<String> repairs = new ArrayList<>();
   private boolean cancelled;
+  /** Whether the next flush sets or deletes the wake-up alarm ({@link #setWakeUp}), and to what (null: delete). */
+  private boolean wakeUpDirty;
+  private Instant wakeUp;
   private long flushes;
   /** Where new entry ids come from (see {@link #newEntryId}); guarded by {@link #lock}. */
   private final SplittableRandom entryIds = new SplittableRandom(ThreadLocalRandom.current().nextLong());
@@ -557,6 +561,21 @@ public final class WorkflowHistory {
     setField(WorkflowField.STATE, state.toByteArray());
   }
 
+  /**
+   * Makes the next flush set the workflow's wake-up alarm ({@link WorkflowAlarms#WAKE_ALARM}) to
+   * {@code at}, or delete it when {@code at} is null, in the same batch as the rest of the flush. A
+   * cancelled workflow's flush deletes it whatever was asked: it never wakes again.
+   */
+  public void setWakeUp(Instant at) {
+    lock.lock();
+    try {
+      wakeUp = at;
+      wakeUpDirty = true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
   public boolean isCancelled() {
     lock.lock();
     try {
@@ -583,7 +602,8 @@ public final class WorkflowHistory {
           .setUpdatedAtMs(nowMillis)
           .build()
           .toByteArray();
-      actor.commit(actor.batch().put(WorkflowKeys.field(WorkflowField.STATE), value));
+      // A cancelled workflow never wakes again: its wake-up alarm goes in the same write.
+      actor.commit(actor.batch().put(WorkflowKeys.field(WorkflowField.STATE), value).deleteAlarm(WorkflowAlarms.WAKE_ALARM));
       fields.put(WorkflowField.STATE, value);
       dirtyFields.remove(WorkflowField.STATE);
       cancelled = true;
@@ -599,7 +619,7 @@ public final class WorkflowHistory {
     lock.lock();
     try {
       return persistedNames < names.size() || !dirtyEntries.isEmpty() || !dirtyMetadata.isEmpty()
-          || !deletedMetadata.isEmpty() || !pendingRangeDeletes.isEmpty() || !dirtyFields.isEmpty();
+          || !deletedMetadata.isEmpty() || !pendingRangeDeletes.isEmpty() || !dirtyFields.isEmpty() || wakeUpDirty;
     } finally {
       lock.unlock();
     }
@@ -639,6 +659,10 @@ public final class WorkflowHistory {
       if (!dirtyFields.isEmpty()) {
         addFields(b);
       }
+      if (wakeUpDirty) {
+        // After addFields, which notices a cancellation made behind this instance's back.
+        WorkflowAlarms.write(b, cancelled ? null : wakeUp);
+      }
       if (extra != null) {
         b.addAll(extra);
       }
@@ -650,6 +674,7 @@ public final class WorkflowHistory {
       dirtyEntries.clear();
       dirtyMetadata.clear();
       dirtyFields.clear();
+      wakeUpDirty = false;
       flushes++;
       if (afterCommit != null) {
         afterCommit.run();

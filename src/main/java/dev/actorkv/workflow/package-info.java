@@ -25,6 +25,14 @@
  * <p>Durability: every step attempt is written before its body runs, and every result before the next
  * body runs, so a body runs at most once per attempt recorded in its metadata. A run that must wait
  * returns at once; the embedding runtime calls {@code run} again at the wake-up time it was given (also
- * readable with {@link dev.actorkv.workflow.WorkflowEngine#status(dev.actorkv.store.ActorKeyspace)}).
+ * readable with {@link dev.actorkv.workflow.WorkflowEngine#status(dev.actorkv.store.ActorKeyspace)}), or
+ * lets an {@link dev.actorkv.alarm.AlarmScheduler} do it: the wake-up is also the actor's durable alarm
+ * {@link dev.actorkv.workflow.WorkflowAlarms#WAKE_ALARM}, written with the sleep, and
+ * {@link dev.actorkv.workflow.WorkflowAlarms#handler} resumes the workflow when it is delivered:
+ *
+ * <pre>{@code
+ * AlarmScheduler.start(store, WorkflowAlarms.handler(checkout, WorkflowOptions.defaults(), appAlarms),
+ *     AlarmSchedulerOptions.defaults());
+ * }</pre>
  */
 package dev.actorkv.workflow;
