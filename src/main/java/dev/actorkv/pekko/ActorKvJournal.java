@@ -30,13 +30,12 @@ import scala.jdk.javaapi.CollectionConverters;
  * id run one after another in the order Pekko made them: its writes reach the store in
  * order, and a replay or delete sees every write asked for before it ({@link PerIdOrder}).
  *
- * <p>Two incarnations of one persistent actor on two nodes (a split brain) are not fenced here yet: on
- * PostgreSQL a commit lands only on the actor's commit sequence this store last saw, so a stale incarnation
- * racing the new one gets {@code ConcurrentCommitException} rather than interleaving, but only while the
- * two commit at once. Refusing the stale one for good needs the store's actor ownership (claim and fencing,
- * under construction): {@link ActorKvPersistence} would claim each persistence id for this node when the
- * journal first touches it (on recovery), and a write refused for lost ownership would fail the call so
- * that Pekko stops the stale actor.
+ * <p>Two incarnations of one persistent actor on two nodes (a split brain, PostgreSQL): a recovery takes
+ * the persistence id over for this node, and the writes go through the handle that recovery got ({@link
+ * ActorKvPersistence#recovering}, {@link ActorKvPersistence#writing}). Once the other node has taken the id
+ * over, that handle is fenced: the stale incarnation's writes fail with {@code ActorFencedException}, nothing
+ * of them lands, and Pekko stops it; a new incarnation on this node fails its recovery with {@code
+ * ActorOwnedException} while the other node holds the id.
  */
 public final class ActorKvJournal extends AsyncWriteJournal {
   private final ActorKvPersistence persistence = ActorKvPersistence.get(context().system());
@@ -79,14 +78,14 @@ public final class ActorKvJournal extends AsyncWriteJournal {
     }
     // A store failure throws out of here: every write of the call then counts as failed (Pekko stops
     // the persistent actors), including those of another persistence id that did commit.
-    batches.forEach((id, batch) -> persistence.actor(id).commit(batch));
+    batches.forEach((id, batch) -> persistence.writing(id).commit(batch));
     return results;
   }
 
   @Override
   public Future<Void> doAsyncDeleteMessagesTo(String persistenceId, long toSequenceNr) {
     return after(Set.of(persistenceId), () -> {
-      ActorKeyspace actor = persistence.actor(persistenceId);
+      ActorKeyspace actor = persistence.writing(persistenceId);
       long highest = highest(actor);
       ActorBatch batch = new ActorBatch().deleteRange(PekkoKeys.events(1, toSequenceNr));
       if (highest > 0) {
@@ -105,7 +104,7 @@ public final class ActorKvJournal extends AsyncWriteJournal {
       if (max <= 0) {
         return null;
       }
-      ActorKeyspace actor = persistence.actor(persistenceId);
+      ActorKeyspace actor = persistence.recovering(persistenceId);
       long replayed = 0;
       try (KeyValueIterator it = actor.iterator(PekkoKeys.events(fromSequenceNr, toSequenceNr), false)) {
         while (replayed < max && it.hasNext()) {
@@ -125,7 +124,7 @@ public final class ActorKvJournal extends AsyncWriteJournal {
 
   @Override
   public Future<Long> doAsyncReadHighestSequenceNr(String persistenceId, long fromSequenceNr) {
-    return after(Set.of(persistenceId), () -> highest(persistence.actor(persistenceId)));
+    return after(Set.of(persistenceId), () -> highest(persistence.recovering(persistenceId)));
   }
 
   private <T> Future<T> after(Set<String> ids, Callable<T> work) {
