@@ -30,13 +30,12 @@ import scala.jdk.javaapi.CollectionConverters;
  * id run one after another in the order Pekko made them: its writes reach the store in
  * order, and a replay or delete sees every write asked for before it ({@link PerIdOrder}).
  *
- * <p>Two incarnations of one persistent actor on two nodes (a split brain) are not fenced here yet: on
- * PostgreSQL a commit lands only on the actor's commit sequence this store last saw, so a stale incarnation
- * racing the new one gets {@code ConcurrentCommitException} rather than interleaving, but only while the
- * two commit at once. Refusing the stale one for good needs the store's actor ownership (claim and fencing,
- * under construction): {@link ActorKvPersistence} would claim each persistence id for this node when the
- * journal first touches it (on recovery), and a write refused for lost ownership would fail the call so
- * that Pekko stops the stale actor.
+ * <p>Two incarnations of one persistent actor on two nodes (a split brain, PostgreSQL): a recovery takes
+ * the persistence id over for this node, and the writes go through the handle that recovery got ({@link
+ * ActorKvPersistence#recovering}, {@link ActorKvPersistence#writing}). Once the other node has taken the id
+ * over, that handle is fenced: the stale incarnation's writes fail with {@code ActorFencedException}, nothing
+ * of them lands, and Pekko stops it; a new incarnation on this node fails its recovery with {@code
+ * ActorOwnedException} while the other node holds the id.
  */
 public final class ActorKvJournal extends AsyncWriteJournal {
   private final ActorKvPersistence persistence = ActorKvPersistence.get(context().system());
@@ -63,7 +62,7 @@ public final class ActorKvJournal extends AsyncWriteJournal {
       Optional<Exception> rejected = Optional.empty();
       for (PersistentRepr repr : CollectionConverters.asJava(write.payload())) {
         try {
-          batch.put(PekkoKeys.event(repr.sequenceNr()), PekkoValues.event(PekkoValues.Serialized.of(persistence.serialization(), repr)));
+          batch.put(PekkoKeys.event(repr.sequenceNr()), PekkoValues.event(persistence.serialization(), repr));
         } catch (Exception e) {
           // Pekko's contract: a write that cannot be serialized (or is too large for the store) is
           // rejected: the persistent actor is told and goes on, nothing of it is written, and the
@@ -79,14 +78,14 @@ public final class ActorKvJournal extends AsyncWriteJournal {
     }
     // A store failure throws out of here: every write of the call then counts as failed (Pekko stops
     // the persistent actors), including those of another persistence id that did commit.
-    batches.forEach((id, batch) -> persistence.actor(id).commit(batch));
+    batches.forEach((id, batch) -> persistence.writing(id).commit(batch));
     return results;
   }
 
   @Override
   public Future<Void> doAsyncDeleteMessagesTo(String persistenceId, long toSequenceNr) {
     return after(Set.of(persistenceId), () -> {
-      ActorKeyspace actor = persistence.actor(persistenceId);
+      ActorKeyspace actor = persistence.writing(persistenceId);
       long highest = highest(actor);
       ActorBatch batch = new ActorBatch().deleteRange(PekkoKeys.events(1, toSequenceNr));
       if (highest > 0) {
@@ -105,17 +104,17 @@ public final class ActorKvJournal extends AsyncWriteJournal {
       if (max <= 0) {
         return null;
       }
-      ActorKeyspace actor = persistence.actor(persistenceId);
+      ActorKeyspace actor = persistence.recovering(persistenceId);
       long replayed = 0;
+      long expected = Math.max(fromSequenceNr, 1);
       try (KeyValueIterator it = actor.iterator(PekkoKeys.events(fromSequenceNr, toSequenceNr), false)) {
         while (replayed < max && it.hasNext()) {
           KeyValue kv = it.next();
-          Object repr = PekkoValues.readEvent(kv.value()).deserialize(persistence.serialization());
-          if (!(repr instanceof PersistentRepr p) || p.sequenceNr() != PekkoKeys.sequenceNr(kv.key())) {
-            throw new PekkoRecordException("event " + PekkoKeys.sequenceNr(kv.key()) + " of " + persistenceId
-                + " does not decode to the persistent event of that sequence number");
-          }
-          replayCallback.accept(p);
+          // Events are contiguous unless some were deleted: the key is checked against the expected sequence
+          // number by comparing bytes, and unpacked only when it is not that one.
+          long seq = PekkoKeys.isEvent(kv.key(), expected) ? expected : PekkoKeys.sequenceNr(kv.key());
+          replayCallback.accept(PekkoValues.readEvent(kv.value(), persistenceId, seq, persistence.serialization()));
+          expected = seq + 1;
           replayed++;
         }
       }
@@ -125,18 +124,22 @@ public final class ActorKvJournal extends AsyncWriteJournal {
 
   @Override
   public Future<Long> doAsyncReadHighestSequenceNr(String persistenceId, long fromSequenceNr) {
-    return after(Set.of(persistenceId), () -> highest(persistence.actor(persistenceId)));
+    return after(Set.of(persistenceId), () -> highest(persistence.recovering(persistenceId)));
   }
 
   private <T> Future<T> after(Set<String> ids, Callable<T> work) {
     return order.after(ids, context().dispatcher(), work);
   }
 
-  /** The highest sequence number ever written: the last event's, or the one a delete kept, whichever is larger. */
+  /**
+   * The highest sequence number ever written: the last event's, or the one a delete kept, whichever is
+   * larger. One backward read of at most two entries (one query on PostgreSQL) finds both.
+   */
   private static long highest(ActorKeyspace actor) {
-    KeyValue last = actor.first(PekkoKeys.events(1, Long.MAX_VALUE), true);
-    long fromEvents = last == null ? 0 : PekkoKeys.sequenceNr(last.key());
-    byte[] kept = actor.get(PekkoKeys.highest());
-    return Math.max(fromEvents, kept == null ? 0 : PekkoValues.readHighest(kept));
+    long highest = 0;
+    for (KeyValue kv : actor.scan(PekkoKeys.eventsAndHighest(), 2, true)) {
+      highest = Math.max(highest, PekkoKeys.isHighest(kv.key()) ? PekkoValues.readHighest(kv.value()) : PekkoKeys.sequenceNr(kv.key()));
+    }
+    return highest;
   }
 }

@@ -3,9 +3,13 @@ package dev.actorkv.pekko;
 import dev.actorkv.store.ActorKeyspace;
 import dev.actorkv.store.ActorStore;
 import dev.actorkv.store.StoreOptions;
+import dev.actorkv.store.postgres.LeaseOptions;
 import dev.actorkv.store.postgres.PostgresEngine;
 import dev.actorkv.store.postgres.PostgresUri;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.pekko.ConfigurationException;
 import org.apache.pekko.actor.AbstractExtensionId;
 import org.apache.pekko.actor.ActorSystem;
@@ -21,6 +25,15 @@ import org.apache.pekko.serialization.SerializationExtension;
  * store ({@code actor-kv.snapshot-store}) share: opened from {@code actor-kv.store} (a directory for the
  * embedded RocksDB engine, or a {@code postgresql://} URI) on first use, closed when the system terminates.
  * A Pekko extension, so there is one per system and none outside one.
+ *
+ * <p><b>Split brain (PostgreSQL).</b> The store owns each persistence id it touches for this node ({@code
+ * actor-kv.node}) under a lease ({@code actor-kv.lease-ttl}) and fences every commit with the owner epoch.
+ * A recovery takes the persistence id over (waiting up to {@code actor-kv.takeover-wait} for another node's
+ * lease to run out) and its handle becomes the id's <em>incarnation handle</em>: every later write of the
+ * id (events, deletes, snapshots) goes through that handle and nothing else. Once another node has taken the
+ * id over, the handle is dead and those writes fail with {@code ActorFencedException} (Pekko stops the
+ * actor); a write never takes ownership anew behind the actor's back, since the actor's state was
+ * recovered under the old ownership and its next sequence number may already be the other node's.
  */
 public final class ActorKvPersistence implements Extension {
   /** The extension's id: {@code ActorKvPersistence.ID.get(system)}. */
@@ -28,16 +41,21 @@ public final class ActorKvPersistence implements Extension {
 
   private final ActorStore store;
   private final Serialization serialization;
+  private final Duration takeoverWait;
+  /** Each persistence id's incarnation handle: the one its last recovery on this node got (see above). */
+  private final Map<String, ActorKeyspace> incarnations = new ConcurrentHashMap<>();
 
   private ActorKvPersistence(ExtendedActorSystem system) {
-    String where = system.settings().config().getString("actor-kv.store");
+    com.typesafe.config.Config config = system.settings().config().getConfig("actor-kv");
+    String where = config.getString("store");
     if (where.isBlank()) {
       throw new ConfigurationException(
           "actor-kv.store is not set: give the store's directory or a postgresql:// URI in the configuration");
     }
     this.store = PostgresUri.isUri(where)
-        ? PostgresEngine.openStore(where, StoreOptions.DEFAULTS)
+        ? PostgresEngine.openStore(where, StoreOptions.DEFAULTS, leases(config))
         : ActorStore.open(Path.of(where));
+    this.takeoverWait = config.getDuration("takeover-wait");
     this.serialization = SerializationExtension.get(system);
     // After every actor, the plugins included, has stopped: nothing uses the store any more.
     system.registerOnTermination(store::close);
@@ -52,9 +70,35 @@ public final class ActorKvPersistence implements Extension {
     return store;
   }
 
-  /** The keyspace of the persistent actor {@code persistenceId}. */
-  ActorKeyspace actor(String persistenceId) {
-    return store.actor(persistenceId);
+  private static LeaseOptions leases(com.typesafe.config.Config config) {
+    String node = config.getString("node");
+    try {
+      return new LeaseOptions(node.isBlank() ? LeaseOptions.defaultNode() : node, config.getDuration("lease-ttl"));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigurationException("actor-kv.lease-ttl: " + e.getMessage());
+    }
+  }
+
+  /**
+   * The keyspace of {@code persistenceId} for a recovery (a replay, the highest sequence number, a snapshot
+   * load): a live handle, taking the id over when this node's handle was fenced or never existed, waiting
+   * up to {@code actor-kv.takeover-wait} while another node's lease on it runs; it becomes the id's
+   * incarnation handle. Throws {@code ActorOwnedException} when the other node still holds it then.
+   */
+  ActorKeyspace recovering(String persistenceId) {
+    ActorKeyspace actor = store.actor(persistenceId, takeoverWait);
+    incarnations.put(persistenceId, actor);
+    return actor;
+  }
+
+  /**
+   * The keyspace of {@code persistenceId} for a write: its incarnation handle, dead (every call throws
+   * {@code ActorFencedException}) once another node took the id over; a handle taken now only for an id
+   * this node never recovered (a journal used without a persistent actor, as Pekko's TCK does).
+   */
+  ActorKeyspace writing(String persistenceId) {
+    ActorKeyspace actor = incarnations.get(persistenceId);
+    return actor != null ? actor : incarnations.computeIfAbsent(persistenceId, store::actor);
   }
 
   Serialization serialization() {

@@ -28,7 +28,7 @@ public final class ActorKvSnapshotStore extends SnapshotStore {
   @Override
   public Future<Optional<SelectedSnapshot>> doLoadAsync(String persistenceId, SnapshotSelectionCriteria criteria) {
     return order.after(Set.of(persistenceId), context().dispatcher(), () -> {
-      ActorKeyspace actor = persistence.actor(persistenceId);
+      ActorKeyspace actor = persistence.recovering(persistenceId);
       // Newest first: the first one within the time bounds is the one to load.
       try (KeyValueIterator it = actor.iterator(PekkoKeys.snapshots(criteria.minSequenceNr(), criteria.maxSequenceNr()), true)) {
         while (it.hasNext()) {
@@ -60,7 +60,7 @@ public final class ActorKvSnapshotStore extends SnapshotStore {
           : Optional.empty();
       PekkoValues.Serialized data = PekkoValues.Serialized.of(persistence.serialization(), new Snapshot(snapshot));
       byte[] value = PekkoValues.snapshot(new PekkoValues.StoredSnapshot(metadata.timestamp(), data, meta));
-      persistence.actor(metadata.persistenceId()).put(PekkoKeys.snapshot(metadata.sequenceNr()), value);
+      persistence.writing(metadata.persistenceId()).put(PekkoKeys.snapshot(metadata.sequenceNr()), value);
       return null;
     });
   }
@@ -68,7 +68,7 @@ public final class ActorKvSnapshotStore extends SnapshotStore {
   @Override
   public Future<Void> doDeleteAsync(SnapshotMetadata metadata) {
     return order.after(Set.of(metadata.persistenceId()), context().dispatcher(), () -> {
-      ActorKeyspace actor = persistence.actor(metadata.persistenceId());
+      ActorKeyspace actor = persistence.writing(metadata.persistenceId());
       byte[] key = PekkoKeys.snapshot(metadata.sequenceNr());
       byte[] value = actor.get(key);
       // A timestamp of 0 means "whatever its timestamp"; another one deletes only that snapshot.
@@ -82,7 +82,7 @@ public final class ActorKvSnapshotStore extends SnapshotStore {
   @Override
   public Future<Void> doDeleteAsync(String persistenceId, SnapshotSelectionCriteria criteria) {
     return order.after(Set.of(persistenceId), context().dispatcher(), () -> {
-      ActorKeyspace actor = persistence.actor(persistenceId);
+      ActorKeyspace actor = persistence.writing(persistenceId);
       ActorBatch batch = new ActorBatch();
       try (KeyValueIterator it = actor.iterator(PekkoKeys.snapshots(criteria.minSequenceNr(), criteria.maxSequenceNr()), false)) {
         while (it.hasNext()) {

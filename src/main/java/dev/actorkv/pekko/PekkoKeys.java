@@ -17,6 +17,9 @@ final class PekkoKeys {
   static final long EVENT = 1;
   static final long HIGHEST = 2;
   static final long SNAPSHOT = 3;
+  /** Every event key starts with this; the packed sequence number follows. */
+  private static final byte[] EVENT_PREFIX = key(Tuple.of(TAG, EVENT));
+  private static final byte[] HIGHEST_KEY = key(Tuple.of(TAG, HIGHEST));
 
   private PekkoKeys() {}
 
@@ -27,6 +30,32 @@ final class PekkoKeys {
   /** Events with sequence numbers in {@code [from, to]} (from clamped to 0; empty when to < from). */
   static KeyRange events(long from, long to) {
     return between(EVENT, from, to);
+  }
+
+  /**
+   * Whether {@code key} is the key of the event {@code sequenceNr}: a comparison of bytes instead of
+   * unpacking the key (a replay checks every key it reads). Packing is element by element, so the key is
+   * the events' prefix followed by the packed sequence number.
+   */
+  static boolean isEvent(byte[] key, long sequenceNr) {
+    if (sequenceNr < 0 || key.length <= EVENT_PREFIX.length
+        || !java.util.Arrays.equals(key, 0, EVENT_PREFIX.length, EVENT_PREFIX, 0, EVENT_PREFIX.length)) {
+      return false;
+    }
+    byte[] seq = Tuple.of(sequenceNr).pack();
+    return java.util.Arrays.equals(key, EVENT_PREFIX.length, key.length, seq, 0, seq.length);
+  }
+
+  /**
+   * The events and the highest-sequence-number record together (kinds 1 and 2 are adjacent): read
+   * backwards, the record (when there is one) comes first, then the last event.
+   */
+  static KeyRange eventsAndHighest() {
+    return KeyRange.of(key(Tuple.of(TAG, EVENT, 0L)), KeyRange.prefix(highest()).end());
+  }
+
+  static boolean isHighest(byte[] key) {
+    return java.util.Arrays.equals(key, HIGHEST_KEY);
   }
 
   static byte[] highest() {

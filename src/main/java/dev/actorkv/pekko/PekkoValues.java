@@ -2,13 +2,18 @@ package dev.actorkv.pekko;
 
 import dev.actorkv.tuple.Tuple;
 import java.util.Optional;
+import org.apache.pekko.actor.ActorRef;
+import org.apache.pekko.persistence.PersistentRepr;
 import org.apache.pekko.serialization.Serialization;
 import org.apache.pekko.serialization.Serializer;
 import org.apache.pekko.serialization.Serializers;
 
 /**
- * Values of the Pekko sub-layout, each a packed tuple. An event: {@code (serializerId, manifest, bytes)} of
- * the PersistentRepr through Pekko's serialization (its own serializer nests the payload's). A snapshot:
+ * Values of the Pekko sub-layout, each a packed tuple. An event: {@code (serializerId, manifest, bytes,
+ * eventManifest, writerUuid, timestamp[, metaSerializerId, metaManifest, metaBytes])}, its payload through
+ * Pekko's serialization and the rest of its PersistentRepr as plain elements (the persistence id and
+ * sequence number are the key's), which a replay reads without a second, nested deserialization; the
+ * first version, {@code (serializerId, manifest, bytes)} of the whole PersistentRepr, is still read. A snapshot:
  * {@code (timestamp, serializerId, manifest, bytes)} of the snapshot data wrapped in Pekko's
  * {@code Snapshot}, followed by {@code (serializerId, manifest, bytes)} of the snapshot metadata's
  * optional payload when it has one. The highest-sequence-number record: {@code (sequenceNr)}.
@@ -22,7 +27,9 @@ final class PekkoValues {
     static Serialized of(Serialization serialization, Object o) throws Exception {
       Serializer serializer = serialization.findSerializerFor(o);
       String manifest = Serializers.manifestFor(serializer, o);
-      return new Serialized(serializer.identifier(), manifest, serializer.toBinary(o));
+      // Through serialize(), which, as Pekko's own serializers do, gives the serializer the system's address for actor references.
+      byte[] bytes = serialization.serialize(o).get();
+      return new Serialized(serializer.identifier(), manifest, bytes);
     }
 
     Object deserialize(Serialization serialization) {
@@ -48,16 +55,38 @@ final class PekkoValues {
 
   record StoredSnapshot(long timestamp, Serialized data, Optional<Serialized> metadata) {}
 
-  static byte[] event(Serialized repr) {
-    return repr.appendTo(Tuple.empty()).pack();
+  /** The value of {@code repr}; throws whatever Pekko's serialization throws for a payload it cannot write. */
+  static byte[] event(Serialization serialization, PersistentRepr repr) throws Exception {
+    Tuple t = Serialized.of(serialization, repr.payload()).appendTo(Tuple.empty())
+        .add(repr.manifest()).add(repr.writerUuid()).add(repr.timestamp());
+    if (repr.metadata().isDefined()) {
+      t = Serialized.of(serialization, repr.metadata().get()).appendTo(t);
+    }
+    return t.pack();
   }
 
-  static Serialized readEvent(byte[] value) {
+  /** The event {@code sequenceNr} of {@code persistenceId} from its value (either version). */
+  static PersistentRepr readEvent(byte[] value, String persistenceId, long sequenceNr, Serialization serialization) {
     Tuple t = unpack(value, "event");
-    if (t.size() != 3) {
-      throw new PekkoRecordException("event value must have 3 tuple elements, found " + t.size());
+    if (t.size() == 3) { // the first version: the whole PersistentRepr through Pekko's serialization
+      Object repr = Serialized.read(t, 0, "event value").deserialize(serialization);
+      if (!(repr instanceof PersistentRepr p) || p.sequenceNr() != sequenceNr) {
+        throw new PekkoRecordException("event " + sequenceNr + " of " + persistenceId
+            + " does not decode to the persistent event of that sequence number");
+      }
+      return p;
     }
-    return Serialized.read(t, 0, "event value");
+    if ((t.size() != 6 && t.size() != 9)
+        || !(t.get(3) instanceof String manifest)
+        || !(t.get(4) instanceof String writerUuid)
+        || !(t.get(5) instanceof Long timestamp)) {
+      throw new PekkoRecordException("event " + sequenceNr + " of " + persistenceId + ": value must be (serializer id, manifest,"
+          + " bytes, event manifest, writer uuid, timestamp[, metadata serializer id, manifest, bytes]), found " + t);
+    }
+    Object payload = Serialized.read(t, 0, "event value").deserialize(serialization);
+    PersistentRepr repr = PersistentRepr.apply(payload, sequenceNr, persistenceId, manifest, false, ActorRef.noSender(), writerUuid)
+        .withTimestamp(timestamp);
+    return t.size() == 9 ? repr.withMetadata(Serialized.read(t, 6, "event metadata").deserialize(serialization)) : repr;
   }
 
   static byte[] snapshot(StoredSnapshot s) {

@@ -46,5 +46,10 @@ class ActorKvJournalTckTest {
     public CapabilityFlag supportsSerialization() {
       return CapabilityFlag.on();
     }
+
+    @Override
+    public CapabilityFlag supportsMetadata() {
+      return CapabilityFlag.on();
+    }
   }
 }

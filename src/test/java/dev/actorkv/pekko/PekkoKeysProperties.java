@@ -4,10 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.common.io.BaseEncoding;
 import dev.actorkv.keyspace.ActorKeys;
 import dev.actorkv.keyspace.KeyRange;
+import dev.actorkv.tuple.Tuple;
 import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -45,13 +47,30 @@ class PekkoKeysProperties {
     assertFalse(PekkoKeys.events(0, Long.MAX_VALUE).contains(PekkoKeys.snapshot(seq)));
   }
 
+  @Property
+  void isEventAgreesWithUnpackingTheKey(@ForAll @LongRange(min = 0) long seq, @ForAll @LongRange(min = -1) long asked) {
+    assertEquals(seq == asked, PekkoKeys.isEvent(PekkoKeys.event(seq), asked));
+    assertFalse(PekkoKeys.isEvent(PekkoKeys.snapshot(seq), seq));
+    assertFalse(PekkoKeys.isEvent(PekkoKeys.highest(), seq));
+    assertTrue(PekkoKeys.eventsAndHighest().contains(PekkoKeys.event(seq)));
+    assertFalse(PekkoKeys.eventsAndHighest().contains(PekkoKeys.snapshot(seq)));
+  }
+
+  @Example
+  void theHighestRecordIsTheLastKeyOfEventsAndHighest() {
+    assertTrue(PekkoKeys.eventsAndHighest().contains(PekkoKeys.highest()));
+    assertTrue(PekkoKeys.isHighest(PekkoKeys.highest()));
+    assertFalse(PekkoKeys.isHighest(PekkoKeys.event(Long.MAX_VALUE)));
+  }
+
   @Example
   void foreignKeysAndValuesAreRefusedByName() {
     assertThrows(PekkoRecordException.class, () -> PekkoKeys.sequenceNr(PekkoKeys.highest()));
     assertThrows(PekkoRecordException.class, () -> PekkoKeys.sequenceNr(ActorKeys.userKv(new byte[] {(byte) 0xff})));
-    assertThrows(PekkoRecordException.class, () -> PekkoValues.readEvent(new byte[] {0x01, 0x02}));
+    assertThrows(PekkoRecordException.class, () -> PekkoValues.readEvent(new byte[] {0x01, 0x02}, "p", 1, null));
+    assertThrows(PekkoRecordException.class, () -> PekkoValues.readEvent(Tuple.of(1L, "", new byte[0], "", "").pack(), "p", 1, null));
     assertThrows(PekkoRecordException.class, () -> PekkoValues.readSnapshot(PekkoValues.highest(3)));
-    assertThrows(PekkoRecordException.class, () -> PekkoValues.readHighest(PekkoValues.event(new PekkoValues.Serialized(1, "", new byte[0]))));
+    assertThrows(PekkoRecordException.class, () -> PekkoValues.readHighest(Tuple.of(1L, "", new byte[0], "", "", 0L).pack()));
     assertThrows(IllegalArgumentException.class, () -> PekkoKeys.event(-1));
   }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.actorkv.store.ActorKeyspace;
 import dev.actorkv.store.ActorStore;
+import dev.actorkv.tuple.Tuple;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -12,9 +13,11 @@ import org.apache.pekko.actor.ActorRef;
 import org.apache.pekko.actor.ActorSystem;
 import org.apache.pekko.actor.Props;
 import org.apache.pekko.persistence.AbstractPersistentActor;
+import org.apache.pekko.persistence.PersistentRepr;
 import org.apache.pekko.persistence.RecoveryCompleted;
 import org.apache.pekko.persistence.SaveSnapshotSuccess;
 import org.apache.pekko.persistence.SnapshotOffer;
+import org.apache.pekko.serialization.SerializationExtension;
 import org.apache.pekko.testkit.javadsl.TestKit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -64,6 +67,27 @@ class PersistentActorOnActorKvTest {
       ActorKeyspace actor = s.actor("notes-1");
       assertEquals(4, actor.scan(PekkoKeys.events(0, Long.MAX_VALUE), 100).size(), "a, b, c and d, not the rejected one");
       assertEquals(1, actor.scan(PekkoKeys.snapshots(0, Long.MAX_VALUE), 100).size());
+    }
+  }
+
+  @Test
+  void recoversEventsOfTheFirstValueVersionBesideNewOnes(@TempDir Path dir) throws Exception {
+    ActorSystem system = ActorSystem.create("versions", ActorKvJournalTckTest.config(dir.resolve("store").toString()));
+    try {
+      // Event 1 as the first version stored it: the whole PersistentRepr through Pekko's serialization.
+      PersistentRepr old = PersistentRepr.apply("old", 1, "notes-2", "", false, ActorRef.noSender(), "w");
+      byte[] v1 = PekkoValues.Serialized.of(SerializationExtension.get(system), old).appendTo(Tuple.empty()).pack();
+      ActorKvPersistence.get(system).store().actor("notes-2").put(PekkoKeys.event(1), v1);
+      TestKit probe = new TestKit(system);
+      ActorRef actor = system.actorOf(Props.create(Notes.class, () -> new Notes("notes-2", probe.getRef())));
+      probe.expectMsg(WAIT, "recovered old from snapshot false");
+      actor.tell("add new", probe.getRef());
+      probe.expectMsg(WAIT, "ok new");
+      system.stop(actor);
+      system.actorOf(Props.create(Notes.class, () -> new Notes("notes-2", probe.getRef())));
+      probe.expectMsg(WAIT, "recovered old,new from snapshot false");
+    } finally {
+      TestKit.shutdownActorSystem(system);
     }
   }
 
