@@ -151,6 +151,19 @@ public final class ActorKeyspace {
     return storageBytes;
   }
 
+  /** {@link #storageBytes()} without the usability check, for the store's metrics. */
+  long storageBytesUnchecked() {
+    return storageBytes;
+  }
+
+  /**
+   * The metrics of the store this actor is in: the managers opened on this keyspace record theirs there
+   * ({@link StoreMetrics#component}).
+   */
+  public StoreMetrics metrics() {
+    return store.metrics();
+  }
+
   /**
    * Layout version recorded for this actor: 1 when all its data is in layout v1, 0 when legacy keys
    * were written and not yet migrated.
@@ -331,6 +344,9 @@ public final class ActorKeyspace {
   /** Deletes every key of the actor and its record, as one range delete. */
   public void deleteAll() {
     store.requireWritable();
+    StoreMetrics metrics = store.metrics();
+    boolean timed = metrics.timed();
+    long start = timed ? System.nanoTime() : 0;
     writeLock.lock();
     try {
       checkUsable();
@@ -348,6 +364,7 @@ public final class ActorKeyspace {
       storageBytes = 0;
       layoutVersion = Namespace.CURRENT_VERSION;
       hasRecord = false;
+      metrics.committed(start, timed, 0);
     } finally {
       writeLock.unlock();
     }
@@ -362,6 +379,9 @@ public final class ActorKeyspace {
     if (batch.isEmpty()) {
       return;
     }
+    StoreMetrics metrics = store.metrics();
+    boolean timed = metrics.timed(); // no clock read per commit unless a duration is recorded
+    long start = timed ? System.nanoTime() : 0;
     Limits limits = store.options().limits();
     writeLock.lock();
     try {
@@ -372,6 +392,7 @@ public final class ActorKeyspace {
       // engine for all keys at once (one round trip on an engine behind a network).
       int[] stored = storedLengths(ops);
       long delta = 0;
+      long putBytes = 0;
       boolean legacy = false;
       // The overlay tracks keys changed earlier in the batch (value length, or -1 once deleted). A batch
       // whose changes cannot overlap (one change, or puts and deletes of distinct keys: the common case)
@@ -385,6 +406,7 @@ public final class ActorKeyspace {
           case ActorBatch.Put p -> {
             delta -= currentSize(p.key(), stored[i], overlay, deletedRanges);
             delta += p.key().length + p.value().length;
+            putBytes += p.key().length + p.value().length;
             if (overlay != null) {
               overlay.put(p.key(), p.value().length);
             }
@@ -435,6 +457,7 @@ public final class ActorKeyspace {
       storageBytes = newStorage;
       layoutVersion = newLayout;
       hasRecord = true;
+      metrics.committed(start, timed, putBytes);
     } finally {
       writeLock.unlock();
     }
