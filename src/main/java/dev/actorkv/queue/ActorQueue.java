@@ -105,9 +105,11 @@ public final class ActorQueue implements AutoCloseable {
   /** Sum of the cached {@link Slot#body} lengths; at most {@link #BODY_CACHE_BYTES}. */
   private long cachedBodyBytes;
   private boolean closed;
+  private final QueueMetrics metrics;
 
   private ActorQueue(ActorKeyspace keyspace, QueueOptions options, QueueAudit audit) {
     this.keyspace = keyspace;
+    this.metrics = QueueMetrics.of(keyspace.metrics());
     this.options = options;
     this.clock = options.clock();
     this.recoveredProblems = List.copyOf(audit.problems());
@@ -154,7 +156,9 @@ public final class ActorQueue implements AutoCloseable {
     if (audit.metadataDisagreement() != null) {
       keyspace.commit(keyspace.batch().put(QueueKeys.metadata(), QueueCodec.encode(audit.rebuiltMetadata())));
     }
-    return new ActorQueue(keyspace, options, audit);
+    ActorQueue queue = new ActorQueue(keyspace, options, audit);
+    queue.metrics.opened(queue);
+    return queue;
   }
 
   public QueueOptions options() {
@@ -689,6 +693,27 @@ public final class ActorQueue implements AutoCloseable {
     }
   }
 
+  /** {@link #size()} for the metrics: 0 once closed. */
+  long depthForMetrics() {
+    lock.lock();
+    try {
+      return closed ? 0 : size;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Messages under a lease that has not run out (by the queue's clock), for the metrics. */
+  long leasedForMetrics() {
+    lock.lock();
+    try {
+      // Leases are ordered by expiry; -1L is the greatest id in unsigned order.
+      return closed ? 0 : leases.tailSet(new Lease(clock.millis(), -1L), false).size();
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** The id the next enqueue gets. */
   public long nextId() {
     lock.lock();
@@ -711,6 +736,7 @@ public final class ActorQueue implements AutoCloseable {
         return;
       }
       closed = true;
+      metrics.closed(this);
       for (long id : List.copyOf(responseWaiters.keySet())) {
         failWaiter(id, "the queue was closed");
       }

@@ -36,6 +36,7 @@ public final class PageStore {
   private final ActorKeyspace actor;
   private final SqliteFile file;
   private final byte[] metaKey;
+  private final SqliteMetrics metrics;
 
   private long committedSize;
   /** Whether the stored size record decodes and equals {@link #committedSize}. */
@@ -63,6 +64,7 @@ public final class PageStore {
   private PageStore(ActorKeyspace actor, SqliteFile file) {
     this.actor = actor;
     this.file = file;
+    this.metrics = SqliteMetrics.of(actor.metrics());
     this.metaKey = SqliteKeys.fileMeta(file);
     reload();
   }
@@ -316,6 +318,7 @@ public final class PageStore {
       discard();
       throw e;
     }
+    metrics.committed(file);
     if (deleteFrom != Long.MAX_VALUE) {
       clean.keySet().removeIf(i -> i >= deleteFrom);
     }

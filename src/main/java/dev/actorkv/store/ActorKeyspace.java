@@ -141,6 +141,19 @@ public final class ActorKeyspace {
     return storageBytes;
   }
 
+  /** {@link #storageBytes()} without the usability check, for the store's metrics. */
+  long storageBytesUnchecked() {
+    return storageBytes;
+  }
+
+  /**
+   * The metrics of the store this actor is in: the managers opened on this keyspace record theirs there
+   * ({@link StoreMetrics#component}).
+   */
+  public StoreMetrics metrics() {
+    return store.metrics();
+  }
+
   /**
    * The actor's metadata as last written by {@link ActorBatch#setMetadata} (a fresh array), or null when
    * it has none. Opaque to the store: the layers that write it define its format.
@@ -415,6 +428,9 @@ public final class ActorKeyspace {
   /** Deletes every key of the actor and its record, as one range delete. */
   public void deleteAll() {
     store.requireWritable();
+    StoreMetrics metrics = store.metrics();
+    boolean timed = metrics.timed();
+    long start = timed ? System.nanoTime() : 0;
     writeLock.lock();
     try {
       checkUsable();
@@ -436,6 +452,7 @@ public final class ActorKeyspace {
       storageBytes = 0;
       metadata = null;
       hasRecord = false;
+      metrics.committed(start, timed, 0);
     } finally {
       writeLock.unlock();
     }
@@ -450,6 +467,9 @@ public final class ActorKeyspace {
     if (batch.isEmpty()) {
       return;
     }
+    StoreMetrics metrics = store.metrics();
+    boolean timed = metrics.timed(); // no clock read per commit unless a duration is recorded
+    long start = timed ? System.nanoTime() : 0;
     Limits limits = store.options().limits();
     writeLock.lock();
     try {
@@ -465,6 +485,7 @@ public final class ActorKeyspace {
       List<byte[]> unknown = engine.countsInCommit() && !hasRangeDelete(ops) ? new ArrayList<>() : null;
       int[] stored = storedLengths(ops, unknown);
       long delta = 0;
+      long putBytes = 0;
       // The overlay tracks keys changed earlier in the batch (value length, or -1 once deleted). A batch
       // whose changes cannot overlap (one change, or puts and deletes of distinct keys: the common case)
       // needs none, and each old size is the stored one.
@@ -477,6 +498,7 @@ public final class ActorKeyspace {
           case ActorBatch.Put p -> {
             delta -= currentSize(p.key(), stored[i], overlay, deletedRanges);
             delta += p.key().length + p.value().length;
+            putBytes += p.key().length + p.value().length;
             if (overlay != null) {
               overlay.put(p.key(), p.value().length);
             }
@@ -555,6 +577,7 @@ public final class ActorKeyspace {
         alarmCount = newAlarmCount[0];
         store.alarmsSet(actorId, alarmWrites);
       }
+      metrics.committed(start, timed, putBytes);
     } finally {
       writeLock.unlock();
     }

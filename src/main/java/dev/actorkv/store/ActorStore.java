@@ -45,6 +45,7 @@ public final class ActorStore implements AutoCloseable {
   private final Lock closing = lifecycle.asWriteLock();
   /** Iterators and snapshots not yet closed; close() releases them before the engine. */
   private final Set<NativeResource> openResources = ConcurrentHashMap.newKeySet();
+  private final StoreMetrics metrics;
   private volatile boolean closed;
   /**
    * Shared by every write that changes alarms, exclusive for {@link #repairAlarmIndex()}: the rebuild
@@ -63,6 +64,7 @@ public final class ActorStore implements AutoCloseable {
   private ActorStore(StorageEngine engine, StoreOptions options) {
     this.engine = engine;
     this.options = options;
+    this.metrics = new StoreMetrics(options.meterProvider(), engine.kind(), this, engine);
   }
 
   public static ActorStore open(Path directory) {
@@ -99,6 +101,33 @@ public final class ActorStore implements AutoCloseable {
 
   public StoreOptions options() {
     return options;
+  }
+
+  /** The metrics of this store and of the managers opened on it (see {@link StoreOptions#meterProvider()}). */
+  public StoreMetrics metrics() {
+    return metrics;
+  }
+
+  /** Exact storage of the actors whose handles are open, summed (for metrics). */
+  long openActorStorage() {
+    long sum = 0;
+    for (ActorKeyspace a : actors.values()) {
+      if (!a.isDead()) {
+        sum += a.storageBytesUnchecked();
+      }
+    }
+    return sum;
+  }
+
+  /** Actor handles open (for metrics). */
+  long openActorCount() {
+    long n = 0;
+    for (ActorKeyspace a : actors.values()) {
+      if (!a.isDead()) {
+        n++;
+      }
+    }
+    return n;
   }
 
   /**
@@ -411,6 +440,7 @@ public final class ActorStore implements AutoCloseable {
       return;
     }
     closed = true;
+    metrics.close(); // no collection calls into a closed store
     closing.lock();
     try {
       for (NativeResource r : List.copyOf(openResources)) {

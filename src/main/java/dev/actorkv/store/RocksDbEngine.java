@@ -86,6 +86,11 @@ final class RocksDbEngine implements StorageEngine {
   }
 
   @Override
+  public String kind() {
+    return "rocksdb";
+  }
+
+  @Override
   public String location() {
     return directory.toString();
   }

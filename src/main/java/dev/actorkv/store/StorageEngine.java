@@ -18,6 +18,19 @@ public interface StorageEngine extends AutoCloseable {
   /** Where the store lives, for messages: a directory, or a database URI without its password. */
   String location();
 
+  /** The engine's name in metrics (the {@code actorkv.engine} attribute): {@code rocksdb}, {@code postgresql}. */
+  default String kind() {
+    return "other";
+  }
+
+  /**
+   * How many actors' ownership leases this engine holds now, for metrics; -1 on an engine without leases
+   * (one process holds the store and owns every actor).
+   */
+  default int heldLeases() {
+    return -1;
+  }
+
   /** A handle on one actor's keys and record; cheap, and the store keeps one per actor. */
   EngineActor actor(String actorId);
 

@@ -1,5 +1,6 @@
 package dev.actorkv.store;
 
+import io.opentelemetry.api.metrics.MeterProvider;
 import java.util.Objects;
 
 /**
@@ -12,6 +13,11 @@ import java.util.Objects;
  *
  * <p>{@code readOnly} opens an existing store without creating, changing or locking any file of it (see
  * {@link #forReading()}); every write then throws {@link ReadOnlyStoreException}.
+ *
+ * <p>{@code meterProvider} is where the store and the managers opened on it record their metrics
+ * (README lists the instruments). The default, {@link MeterProvider#noop()}, records nothing. The library
+ * never reaches for a global one: an application that set up {@code GlobalOpenTelemetry} passes
+ * {@code GlobalOpenTelemetry.get().getMeterProvider()} here itself.
  */
 public record StoreOptions(
     Limits limits,
@@ -19,24 +25,31 @@ public record StoreOptions(
     FaultInjector faults,
     boolean createIfMissing,
     ActorOpenHook openHook,
-    boolean readOnly) {
-  public static final StoreOptions DEFAULTS =
-      new StoreOptions(Limits.DEFAULTS, Durability.WAL, FaultInjector.NONE, true, ActorOpenHook.NONE, false);
+    boolean readOnly,
+    MeterProvider meterProvider) {
+  public static final StoreOptions DEFAULTS = new StoreOptions(
+      Limits.DEFAULTS, Durability.WAL, FaultInjector.NONE, true, ActorOpenHook.NONE, false, MeterProvider.noop());
 
   public StoreOptions {
     Objects.requireNonNull(limits, "limits");
     Objects.requireNonNull(durability, "durability");
     Objects.requireNonNull(faults, "faults");
     Objects.requireNonNull(openHook, "openHook");
+    Objects.requireNonNull(meterProvider, "meterProvider");
+  }
+
+  public StoreOptions(Limits limits, Durability durability, FaultInjector faults, boolean createIfMissing,
+      ActorOpenHook openHook, boolean readOnly) {
+    this(limits, durability, faults, createIfMissing, openHook, readOnly, MeterProvider.noop());
   }
 
   public StoreOptions(
       Limits limits, Durability durability, FaultInjector faults, boolean createIfMissing, ActorOpenHook openHook) {
-    this(limits, durability, faults, createIfMissing, openHook, false);
+    this(limits, durability, faults, createIfMissing, openHook, false, MeterProvider.noop());
   }
 
   public StoreOptions(Limits limits, Durability durability, FaultInjector faults, boolean createIfMissing) {
-    this(limits, durability, faults, createIfMissing, ActorOpenHook.NONE, false);
+    this(limits, durability, faults, createIfMissing, ActorOpenHook.NONE, false, MeterProvider.noop());
   }
 
   public static StoreOptions defaults() {
@@ -53,27 +66,32 @@ public record StoreOptions(
   }
 
   public StoreOptions withLimits(Limits v) {
-    return new StoreOptions(v, durability, faults, createIfMissing, openHook, readOnly);
+    return new StoreOptions(v, durability, faults, createIfMissing, openHook, readOnly, meterProvider);
   }
 
   public StoreOptions withDurability(Durability v) {
-    return new StoreOptions(limits, v, faults, createIfMissing, openHook, readOnly);
+    return new StoreOptions(limits, v, faults, createIfMissing, openHook, readOnly, meterProvider);
   }
 
   public StoreOptions withFaults(FaultInjector v) {
-    return new StoreOptions(limits, durability, v, createIfMissing, openHook, readOnly);
+    return new StoreOptions(limits, durability, v, createIfMissing, openHook, readOnly, meterProvider);
   }
 
   public StoreOptions withCreateIfMissing(boolean v) {
-    return new StoreOptions(limits, durability, faults, v, openHook, readOnly);
+    return new StoreOptions(limits, durability, faults, v, openHook, readOnly, meterProvider);
   }
 
   public StoreOptions withOpenHook(ActorOpenHook v) {
-    return new StoreOptions(limits, durability, faults, createIfMissing, v, readOnly);
+    return new StoreOptions(limits, durability, faults, createIfMissing, v, readOnly, meterProvider);
   }
 
   /** Read-only (see {@link #forReading()}); a read-only open never creates a store, whatever createIfMissing says. */
   public StoreOptions withReadOnly(boolean v) {
-    return new StoreOptions(limits, durability, faults, createIfMissing, openHook, v);
+    return new StoreOptions(limits, durability, faults, createIfMissing, openHook, v, meterProvider);
+  }
+
+  /** Where the store and its managers record metrics (see the class comment); {@link MeterProvider#noop()} by default. */
+  public StoreOptions withMeterProvider(MeterProvider v) {
+    return new StoreOptions(limits, durability, faults, createIfMissing, openHook, readOnly, v);
   }
 }

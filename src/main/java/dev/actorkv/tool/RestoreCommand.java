@@ -24,8 +24,9 @@ import picocli.CommandLine.Spec;
         + " actors named. Each actor is written in one atomic commit, byte-identical to its state at backup time."
         + " Before anything is written, every file read is verified against its SHA-256 checksum (a damaged backup"
         + " exits 1 writing nothing) and DB is checked: an actor it holds data for is refused (exit 1, nothing"
-        + " written) unless --replace. Prints one JSON line per actor: {\"actor\":…,\"status\":\"restored|replaced\","
-        + "\"keys\":N,\"bytes\":N}.")
+        + " written) unless --replace. On PostgreSQL every actor restored is owned by this process while it runs"
+        + " (--lease-ttl, --node); an actor another live process owns exits 3 naming the owner, nothing written."
+        + " Prints one JSON line per actor: {\"actor\":…,\"status\":\"restored|replaced\",\"keys\":N,\"bytes\":N}.")
 final class RestoreCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -44,6 +45,8 @@ final class RestoreCommand implements Callable<Integer> {
   @Option(names = "--replace", description = "replace the data DB holds for the actors restored")
   boolean replace;
 
+  @picocli.CommandLine.Mixin LeaseMixin lease = new LeaseMixin();
+
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
@@ -51,6 +54,7 @@ final class RestoreCommand implements Callable<Integer> {
       throw new Errors.UserError("bad --backup " + backup + ": backups are numbered from 1");
     }
     List<String> ids = actors == null ? List.of() : actors;
+    lease.leases(); // a bad --node or --lease-ttl is bad input (exit 2) before anything is read
     // A missing folder or a damaged backup is refused before DB is created or opened.
     try {
       Backups.verify(dest, backup, ids);
@@ -59,7 +63,7 @@ final class RestoreCommand implements Callable<Integer> {
     }
     StoreAccess.requireStoreOrNew(db);
     List<RestoredActor> restored;
-    try (ActorStore store = StoreAccess.openForWriting(db, new LeaseMixin(), dev.actorkv.store.ActorOpenHook.NONE)) {
+    try (ActorStore store = StoreAccess.openForWriting(db, lease, dev.actorkv.store.ActorOpenHook.NONE)) {
       for (String id : ids) {
         StoreAccess.checkActorId(store, id);
       }

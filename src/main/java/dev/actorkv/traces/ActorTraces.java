@@ -76,17 +76,21 @@ public final class ActorTraces implements AutoCloseable {
   private final AtomicLong bytesWritten = new AtomicLong();
   private final AtomicLong failedFlushes = new AtomicLong();
   private volatile RuntimeException lastError;
+  private final TracesMetrics metrics;
 
   /** A sealed chunk waiting to be written. Its id is given on the first attempt and kept for retries. */
   private static final class PendingChunk {
     final long bucket;
     final byte[] value;
+    /** Spans that end in the chunk. */
+    final int ends;
     long id = -1;
     boolean attempted;
 
-    PendingChunk(long bucket, byte[] value) {
+    PendingChunk(long bucket, byte[] value, int ends) {
       this.bucket = bucket;
       this.value = value;
+      this.ends = ends;
     }
   }
 
@@ -151,6 +155,7 @@ public final class ActorTraces implements AutoCloseable {
   private ActorTraces(ActorKeyspace actor, TracesOptions options) {
     this.actor = actor;
     this.options = options;
+    this.metrics = TracesMetrics.of(actor.metrics());
     if (options.maxChunkBytes() > actor.limits().maxValueBytes()) {
       throw new IllegalArgumentException("maxChunkBytes " + options.maxChunkBytes()
           + " exceeds the store's value limit of " + actor.limits().maxValueBytes() + " bytes");
@@ -174,7 +179,9 @@ public final class ActorTraces implements AutoCloseable {
 
   /** Opens the traces manager of {@code actor}, recovering where its chunk ids continue. */
   public static ActorTraces open(ActorKeyspace actor, TracesOptions options) {
-    return new ActorTraces(Objects.requireNonNull(actor, "actor"), Objects.requireNonNull(options, "options"));
+    ActorTraces traces = new ActorTraces(Objects.requireNonNull(actor, "actor"), Objects.requireNonNull(options, "options"));
+    traces.metrics.opened(traces);
+    return traces;
   }
 
   public static ActorTraces open(ActorKeyspace actor) {
@@ -623,7 +630,7 @@ public final class ActorTraces implements AutoCloseable {
     if (b.isEmpty()) {
       return;
     }
-    pending.add(new PendingChunk(b.bucket, b.encode()));
+    pending.add(new PendingChunk(b.bucket, b.encode(), b.endCount()));
     if (filling.get(b.bucket) == b) {
       filling.remove(b.bucket);
     }
@@ -730,15 +737,18 @@ public final class ActorTraces implements AutoCloseable {
         options.listener().flushFailed(e);
         throw e;
       }
+      long spans = 0;
       lock.lock();
       try {
         for (PendingChunk c : done) {
           pending.remove(c);
           bufferedBytes -= c.value.length;
+          spans += c.ends;
         }
       } finally {
         lock.unlock();
       }
+      metrics.flushed.add(spans);
       chunksWritten.addAndGet(written);
       bytesWritten.addAndGet(bytes);
       lastError = null;
@@ -864,6 +874,23 @@ public final class ActorTraces implements AutoCloseable {
     return actor.first(KeyRange.of(TracesKeys.chunks().begin(), endExclusive), true);
   }
 
+  /** Ended spans in the chunks held in memory (filling and waiting to be written), for the metrics. */
+  long bufferedSpans() {
+    lock.lock();
+    try {
+      long n = 0;
+      for (ChunkBuilder b : filling.values()) {
+        n += b.endCount();
+      }
+      for (PendingChunk c : pending) {
+        n += c.ends;
+      }
+      return n;
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** Chunk values read by {@link #read} since open, for tests and benchmarks. */
   public long chunksRead() {
     return chunksRead.get();
@@ -904,5 +931,6 @@ public final class ActorTraces implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     flush();
+    metrics.closed(this); // everything written: nothing of it is buffered any more
   }
 }

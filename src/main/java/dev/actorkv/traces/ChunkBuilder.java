@@ -33,6 +33,7 @@ final class ChunkBuilder {
   /** Index in records of each START record, so an END in the same chunk can replace it. */
   private final Map<SpanKey, Integer> starts = new HashMap<>();
   private long size = HEADER_BYTES;
+  private int ends;
 
   /** A record in the chunk: the entry, its dictionary indices, and its SpanRecord body size (without tag and length). */
   private record Placed(Entry entry, int resourceIndex, int scopeIndex, int bodyBytes) {
@@ -129,6 +130,11 @@ final class ChunkBuilder {
     return records.size();
   }
 
+  /** END records in the chunk: spans it holds finished (for the metrics of spans buffered and flushed). */
+  int endCount() {
+    return ends;
+  }
+
   /** Adds {@code e} when the chunk stays within its maximum; returns false (and changes nothing) otherwise. */
   boolean add(Entry e) {
     Added a = prepare(e);
@@ -139,6 +145,9 @@ final class ChunkBuilder {
     commit(a);
     records.add(a.placed);
     size += recordBytes;
+    if (e.body() instanceof Entry.State st && st.kind() == Entry.StateKind.END) {
+      ends++;
+    }
     if (e.body() instanceof Entry.State st) {
       if (st.kind() == Entry.StateKind.START) {
         starts.put(e.key(), records.size() - 1);
@@ -171,6 +180,7 @@ final class ChunkBuilder {
     records.set(at, a.placed);
     size += recordBytes - old;
     starts.remove(end.key());
+    ends++; // a START (not counted) became the span's END
     return true;
   }
 

@@ -20,12 +20,18 @@ final class Run {
    * every step.
    */
   private final Map<Class<?>, WorkflowCodec<?>> defaultCodecs = new ConcurrentHashMap<>();
+  private final WorkflowMetrics metrics;
   private volatile RuntimeException fatal;
 
-  Run(WorkflowHistory history, WorkflowOptions options, ActorQueue queue) {
+  Run(WorkflowHistory history, WorkflowOptions options, ActorQueue queue, WorkflowMetrics metrics) {
     this.history = history;
     this.options = options;
     this.queue = queue;
+    this.metrics = metrics;
+  }
+
+  WorkflowMetrics metrics() {
+    return metrics;
   }
 
   WorkflowHistory history() {

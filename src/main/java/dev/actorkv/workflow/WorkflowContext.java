@@ -127,6 +127,7 @@ public final class WorkflowContext {
       entry = at.entry().get();
       StepEntry recorded = entry.getStep();
       if (recorded.getHasOutput()) {
+        run.metrics().replays.add(1);
         return codec.decode(recorded.getOutput().toByteArray());
       }
       md = nextAttempt(name, at, entry, retry);
@@ -142,6 +143,7 @@ public final class WorkflowContext {
       run.history().putMetadata(entry.getId(), md);
       // Durable before the body's side effects: the attempt is counted even if the process dies now.
       run.flush();
+      run.metrics().steps.add(1);
       T value;
       try {
         value = runAttempt(name, retry.attemptTimeout(), body);

@@ -38,12 +38,14 @@ public final class WorkflowEngine {
   private final ActorQueue queue;
   private final WorkflowHistory history;
   private final ReentrantLock runLock = new ReentrantLock();
+  private final WorkflowMetrics metrics;
 
   private WorkflowEngine(ActorKeyspace actor, WorkflowOptions options, ActorQueue queue) {
     this.actor = actor;
     this.options = options;
     this.queue = queue;
     this.history = WorkflowHistory.load(actor, options.scanPageSize());
+    this.metrics = WorkflowMetrics.of(actor.metrics());
   }
 
   public static WorkflowEngine open(ActorKeyspace actor) {
@@ -149,7 +151,7 @@ public final class WorkflowEngine {
   }
 
   private <I, O> WorkflowOutcome<O> execute(Workflow<I, O> workflow, I input) {
-    Run run = new Run(history, options, queue);
+    Run run = new Run(history, options, queue, metrics);
     WorkflowContext ctx = new WorkflowContext(run, WorkflowLocation.root());
     O output;
     try {

@@ -36,7 +36,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The README's Java example is a complete program: this takes the one {@code ```java} block out of
  * README.md as it stands, compiles it against the test classpath and runs it in a child JVM on a new
  * store, so an example that no longer compiles or runs fails the build. The child's class path lacks the
- * optional dependencies (picocli, the OpenTelemetry API and SDK), as a library user's does.
+ * optional dependencies (picocli, the OpenTelemetry SDK), as a library user's does; it keeps the
+ * OpenTelemetry API (with -context and -common), a normal dependency the store's metrics record through.
  */
 class ReadmeExampleTest {
   private static final Pattern JAVA_BLOCK = Pattern.compile("(?ms)^```java\\n(.*?)^```$");
@@ -117,7 +118,9 @@ class ReadmeExampleTest {
     for (String entry : classPath.split(File.pathSeparator)) {
       String file = Path.of(entry).getFileName().toString();
       boolean optional = file.startsWith("picocli-")
-          || (file.startsWith("opentelemetry-") && !file.startsWith("opentelemetry-proto-"));
+          || (file.startsWith("opentelemetry-") && !file.startsWith("opentelemetry-proto-")
+              && !file.startsWith("opentelemetry-api-") && !file.startsWith("opentelemetry-context-")
+              && !file.startsWith("opentelemetry-common-"));
       if (!optional) {
         kept.add(entry);
       }

@@ -212,6 +212,46 @@ class BackupCommandTest {
     }
   }
 
+  /**
+   * restore takes the lease options of every writing command: an actor another live node owns exits 3
+   * naming that node and nothing is written; once the owner is gone, restore writes under --node.
+   */
+  @Test
+  void restoreIntoAnActorAnotherLiveNodeOwnsExitsThreeNamingItAndWritesNothing() {
+    try (StoreFixture rocks = StoreFixture.rocksDb(); StoreFixture pg = StoreFixture.postgres("restore-owned")) {
+      populate(rocks, 5);
+      Path dest = tmp.resolve("dest");
+      backup(rocks.location(), dest);
+      TreeMap<String, String> original = exports(rocks.location());
+      try (ActorStore init = pg.open()) {
+        init.actor("ab").put(ActorKeys.persistedData(), b("before"));
+      }
+      TreeMap<String, String> before = exports(pg.location());
+      try (ActorStore owner = dev.actorkv.store.postgres.PostgresEngine.openStore(pg.location(),
+          dev.actorkv.store.StoreOptions.defaults(),
+          dev.actorkv.store.postgres.LeaseOptions.defaults().withNode("node-a").withTtl(java.time.Duration.ofMinutes(1)))) {
+        owner.actor("ab"); // node-a owns "ab" (a live lease) until this store closes
+        CliRun refused = run("restore", dest.toString(), pg.location(), "--actor", "a", "--actor", "ab", "--replace",
+            "--node", "restorer", "--lease-ttl", "2s");
+        assertEquals(Errors.OWNERSHIP, refused.exit(), refused.err());
+        assertTrue(refused.err().contains("owned by node-a"), refused.err());
+        assertEquals("", refused.out());
+        assertEquals(before, exports(pg.location()), "a refused restore writes nothing");
+      }
+      CliRun restored = run("restore", dest.toString(), pg.location(), "--actor", "a", "--actor", "ab", "--replace",
+          "--node", "restorer", "--lease-ttl", "2s");
+      assertEquals(0, restored.exit(), restored.err());
+      TreeMap<String, String> now = exports(pg.location());
+      assertEquals(original.get("a"), now.get("a"));
+      assertEquals(original.get("ab"), now.get("ab"));
+      CliRun owners = run("owners", pg.location(), "--actor", "ab");
+      assertEquals(0, owners.exit(), owners.err());
+      assertTrue(owners.out().contains("\"node\":\"restorer\""), owners.out());
+      CliRun badTtl = run("restore", dest.toString(), pg.location(), "--actor", "a", "--replace", "--lease-ttl", "1ms");
+      assertEquals(2, badTtl.exit(), badTtl.err());
+    }
+  }
+
   @Test
   void aDamagedBackupIsRefusedWritingNothing() throws IOException {
     try (StoreFixture rocks = StoreFixture.rocksDb()) {

@@ -149,6 +149,16 @@ public final class PostgresEngine implements StorageEngine {
   }
 
   @Override
+  public String kind() {
+    return "postgresql";
+  }
+
+  @Override
+  public int heldLeases() {
+    return held.size();
+  }
+
+  @Override
   public String location() {
     return location;
   }
