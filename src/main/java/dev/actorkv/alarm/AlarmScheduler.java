@@ -194,7 +194,7 @@ public final class AlarmScheduler implements AutoCloseable {
     try {
       handler.deliver(actor, alarm);
     } catch (Exception e) {
-      retries.put(key, new Retry(claimed, failures)); // already moved to its retry time
+      retries.put(key, new Retry(backOffResetAlarm(actor, claimed, now), failures)); // claimed: already at its retry time
       return Result.FAILED;
     }
     retries.remove(key);
@@ -204,6 +204,28 @@ public final class AlarmScheduler implements AutoCloseable {
       // Fenced or not deleted: delivered again at its retry time, here or by the new owner (at least once).
     }
     return Result.DELIVERED;
+  }
+
+  /**
+   * After a failed delivery, the alarm as it now waits: {@code claimed}, unless the handler set it again
+   * before failing. One set again at a time already due (a workflow whose own clock says it woke early
+   * writes its wake-up back at the same deadline) is moved to the claimed retry time, so a failing handler
+   * always waits for its backoff instead of being delivered again at once, round after round; one set to
+   * a later time stays as the handler set it.
+   */
+  private static Alarm backOffResetAlarm(ActorKeyspace actor, Alarm claimed, Instant now) {
+    try {
+      Alarm current = actor.alarm(claimed.name());
+      if (current != null && !current.equals(claimed) && !current.due().isAfter(now)) {
+        Alarm moved = current.withDue(claimed.due());
+        if (actor.compareAndSetAlarm(current, moved)) {
+          return moved;
+        }
+      }
+    } catch (StoreException e) {
+      // Fenced or unreachable: the alarm stays as it is, delivered again here or by the new owner.
+    }
+    return claimed;
   }
 
   /** The delay after {@code failures} failures in a row: initial, doubled each time, at most the maximum. */

@@ -254,6 +254,26 @@ class WorkflowWakeUpTest {
     assertEquals(List.of("app/reminder"), appAlarms);
   }
 
+  @Test
+  void aWakeUpTheEnginesClockThinksEarlyIsRetriedNotLost() {
+    AtomicInteger[] counts = counters();
+    Workflow<String, String> wf = twoNaps(counts);
+    WorkflowEngine.open(actor, options).run(wf, "in");
+    Instant due = wakeAlarm().due();
+    // The engine's clock runs 1 s behind the scheduler's.
+    ManualClock behind = new ManualClock(clock.millis() - 1_000);
+    AlarmScheduler scheduler = AlarmScheduler.manual(store, handler(wf, options.withClock(behind)),
+        AlarmSchedulerOptions.defaults().withClock(clock).withBackoff(Duration.ofSeconds(2), Duration.ofSeconds(2)));
+    clock.set(due);
+    behind.set(due.minusSeconds(1));
+    assertEquals(new AlarmScheduler.Round(0, 1, 0), scheduler.runDue());
+    assertEquals(new Alarm(WorkflowAlarms.WAKE_ALARM, due.plusSeconds(2)), wakeAlarm());
+    clock.advance(Duration.ofSeconds(2));
+    behind.advance(Duration.ofSeconds(2));
+    assertEquals(new AlarmScheduler.Round(1, 0, 0), scheduler.runDue());
+    assertEquals(List.of(1, 1, 0), values(counts));
+  }
+
   /** The case on the real clock: no call of resume(), the scheduler's thread wakes it. */
   @Test
   void aSleepingWorkflowIsResumedOnTheRealClock() throws Exception {
