@@ -46,6 +46,9 @@ class PostgresQueryPlanTest {
     // Many actors' records, as a store in use has.
     fixture.execute("INSERT INTO actorkv.actors (actor_id, commit_seq, storage_bytes)"
         + " SELECT convert_to('other-' || i, 'UTF8'), 1, 0 FROM generate_series(1, 20000) AS i");
+    // Many alarms too: the alarm parts of the commit statement must use the alarms' primary key.
+    fixture.execute("INSERT INTO actorkv.alarms (actor_id, name, due, payload)"
+        + " SELECT convert_to('other-' || i, 'UTF8'), convert_to('alarm', 'UTF8'), i, ''::bytea FROM generate_series(1, 20000) AS i");
     fixture.execute("ANALYZE");
     String uri = fixture.uri();
     connection = DriverManager.getConnection(fixture.cluster().jdbcUrl(uri.substring(uri.lastIndexOf('/') + 1)));
