@@ -501,6 +501,25 @@ public final class ActorStore implements AutoCloseable {
     }
 
     /**
+     * The metadata of {@code actorId} as of the snapshot ({@link ActorKeyspace#metadata()} at that point),
+     * or null: what a reader of the snapshot's keys checks them against, in the same view.
+     */
+    public byte[] metadata(String actorId) {
+      PhysicalKeys.checkActorId(actorId);
+      store.enter();
+      try {
+        synchronized (this) {
+          if (released) {
+            throw closedError();
+          }
+        }
+        return snapshot.metadata(actorId);
+      } finally {
+        store.exit();
+      }
+    }
+
+    /**
      * Every actor id that has data or a bookkeeping record as of the snapshot, in order.
      *
      * @throws StoreException naming the problem when the store holds data that belongs to no actor

@@ -629,6 +629,29 @@ final class RocksDbEngine implements StorageEngine {
     }
 
     @Override
+    public byte[] metadata(String actorId) {
+      try (ReadOptions ro = new ReadOptions().setSnapshot(snapshot)) {
+        byte[] raw = db.get(ro, PhysicalKeys.actorRecordKey(actorId));
+        if (raw == null) {
+          return null;
+        }
+        RecordCodec.ActorRecordValue r = RecordCodec.decodeActorRecord(raw);
+        if (r.format() == RecordCodec.CURRENT_RECORD_FORMAT) {
+          return r.metadata();
+        }
+        if (r.format() != 0) {
+          throw new IncompatibleStoreException("the record of actor \"" + actorId + "\" has format " + r.format()
+              + ", newer than this library's " + RecordCodec.CURRENT_RECORD_FORMAT + "; upgrade actor-kv to open it");
+        }
+        return RecordCodec.format1Metadata(r.format1Number(), db.get(ro, PhysicalKeys.format1ExtraKey(actorId)));
+      } catch (InvalidProtocolBufferException e) {
+        return null; // an unreadable record: check reports it; the view has no metadata to give
+      } catch (RocksDBException e) {
+        throw new StoreException("reading the record of actor " + actorId + " failed: " + e.getMessage(), e);
+      }
+    }
+
+    @Override
     public synchronized void close() {
       if (snapshot.isOwningHandle()) {
         db.releaseSnapshot(snapshot);

@@ -232,6 +232,13 @@ public interface StorageEngine extends AutoCloseable {
     /** The alarms of {@code actorId} in this view, ordered by the UTF-8 bytes of their names. */
     List<Alarm> alarms(String actorId);
 
+    /**
+     * The metadata of {@code actorId}'s record in this view (as {@link EngineActor#readRecord()} gives it),
+     * or null when it has no record or none; read in the view, so it belongs to the same state as the
+     * view's keys.
+     */
+    byte[] metadata(String actorId);
+
     @Override
     void close();
   }

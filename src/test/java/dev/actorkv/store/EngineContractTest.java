@@ -195,6 +195,22 @@ class EngineContractTest {
   }
 
   @Test
+  void aSnapshotGivesTheMetadataOfItsOwnPointInTime() {
+    try (ActorStore store = fixture.open()) {
+      ActorKeyspace a = store.actor("m");
+      a.commit(a.batch().put(key(1), new byte[] {1}).setMetadata(new byte[] {1}));
+      try (ActorStore.StoreSnapshot before = store.snapshot()) {
+        a.commit(a.batch().put(key(2), new byte[] {2}).setMetadata(new byte[] {2}));
+        assertArrayEquals(new byte[] {1}, before.metadata("m"), "the metadata as of the snapshot, not as now");
+        assertNull(before.metadata("n"), "an actor without a record has none");
+        try (ActorStore.StoreSnapshot after = store.snapshot()) {
+          assertArrayEquals(new byte[] {2}, after.metadata("m"));
+        }
+      }
+    }
+  }
+
+  @Test
   void aReadOnlyOpenOfNothingIsRefusedAndCreatesNothing() {
     fixture.destroy();
     StoreOptions readOnly = StoreOptions.defaults().withCreateIfMissing(false);

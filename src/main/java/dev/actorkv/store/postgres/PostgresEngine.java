@@ -1407,6 +1407,18 @@ public final class PostgresEngine implements StorageEngine {
     }
 
     @Override
+    public byte[] metadata(String actorId) {
+      return run(c -> {
+        try (PreparedStatement ps = c.prepareStatement("SELECT metadata FROM actorkv.actors WHERE actor_id = ? AND commit_seq > 0")) {
+          ps.setBytes(1, utf8(actorId));
+          try (ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? rs.getBytes(1) : null;
+          }
+        }
+      }, "reading the record of actor " + actorId + " in a snapshot");
+    }
+
+    @Override
     public List<String> actorIds() {
       return run(c -> {
         try (PreparedStatement ps = c.prepareStatement("SELECT actor_id FROM actorkv.actors WHERE commit_seq > 0 ORDER BY actor_id")) {
