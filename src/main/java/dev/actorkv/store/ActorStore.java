@@ -471,33 +471,13 @@ public final class ActorStore implements AutoCloseable {
     /** Iterates {@code actorId}'s keys in {@code range} as of the snapshot. */
     public KeyValueIterator iterator(String actorId, KeyRange range, boolean reverse) {
       PhysicalKeys.checkActorId(actorId);
-      store.enter();
-      try {
-        synchronized (this) {
-          if (released) {
-            throw closedError();
-          }
-        }
-        return store.iterator(snapshot.cursor(actorId, range, reverse, ActorKeyspace.ITERATOR_FETCH));
-      } finally {
-        store.exit();
-      }
+      return read(() -> store.iterator(snapshot.cursor(actorId, range, reverse, ActorKeyspace.ITERATOR_FETCH)));
     }
 
     /** The alarms of {@code actorId} as of the snapshot, ordered by name. */
     public List<Alarm> alarms(String actorId) {
       PhysicalKeys.checkActorId(actorId);
-      store.enter();
-      try {
-        synchronized (this) {
-          if (released) {
-            throw closedError();
-          }
-        }
-        return snapshot.alarms(actorId);
-      } finally {
-        store.exit();
-      }
+      return read(() -> snapshot.alarms(actorId));
     }
 
     /**
@@ -506,17 +486,7 @@ public final class ActorStore implements AutoCloseable {
      */
     public byte[] metadata(String actorId) {
       PhysicalKeys.checkActorId(actorId);
-      store.enter();
-      try {
-        synchronized (this) {
-          if (released) {
-            throw closedError();
-          }
-        }
-        return snapshot.metadata(actorId);
-      } finally {
-        store.exit();
-      }
+      return read(() -> snapshot.metadata(actorId));
     }
 
     /**
@@ -525,6 +495,11 @@ public final class ActorStore implements AutoCloseable {
      * @throws StoreException naming the problem when the store holds data that belongs to no actor
      */
     public List<String> actorIds() {
+      return read(snapshot::actorIds);
+    }
+
+    /** Runs a read of the engine's snapshot inside the store's lifecycle, refused once this view is closed. */
+    private <T> T read(java.util.function.Supplier<T> read) {
       store.enter();
       try {
         synchronized (this) {
@@ -532,7 +507,7 @@ public final class ActorStore implements AutoCloseable {
             throw closedError();
           }
         }
-        return snapshot.actorIds();
+        return read.get();
       } finally {
         store.exit();
       }
