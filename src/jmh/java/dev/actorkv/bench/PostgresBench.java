@@ -264,7 +264,7 @@ public class PostgresBench {
           FROM actorkv.kv WHERE actor_id = ? AND key = ANY (?)),
         a AS (
           UPDATE actorkv.actors AS t SET commit_seq = t.commit_seq + 1, storage_bytes = ?::bigint - o.stored,
-            layout_version = ?, migration_marker = CASE WHEN ? THEN ?::bytea ELSE t.migration_marker END
+            metadata = ?::bytea
           FROM o
           WHERE t.actor_id = ? AND t.commit_seq = ? AND t.owner_epoch = ? AND ?::bigint - o.stored <= ?
           RETURNING t.commit_seq),
@@ -276,17 +276,15 @@ public class PostgresBench {
       ps.setBytes(1, rawId);
       ps.setArray(2, keyArray);
       ps.setLong(3, 1_000_000_000L); // the storage if none of the keys existed (the bench does not count)
-      ps.setInt(4, 1);
-      ps.setBoolean(5, false);
-      ps.setBytes(6, null);
-      ps.setBytes(7, rawId);
-      ps.setLong(8, rawSeq);
-      ps.setLong(9, 0L); // the raw actor's row was never acquired: epoch 0
-      ps.setLong(10, 1_000_000_000L);
-      ps.setLong(11, Long.MAX_VALUE);
-      ps.setBytes(12, rawId);
-      ps.setArray(13, keyArray);
-      ps.setArray(14, c.createArrayOf("bytea", values.toArray(new byte[0][])));
+      ps.setBytes(4, null); // no metadata
+      ps.setBytes(5, rawId);
+      ps.setLong(6, rawSeq);
+      ps.setLong(7, 0L); // the raw actor's row was never acquired: epoch 0
+      ps.setLong(8, 1_000_000_000L);
+      ps.setLong(9, Long.MAX_VALUE);
+      ps.setBytes(10, rawId);
+      ps.setArray(11, keyArray);
+      ps.setArray(12, c.createArrayOf("bytea", values.toArray(new byte[0][])));
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
         rawSeq = rs.getLong(1);
