@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.actorkv.testing.ChildJvm;
+import dev.actorkv.testing.Signals;
 import dev.actorkv.testing.StoreFixture;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -50,7 +51,7 @@ class PekkoSplitBrainTest {
   void close() throws InterruptedException {
     for (Process p : started) {
       if (p.isAlive()) {
-        signal(p, "CONT");
+        Signals.resume(p);
         p.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
       }
     }
@@ -91,13 +92,6 @@ class PekkoSplitBrainTest {
     return new Node(name, jvm.process(), jvm.process().getOutputStream(), out);
   }
 
-  private static void signal(Process p, String signal) {
-    try {
-      new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid())).inheritIO().start().waitFor();
-    } catch (IOException | InterruptedException e) {
-      throw new IllegalStateException("kill -" + signal + " failed", e);
-    }
-  }
 
   @Test
   void theStaleIncarnationsWritesAreRefusedAndNeverInterleaved() throws Exception {
@@ -107,7 +101,7 @@ class PekkoSplitBrainTest {
     }
     a.await("persisted a5 seq 5");
 
-    signal(a.process(), "STOP"); // a GC pause, a frozen VM, a network split: A stops renewing its lease
+    Signals.pause(a.process()); // a GC pause, a frozen VM, a network split: A stops renewing its lease
     Thread.sleep(1500); // past A's lease, by any clock
 
     Node b = node("node-b", "10s", "5s");
@@ -115,7 +109,7 @@ class PekkoSplitBrainTest {
     assertEquals("recovered a1@1,a2@2,a3@3,a4@4,a5@5 seq 5", b.await("recovered"), "B took the actor over");
 
     // B has not written yet: only the owner epoch tells A's next write apart from B's.
-    signal(a.process(), "CONT");
+    Signals.resume(a.process());
     a.send("persist a6");
     String refused = a.await("persist-failed a6");
     assertTrue(refused.startsWith("persist-failed a6 seq 6: ") && refused.contains("taken over"), refused);
@@ -154,7 +148,7 @@ class PekkoSplitBrainTest {
       a.send("persist a" + i);
     }
     a.await("persisted a3 seq 3");
-    signal(a.process(), "STOP");
+    Signals.pause(a.process());
     Thread.sleep(1500);
 
     Node b = node("node-b", "10s", "5s");
@@ -163,7 +157,7 @@ class PekkoSplitBrainTest {
     b.send("exit"); // B's system ends and gives the actor up: nobody owns it now
     assertEquals(0, b.process().waitFor(WAIT_SECONDS, TimeUnit.SECONDS) ? b.process().exitValue() : -1);
 
-    signal(a.process(), "CONT");
+    Signals.resume(a.process());
     Thread.sleep(1000); // A's lease renewal runs and finds the actor taken over
     a.send("snapshot"); // refused; the incarnation goes on (a failed snapshot does not stop it)
     assertTrue(a.await("snapshot-").startsWith("snapshot-failed: "), Files.readString(a.out()));

@@ -13,11 +13,14 @@ import dev.actorkv.store.ActorBatch;
 import dev.actorkv.store.ActorKeyspace;
 import dev.actorkv.store.ActorStore;
 import dev.actorkv.store.StoreOptions;
+import dev.actorkv.testing.Signals;
 import dev.actorkv.testing.StoreFixture;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -34,6 +37,8 @@ class CopyKilledTest {
   /** Keys of every actor but the first, which has 10: 200 batches each, so a kill lands inside one. */
   static final int KEYS = 20_000;
   static final String BATCH = "100";
+  /** How long the copy runs between two looks: a few of its 200 batches of an actor. */
+  static final long SLICE_MILLIS = 20;
 
   static String id(int a) {
     return "actor-" + a;
@@ -70,22 +75,35 @@ class CopyKilledTest {
       Process child = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD)
           .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
       // Another process's view while the copy runs: an actor in the middle of its copy is reported as an
-      // unfinished copy, never exported as a part. Then the copy is killed right there.
+      // unfinished copy, never exported as a part. The copy runs in short slices between SIGSTOP and
+      // SIGCONT and is looked at while paused, so it cannot finish while it is looked at however fast the
+      // machine is; it is killed (still paused) right where an actor was seen in the middle of its copy.
       String seenUnfinished = null;
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-      while (seenUnfinished == null && child.isAlive() && System.nanoTime() < deadline) {
-        for (int a = 1; a < ACTORS && seenUnfinished == null; a++) {
-          CliRun there = run("export", dst.location(), "--actor", id(a));
-          if (there.exit() == 1 && there.err().contains("unfinished copy")) {
-            assertEquals("", there.out(), "nothing of an unfinished actor is exported");
-            seenUnfinished = id(a);
-          } else if (there.exit() == 0) {
-            assertEquals(srcExports.get(a), there.out(), id(a) + " is exported while the copy runs, so it is complete");
+      try {
+        Set<Integer> seenComplete = new HashSet<>();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (seenUnfinished == null && child.isAlive() && System.nanoTime() < deadline) {
+          Signals.resume(child);
+          Thread.sleep(SLICE_MILLIS);
+          Signals.pause(child);
+          for (int a = 1; a < ACTORS && seenUnfinished == null; a++) {
+            if (seenComplete.contains(a)) {
+              continue;
+            }
+            CliRun there = run("export", dst.location(), "--actor", id(a));
+            if (there.exit() == 1 && there.err().contains("unfinished copy")) {
+              assertEquals("", there.out(), "nothing of an unfinished actor is exported");
+              seenUnfinished = id(a);
+            } else if (there.exit() == 0) {
+              assertEquals(srcExports.get(a), there.out(), id(a) + " is exported while the copy runs, so it is complete");
+              seenComplete.add(a);
+            }
           }
         }
+        assertTrue(child.isAlive(), "the copy is still running when killed");
+      } finally {
+        child.destroyForcibly(); // SIGKILL, paused or not
       }
-      assertTrue(child.isAlive(), "the copy is still running when killed");
-      child.destroyForcibly();
       assertTrue(child.waitFor(60, TimeUnit.SECONDS), "the child exits once killed");
       assertTrue(seenUnfinished != null, "an actor was seen in the middle of its copy");
 

@@ -3,6 +3,7 @@ package dev.actorkv.tool;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.actorkv.testing.Signals;
 import dev.actorkv.testing.StoreFixture;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -37,7 +38,7 @@ class PostgresOwnershipProcessTest {
   void close() throws InterruptedException {
     for (Process p : started) {
       if (p.isAlive()) {
-        signal(p, "CONT");
+        Signals.resume(p);
         p.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
       }
     }
@@ -83,13 +84,6 @@ class PostgresOwnershipProcessTest {
     return CliProcess.run(stdin.toFile(), stdout.toFile(), args);
   }
 
-  private static void signal(Process p, String signal) {
-    try {
-      new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid())).inheritIO().start().waitFor();
-    } catch (IOException | InterruptedException e) {
-      throw new IllegalStateException("kill -" + signal + " failed", e);
-    }
-  }
 
   @Test
   void aWriterOfAnActorALiveProcessOwnsExitsThreeNamingItWhileReadersReadOn() throws Exception {
@@ -126,7 +120,7 @@ class PostgresOwnershipProcessTest {
     Session zombie = session("z", "--node", "node-a", "--lease-ttl", "1s");
     zombie.send("CREATE TABLE t(x);\nINSERT INTO t VALUES (1);\nSELECT 'ready';\n");
     zombie.await("ready");
-    signal(zombie.process(), "STOP");
+    Signals.pause(zombie.process());
     Thread.sleep(1500); // past its lease, by any clock
 
     // The new owner takes the actor and holds it without writing yet: only the epoch tells the zombie's
@@ -135,7 +129,7 @@ class PostgresOwnershipProcessTest {
     owner.send("SELECT 'taken', count(*) FROM t;\n");
     owner.await("taken");
 
-    signal(zombie.process(), "CONT");
+    Signals.resume(zombie.process());
     zombie.send("INSERT INTO t VALUES (3);\nINSERT INTO t VALUES (4);\nSELECT 'after';\n");
     zombie.in().close();
     assertTrue(zombie.process().waitFor(60, TimeUnit.SECONDS), "the resumed session ends");
