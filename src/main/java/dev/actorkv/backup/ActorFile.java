@@ -28,20 +28,28 @@ import java.util.function.Consumer;
  * 8-byte big-endian epoch milliseconds, a 4-byte big-endian payload length and the payload, then the end
  * marker again. An actor without alarms is written as before, so its file (and its name) does not change
  * and backups taken before alarms existed restore as they are.
+ *
+ * <p>An actor with metadata ({@code ActorKeyspace.metadata()}: the opaque record the layers above the store
+ * keep beside an actor's keys, such as its layout version or an unfinished copy's marker) has the magic
+ * {@code AKVBAK03}: the entries and their end marker, the alarms as in {@code AKVBAK02} (possibly none)
+ * and their end marker, then a 4-byte big-endian metadata length and the metadata. Actors without
+ * metadata are written as before, so their files and names do not change.
  */
 final class ActorFile {
   static final byte[] MAGIC = "AKVBAK01".getBytes(StandardCharsets.US_ASCII);
   static final byte[] MAGIC_WITH_ALARMS = "AKVBAK02".getBytes(StandardCharsets.US_ASCII);
+  static final byte[] MAGIC_WITH_METADATA = "AKVBAK03".getBytes(StandardCharsets.US_ASCII);
   private static final int END = -1;
   /** No logical key or value the store accepts is near this long; a bigger length is damage. */
   private static final int MAX_LENGTH = 64 << 20;
 
   private ActorFile() {}
 
-  /** Writes the entries and the alarms; returns {keys, logical bytes}. */
-  static long[] write(Iterator<KeyValue> entries, List<Alarm> alarms, OutputStream out) throws IOException {
+  /** Writes the entries, the alarms and the metadata (null or empty: none); returns {keys, logical bytes}. */
+  static long[] write(Iterator<KeyValue> entries, List<Alarm> alarms, byte[] metadata, OutputStream out) throws IOException {
     DataOutputStream data = new DataOutputStream(out);
-    data.write(alarms.isEmpty() ? MAGIC : MAGIC_WITH_ALARMS);
+    boolean withMetadata = metadata != null && metadata.length > 0;
+    data.write(withMetadata ? MAGIC_WITH_METADATA : alarms.isEmpty() ? MAGIC : MAGIC_WITH_ALARMS);
     long keys = 0;
     long bytes = 0;
     while (entries.hasNext()) {
@@ -54,7 +62,7 @@ final class ActorFile {
       bytes += kv.key().length + kv.value().length;
     }
     data.writeInt(END);
-    if (!alarms.isEmpty()) {
+    if (!alarms.isEmpty() || withMetadata) {
       for (Alarm a : alarms) {
         byte[] name = a.name().getBytes(StandardCharsets.UTF_8);
         data.writeInt(name.length);
@@ -66,20 +74,27 @@ final class ActorFile {
       }
       data.writeInt(END);
     }
+    if (withMetadata) {
+      data.writeInt(metadata.length);
+      data.write(metadata);
+    }
     data.flush();
     return new long[] {keys, bytes};
   }
 
   /**
-   * Reads every entry of a file whose checksum was verified, in order, handing each to {@code sink}.
+   * Reads every entry of a file whose checksum was verified, in order, handing each to {@code sink},
+   * each alarm to {@code alarms}, and the metadata, when the file has any, to {@code metadata}.
    *
    * @throws CorruptBackupException when the file is malformed
    */
-  static void read(InputStream in, String name, Consumer<KeyValue> sink, Consumer<Alarm> alarms) throws IOException {
+  static void read(InputStream in, String name, Consumer<KeyValue> sink, Consumer<Alarm> alarms, Consumer<byte[]> metadata)
+      throws IOException {
     DataInputStream data = new DataInputStream(in);
     try {
       byte[] magic = data.readNBytes(MAGIC.length);
-      boolean withAlarms = Arrays.equals(magic, MAGIC_WITH_ALARMS);
+      boolean withMetadata = Arrays.equals(magic, MAGIC_WITH_METADATA);
+      boolean withAlarms = withMetadata || Arrays.equals(magic, MAGIC_WITH_ALARMS);
       if (!withAlarms && !Arrays.equals(magic, MAGIC)) {
         throw new CorruptBackupException("actor file " + name + " is not a backup actor file (bad magic)");
       }
@@ -105,6 +120,13 @@ final class ActorFile {
         } catch (StoreException | java.time.DateTimeException e) {
           throw new CorruptBackupException("actor file " + name + " holds a bad alarm: " + e.getMessage());
         }
+      }
+      if (withMetadata) {
+        byte[] m = readBytes(data, data.readInt(), name);
+        if (m.length == 0) {
+          throw new CorruptBackupException("actor file " + name + " holds empty metadata (its magic says it has some)");
+        }
+        metadata.accept(m);
       }
       if (data.read() != -1) {
         throw new CorruptBackupException("actor file " + name + " has bytes after its end marker");

@@ -89,7 +89,7 @@ public final class Backups {
             long[] counts;
             try (KeyValueIterator it = snapshot.iterator(id, KeyRange.all(), false);
                 OutputStream out = new BufferedOutputStream(new DigestOutputStream(OutputStream.nullOutputStream(), digest), 1 << 16)) {
-              counts = ActorFile.write(it, snapshot.alarms(id), out);
+              counts = ActorFile.write(it, snapshot.alarms(id), snapshot.metadata(id), out);
             }
             String object = Manifest.hex(digest.digest());
             Path target = dest.resolve("objects").resolve(object);
@@ -201,6 +201,7 @@ public final class Backups {
       Path file = dest.resolve("objects").resolve(e.object());
       long[] counts = new long[2];
       java.util.Set<String> alarmNames = new java.util.HashSet<>();
+      byte[][] metadata = new byte[1][];
       try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
         ActorFile.read(in, e.object(), kv -> {
           batch.put(kv.key(), kv.value());
@@ -209,13 +210,19 @@ public final class Backups {
         }, alarm -> {
           batch.setAlarm(alarm);
           alarmNames.add(alarm.name());
-        });
+        }, m -> metadata[0] = m);
       } catch (IOException ex) {
         throw new StoreException("cannot read " + file + ": " + ex.getMessage(), ex);
       }
       if (counts[0] != e.keys() || counts[1] != e.bytes()) {
         throw new CorruptBackupException("actor file " + e.object() + " of actor " + quote(e.actorId())
             + " holds " + counts[0] + " keys, the manifest of backup " + n + " says " + e.keys());
+      }
+      // The actor's metadata is the backup's: set, or cleared when the backup's actor had none.
+      if (metadata[0] != null) {
+        batch.setMetadata(metadata[0]);
+      } else if (actor.metadata() != null) {
+        batch.setMetadata(new byte[0]);
       }
       if (had) {
         for (dev.actorkv.store.Alarm a : actor.alarms()) {
@@ -397,7 +404,7 @@ public final class Backups {
       try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE);
           KeyValueIterator it = snapshot.iterator(id, KeyRange.all(), false)) {
         OutputStream out = new BufferedOutputStream(new DigestOutputStream(java.nio.channels.Channels.newOutputStream(ch), digest), 1 << 16);
-        ActorFile.write(it, snapshot.alarms(id), out);
+        ActorFile.write(it, snapshot.alarms(id), snapshot.metadata(id), out);
         out.flush();
         ch.force(true);
       }

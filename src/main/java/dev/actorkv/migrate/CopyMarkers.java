@@ -40,14 +40,6 @@ public final class CopyMarkers {
     return parse(metadata).toBuilder().setCopy(CopyInProgress.newBuilder().setSource(source)).build().toByteArray();
   }
 
-  /**
-   * {@code metadata} without the copy marker, other fields kept; an empty array when nothing is left
-   * (which {@code ActorBatch.setMetadata} takes as "clear").
-   */
-  public static byte[] finish(byte[] metadata) {
-    return parse(metadata).toBuilder().clearCopy().build().toByteArray();
-  }
-
   private static CopyMetadata parse(byte[] raw) {
     if (raw == null) {
       return CopyMetadata.getDefaultInstance();

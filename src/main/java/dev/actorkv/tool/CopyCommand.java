@@ -127,7 +127,9 @@ final class CopyCommand implements Callable<Integer> {
     }
     // Batch after batch in key order. The first batch clears what DST held (an earlier actor, or the
     // part an interrupted copy left); when more batches follow it, it also sets the marker, and the last
-    // batch clears the marker in the same commit as the last keys.
+    // batch sets SRC's metadata (which has no marker unless SRC's actor is itself an unfinished copy) in
+    // the same commit as the last keys.
+    byte[] sourceMetadata = snapshot.metadata(id);
     ActorBatch batch = target.batch();
     if (comparison == DIFFERENT) {
       batch.deleteRange(KeyRange.all());
@@ -149,7 +151,7 @@ final class CopyCommand implements Callable<Integer> {
         progress.key(size);
         if ((inBatch >= batchSize || batchBytes >= MAX_BATCH_BYTES) && it.hasNext()) {
           if (!marked) {
-            batch.setMetadata(CopyMarkers.begin(target.metadata(), source));
+            batch.setMetadata(CopyMarkers.begin(sourceMetadata, source));
             marked = true;
           }
           target.commit(batch);
@@ -171,8 +173,8 @@ final class CopyCommand implements Callable<Integer> {
       }
     }
     alarms.forEach(batch::setAlarm);
-    if (marked) {
-      batch.setMetadata(CopyMarkers.finish(target.metadata()));
+    if (marked || !Arrays.equals(orEmpty(sourceMetadata), orEmpty(target.metadata()))) {
+      batch.setMetadata(orEmpty(sourceMetadata));
     }
     target.commit(batch);
     return new Result(comparison == DIFFERENT && !unfinished ? "replaced" : "copied", keys, bytes);
@@ -182,14 +184,19 @@ final class CopyCommand implements Callable<Integer> {
   private static final int ABSENT = 1;
   private static final int DIFFERENT = 2;
 
-  /** Whether DST holds the actor with the same entries and alarms, none, or others. */
+  private static byte[] orEmpty(byte[] metadata) {
+    return metadata == null ? new byte[0] : metadata;
+  }
+
+  /** Whether DST holds the actor with the same entries, alarms and metadata, none, or others. */
   private static int compare(ActorStore.StoreSnapshot snapshot, ActorKeyspace target) {
     List<Alarm> theirAlarms = target.alarms();
     try (KeyValueIterator theirs = target.iterator(KeyRange.all(), false)) {
       if (!theirs.hasNext() && theirAlarms.isEmpty()) {
         return ABSENT;
       }
-      if (!theirAlarms.equals(snapshot.alarms(target.actorId()))) {
+      if (!theirAlarms.equals(snapshot.alarms(target.actorId()))
+          || !Arrays.equals(orEmpty(target.metadata()), orEmpty(snapshot.metadata(target.actorId())))) {
         return DIFFERENT;
       }
       try (KeyValueIterator ours = snapshot.iterator(target.actorId(), KeyRange.all(), false)) {

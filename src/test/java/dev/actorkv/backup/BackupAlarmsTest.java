@@ -75,7 +75,7 @@ class BackupAlarmsTest {
   void aFileWithoutAlarmsIsTheFormatOfBeforeAndAFileWithThemReadsBack() throws Exception {
     List<KeyValue> entries = List.of(new KeyValue(ActorKeys.persistedData(), b("v")));
     ByteArrayOutputStream plain = new ByteArrayOutputStream();
-    ActorFile.write(entries.iterator(), List.of(), plain);
+    ActorFile.write(entries.iterator(), List.of(), null, plain);
     // magic, then (4-byte length, key, 4-byte length, value) per entry, then FF FF FF FF: nothing else.
     ByteArrayOutputStream expected = new ByteArrayOutputStream();
     expected.write(b("AKVBAK01"));
@@ -83,14 +83,14 @@ class BackupAlarmsTest {
     assertArrayEquals(expected.toByteArray(), plain.toByteArray());
 
     ByteArrayOutputStream with = new ByteArrayOutputStream();
-    ActorFile.write(entries.iterator(), ALARMS, with);
+    ActorFile.write(entries.iterator(), ALARMS, null, with);
     List<KeyValue> keys = new ArrayList<>();
     List<Alarm> alarms = new ArrayList<>();
-    ActorFile.read(new ByteArrayInputStream(with.toByteArray()), "x", keys::add, alarms::add);
+    ActorFile.read(new ByteArrayInputStream(with.toByteArray()), "x", keys::add, alarms::add, m -> { throw new AssertionError("no metadata"); });
     assertEquals(1, keys.size());
     assertEquals(ALARMS, alarms);
     byte[] truncated = Arrays.copyOf(with.toByteArray(), with.size() - 4);
     assertThrows(CorruptBackupException.class,
-        () -> ActorFile.read(new ByteArrayInputStream(truncated), "x", k -> {}, x -> {}));
+        () -> ActorFile.read(new ByteArrayInputStream(truncated), "x", k -> {}, x -> {}, m -> {}));
   }
 }

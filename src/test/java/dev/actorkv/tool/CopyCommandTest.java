@@ -161,4 +161,51 @@ class CopyCommandTest {
       }
     }
   }
+
+  /**
+   * An actor's metadata (a migrated actor's layout version, an application's own record) is part of what
+   * is copied: DST's actor ends with SRC's metadata, whether it took one batch or many (the marker of the
+   * batches before the last is replaced by it); an actor differing only in its metadata is not identical.
+   */
+  @Test
+  void metadataIsCopiedAndAnActorDifferingOnlyInItIsNotIdentical() throws Exception {
+    populate(first);
+    try (ActorStore store = first.open()) {
+      for (String id : List.of("a", "big")) {
+        ActorKeyspace a = store.actor(id);
+        a.commit(a.batch().setMetadata(b("metadata of " + id)));
+      }
+    }
+    CliRun copy = run("copy", first.location(), middle.location(), "--batch-size", "7");
+    assertEquals(0, copy.exit(), copy.err());
+    CliRun back = run("copy", middle.location(), last.location());
+    assertEquals(0, back.exit(), back.err());
+    for (StoreFixture fixture : List.of(middle, last)) {
+      try (ActorStore store = fixture.open()) {
+        for (String id : IDS) {
+          byte[] expected = id.equals("a") || id.equals("big") ? b("metadata of " + id) : null;
+          org.junit.jupiter.api.Assertions.assertArrayEquals(expected, store.actor(id).metadata(), id);
+        }
+      }
+    }
+    assertEquals(List.of("identical", "identical", "identical", "identical", "identical", "identical"),
+        statuses(run("copy", first.location(), middle.location())));
+
+    try (ActorStore store = middle.open()) {
+      ActorKeyspace a = store.actor("a");
+      a.commit(a.batch().setMetadata(b("other")));
+      ActorKeyspace ab = store.actor("ab");
+      ab.commit(ab.batch().setMetadata(b("other")));
+    }
+    CliRun refused = run("copy", first.location(), middle.location());
+    assertEquals(1, refused.exit(), refused.err());
+    assertEquals(List.of("identical", "refused", "identical", "refused", "identical", "identical"), statuses(refused),
+        "in key order: \"\", a, a\\0, ab, big, é🙂");
+    CliRun replaced = run("copy", first.location(), middle.location(), "--replace");
+    assertEquals(0, replaced.exit(), replaced.err());
+    try (ActorStore store = middle.open()) {
+      org.junit.jupiter.api.Assertions.assertArrayEquals(b("metadata of a"), store.actor("a").metadata());
+      assertEquals(null, store.actor("ab").metadata(), "SRC's ab has none, so the copy clears it");
+    }
+  }
 }
