@@ -66,7 +66,7 @@ public final class Backups {
   /**
    * Backs the whole store up into {@code dest} (created when missing or empty) as the next backup.
    *
-   * @throws IllegalArgumentException when {@code dest} exists and is not a backup folder
+   * @throws BackupFolderException when {@code dest} exists and is not a backup folder
    * @throws StoreException when another backup is writing into {@code dest}, or a file cannot be written
    */
   public static BackupInfo backup(ActorStore store, Path dest) {
@@ -133,7 +133,7 @@ public final class Backups {
   /**
    * Backup {@code number}'s description, its manifest's checksum verified.
    *
-   * @throws IllegalArgumentException when {@code dest} holds no such backup
+   * @throws BackupFolderException when {@code dest} holds no such backup
    * @throws CorruptBackupException when its manifest is damaged
    */
   public static BackupInfo info(Path dest, long number) {
@@ -158,7 +158,7 @@ public final class Backups {
    * restore needs a target that holds no data at all unless {@code replace} (actors the backup does not
    * hold are then left as they are).
    *
-   * @throws IllegalArgumentException when there is no such backup, or it holds no actor named
+   * @throws BackupFolderException when there is no such backup, or it holds no actor named
    * @throws CorruptBackupException when the backup is damaged (nothing is written)
    * @throws RestoreConflictException when the target holds data it would overwrite (nothing is written)
    */
@@ -169,7 +169,7 @@ public final class Backups {
     for (Manifest.Entry e : manifest.entries()) {
       byId.put(e.actorId(), e);
     }
-    List<Manifest.Entry> selected = select(manifest, actorIds);
+    List<Manifest.Entry> selected = select(dest, manifest, actorIds);
     List<String> conflicts = new ArrayList<>();
     for (Manifest.Entry e : selected) {
       if (hasData(target.actor(e.actorId()))) {
@@ -242,7 +242,7 @@ public final class Backups {
    * manifest and the actor files of the actors named (every actor when {@code actorIds} is empty)
    * against their SHA-256 checksums. Returns the backup's description.
    *
-   * @throws IllegalArgumentException when there is no such backup, or it holds no actor named
+   * @throws BackupFolderException when there is no such backup, or it holds no actor named
    * @throws CorruptBackupException when the backup is damaged
    */
   public static BackupInfo verify(Path dest, Long number, List<String> actorIds) {
@@ -254,21 +254,21 @@ public final class Backups {
     if (number == null) {
       List<Long> all = numbers(dest);
       if (all.isEmpty()) {
-        throw new IllegalArgumentException("backup folder " + dest + " holds no complete backup");
+        throw new BackupFolderException(dest, "backup folder " + dest + " holds no complete backup");
       }
       n = all.getLast();
     } else {
       n = number;
     }
     Manifest manifest = manifest(dest, n);
-    for (Manifest.Entry e : select(manifest, actorIds)) {
+    for (Manifest.Entry e : select(dest, manifest, actorIds)) {
       verifyObject(dest, e, n);
     }
     return manifest;
   }
 
   /** The entries of the actors named, in id order, or every entry when none is named. */
-  private static List<Manifest.Entry> select(Manifest manifest, List<String> actorIds) {
+  private static List<Manifest.Entry> select(Path dest, Manifest manifest, List<String> actorIds) {
     if (actorIds.isEmpty()) {
       return manifest.entries();
     }
@@ -280,7 +280,7 @@ public final class Backups {
     for (String id : new TreeSet<>(actorIds)) {
       Manifest.Entry e = byId.get(id);
       if (e == null) {
-        throw new IllegalArgumentException("backup " + manifest.info().number() + " holds no actor " + quote(id));
+        throw new BackupFolderException(dest, "backup " + manifest.info().number() + " holds no actor " + quote(id));
       }
       selected.add(e);
     }
@@ -291,13 +291,13 @@ public final class Backups {
 
   private static void prepareFolder(Path dest) throws IOException {
     if (Files.exists(dest) && !Files.isDirectory(dest)) {
-      throw new IllegalArgumentException("backup folder " + dest + " exists and is not a directory");
+      throw new BackupFolderException(dest, "backup folder " + dest + " exists and is not a directory");
     }
     Path format = dest.resolve("FORMAT");
     if (Files.isDirectory(dest) && !Files.exists(format)) {
       try (DirectoryStream<Path> entries = Files.newDirectoryStream(dest)) {
         if (entries.iterator().hasNext()) {
-          throw new IllegalArgumentException("cannot back up into " + dest
+          throw new BackupFolderException(dest, "cannot back up into " + dest
               + ": the directory holds other files and is not a backup folder; use a new or empty one");
         }
       }
@@ -315,18 +315,18 @@ public final class Backups {
   private static void requireFolder(Path dest) {
     Path format = dest.resolve("FORMAT");
     if (!Files.isDirectory(dest)) {
-      throw new IllegalArgumentException("no backup folder at " + dest + ": no such directory");
+      throw new BackupFolderException(dest, "no backup folder at " + dest + ": no such directory");
     }
     String text;
     try {
       text = Files.readString(format, StandardCharsets.US_ASCII);
     } catch (NoSuchFileException e) {
-      throw new IllegalArgumentException("no backup folder at " + dest + ": it has no FORMAT file");
+      throw new BackupFolderException(dest, "no backup folder at " + dest + ": it has no FORMAT file");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     if (!text.equals(FORMAT_TEXT)) {
-      throw new IllegalArgumentException("backup folder " + dest + " has an unknown format: "
+      throw new BackupFolderException(dest, "backup folder " + dest + " has an unknown format: "
           + text.strip().lines().findFirst().orElse("(empty FORMAT file)"));
     }
   }
@@ -359,7 +359,7 @@ public final class Backups {
     try {
       bytes = Files.readAllBytes(file);
     } catch (NoSuchFileException e) {
-      throw new IllegalArgumentException("backup folder " + dest + " holds no backup " + number);
+      throw new BackupFolderException(dest, "backup folder " + dest + " holds no backup " + number);
     } catch (IOException e) {
       throw new StoreException("cannot read " + file + ": " + e.getMessage(), e);
     }

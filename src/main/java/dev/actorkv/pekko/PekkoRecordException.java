@@ -1,7 +1,9 @@
 package dev.actorkv.pekko;
 
+import dev.actorkv.ActorKvException;
+
 /** A stored Pekko event, snapshot or key that does not decode: the store holds something these plugins did not write. */
-public final class PekkoRecordException extends RuntimeException {
+public final class PekkoRecordException extends ActorKvException {
   PekkoRecordException(String message) {
     super(message);
   }

@@ -1,10 +1,12 @@
 package dev.actorkv.sqlite;
 
+import dev.actorkv.ActorKvException;
+
 /**
  * An SQLite call failed: SQL error, constraint violation, misuse. {@link #resultCode()} is SQLite's
  * extended result code (for example 19 = SQLITE_CONSTRAINT, 2067 = SQLITE_CONSTRAINT_UNIQUE).
  */
-public class SqliteException extends RuntimeException {
+public class SqliteException extends ActorKvException {
   private final int resultCode;
 
   public SqliteException(int resultCode, String message) {

@@ -1,5 +1,6 @@
 package dev.actorkv.tool;
 
+import dev.actorkv.backup.BackupFolderException;
 import dev.actorkv.backup.BackupInfo;
 import dev.actorkv.backup.Backups;
 import dev.actorkv.store.ActorStore;
@@ -34,7 +35,7 @@ final class BackupCommand implements Callable<Integer> {
     BackupInfo info;
     try (ActorStore store = StoreAccess.openForReading(db, dev.actorkv.store.ActorOpenHook.NONE)) {
       info = Backups.backup(store, dest);
-    } catch (IllegalArgumentException e) {
+    } catch (BackupFolderException e) {
       throw new Errors.UserError(e.getMessage());
     }
     spec.commandLine().getOut().println(Json.write(describe(info)));

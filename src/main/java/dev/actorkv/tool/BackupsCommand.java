@@ -1,5 +1,6 @@
 package dev.actorkv.tool;
 
+import dev.actorkv.backup.BackupFolderException;
 import dev.actorkv.backup.Backups;
 import dev.actorkv.backup.CorruptBackupException;
 import java.io.PrintWriter;
@@ -32,7 +33,7 @@ final class BackupsCommand implements Callable<Integer> {
     List<Long> numbers;
     try {
       numbers = Backups.numbers(dest);
-    } catch (IllegalArgumentException e) {
+    } catch (BackupFolderException e) {
       throw new Errors.UserError(e.getMessage());
     }
     int damaged = 0;

@@ -1,5 +1,6 @@
 package dev.actorkv.tool;
 
+import dev.actorkv.backup.BackupFolderException;
 import dev.actorkv.keyspace.KeyFormatException;
 import dev.actorkv.store.ActorFencedException;
 import dev.actorkv.store.ActorOwnedException;
@@ -8,6 +9,7 @@ import dev.actorkv.store.IncompatibleStoreException;
 import dev.actorkv.store.InvalidKeyException;
 import dev.actorkv.store.LimitExceededException;
 import dev.actorkv.store.StoreException;
+import dev.actorkv.store.postgres.InvalidStoreUriException;
 import dev.actorkv.tuple.TupleFormatException;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -73,7 +75,9 @@ final class Errors {
         || t instanceof LimitExceededException
         || t instanceof InvalidKeyException
         || t instanceof IncompatibleStoreException
-        || t instanceof DamagedStoreException;
+        || t instanceof DamagedStoreException
+        || t instanceof InvalidStoreUriException
+        || t instanceof BackupFolderException;
   }
 
   /** The exit status for a failure that ended a command. */

@@ -1,5 +1,6 @@
 package dev.actorkv.tool;
 
+import dev.actorkv.backup.BackupFolderException;
 import dev.actorkv.backup.Backups;
 import dev.actorkv.backup.RestoredActor;
 import dev.actorkv.store.ActorStore;
@@ -58,7 +59,7 @@ final class RestoreCommand implements Callable<Integer> {
     // A missing folder or a damaged backup is refused before DB is created or opened.
     try {
       Backups.verify(dest, backup, ids);
-    } catch (IllegalArgumentException e) {
+    } catch (BackupFolderException e) {
       throw new Errors.UserError(e.getMessage());
     }
     StoreAccess.requireStoreOrNew(db);
@@ -68,7 +69,7 @@ final class RestoreCommand implements Callable<Integer> {
         StoreAccess.checkActorId(store, id);
       }
       restored = Backups.restore(dest, backup, store, ids, replace);
-    } catch (IllegalArgumentException e) {
+    } catch (BackupFolderException e) {
       throw new Errors.UserError(e.getMessage());
     }
     for (RestoredActor r : restored) {

@@ -8,6 +8,7 @@ import dev.actorkv.store.IncompatibleStoreException;
 import dev.actorkv.store.LimitExceededException;
 import dev.actorkv.store.StoreException;
 import dev.actorkv.store.StoreOptions;
+import dev.actorkv.store.postgres.InvalidStoreUriException;
 import dev.actorkv.store.postgres.LeaseOptions;
 import dev.actorkv.store.postgres.PostgresEngine;
 import dev.actorkv.store.postgres.PostgresUri;
@@ -87,7 +88,7 @@ final class StoreAccess {
   private static ActorStore openPostgres(String uri, StoreOptions options, LeaseOptions leases) {
     try {
       return PostgresEngine.openStore(uri, options, leases);
-    } catch (IllegalArgumentException | IncompatibleStoreException e) {
+    } catch (InvalidStoreUriException | IncompatibleStoreException e) {
       throw new Errors.UserError(e.getMessage());
     } catch (StoreException e) {
       throw new Errors.UserError(e.getMessage(), Errors.FAILED);

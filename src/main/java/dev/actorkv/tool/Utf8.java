@@ -17,7 +17,7 @@ final class Utf8 {
   private Utf8() {}
 
   /** Invalid UTF-8; the message says where ("byte 0xff at offset 3 is not valid UTF-8"). */
-  static final class InvalidException extends IllegalArgumentException {
+  static final class InvalidException extends dev.actorkv.ActorKvException {
     InvalidException(String message) {
       super(message);
     }

@@ -1,10 +1,12 @@
 package dev.actorkv.traces;
 
+import dev.actorkv.ActorKvException;
+
 /**
  * One record (with the resource and scope it names) does not fit in a chunk of the configured maximum
  * size, so it can never be stored. Nothing was buffered or written.
  */
-public final class RecordTooLargeException extends IllegalArgumentException {
+public final class RecordTooLargeException extends ActorKvException {
   private final long recordBytes;
   private final long maxChunkBytes;
 

@@ -1,10 +1,12 @@
 package dev.actorkv.tuple;
 
+import dev.actorkv.ActorKvException;
+
 /**
  * Thrown when bytes are not a canonical packed tuple. Names the byte offset where decoding failed and
  * what was wrong there, so a caller can point at the bad byte of a key.
  */
-public final class TupleFormatException extends IllegalArgumentException {
+public final class TupleFormatException extends ActorKvException {
   private final int offset;
   private final String problem;
 

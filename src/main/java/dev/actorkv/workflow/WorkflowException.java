@@ -1,7 +1,9 @@
 package dev.actorkv.workflow;
 
+import dev.actorkv.ActorKvException;
+
 /** Base of the workflow manager's errors. */
-public class WorkflowException extends RuntimeException {
+public class WorkflowException extends ActorKvException {
   public WorkflowException(String message) {
     super(message);
   }

@@ -127,7 +127,7 @@ final class CrashCampaign {
       for (KeyValue kv : image.entries()) {
         try {
           KeyDescriber.describe(kv.key());
-        } catch (IllegalArgumentException e) {
+        } catch (dev.actorkv.keyspace.KeyFormatException | dev.actorkv.tuple.TupleFormatException e) {
           return "actor " + id + ": key does not decode: " + e.getMessage();
         }
       }

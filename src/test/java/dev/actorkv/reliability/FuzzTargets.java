@@ -90,7 +90,7 @@ final class FuzzTargets {
     for (byte[] key : keySamples()) {
       try {
         samples.add(JSON.writeValueAsBytes(KeyDescriber.describe(key).toJsonMap()));
-      } catch (IllegalArgumentException | IOException e) {
+      } catch (KeyFormatException | TupleFormatException | IOException e) {
         // samples that are rejection vectors have no JSON object
       }
     }

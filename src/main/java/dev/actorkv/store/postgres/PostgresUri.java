@@ -27,11 +27,11 @@ public record PostgresUri(List<String> hosts, String database, String user, Stri
   /**
    * Parses {@code uri}; {@code environmentPassword} is {@code PGPASSWORD} (or null).
    *
-   * @throws IllegalArgumentException naming what is wrong with it
+   * @throws InvalidStoreUriException naming what is wrong with it
    */
   public static PostgresUri parse(String uri, String environmentPassword) {
     if (!isUri(uri)) {
-      throw new IllegalArgumentException("not a PostgreSQL URI (postgresql://...): " + redact(uri));
+      throw new InvalidStoreUriException("not a PostgreSQL URI (postgresql://...): " + redact(uri));
     }
     String rest = uri.substring(uri.indexOf("://") + 3);
     String query = "";
@@ -71,7 +71,7 @@ public record PostgresUri(List<String> hosts, String database, String user, Stri
         }
         int eq = pair.indexOf('=');
         if (eq <= 0) {
-          throw new IllegalArgumentException("URI parameter \"" + pair + "\" is not name=value in " + redact(uri));
+          throw new InvalidStoreUriException("URI parameter \"" + pair + "\" is not name=value in " + redact(uri));
         }
         params.put(decode(pair.substring(0, eq)), decode(pair.substring(eq + 1)));
       }
@@ -101,19 +101,19 @@ public record PostgresUri(List<String> hosts, String database, String user, Stri
 
   private static String hostPort(String h, String uri) {
     if (h.isEmpty()) {
-      throw new IllegalArgumentException("empty host in " + redact(uri));
+      throw new InvalidStoreUriException("empty host in " + redact(uri));
     }
     String host = h;
     String port = "5432";
     if (h.startsWith("[")) { // an IPv6 literal
       int close = h.indexOf(']');
       if (close < 0) {
-        throw new IllegalArgumentException("unclosed [ in host " + h + " of " + redact(uri));
+        throw new InvalidStoreUriException("unclosed [ in host " + h + " of " + redact(uri));
       }
       host = h.substring(0, close + 1);
       if (close + 1 < h.length()) {
         if (h.charAt(close + 1) != ':') {
-          throw new IllegalArgumentException("bad host " + h + " in " + redact(uri));
+          throw new InvalidStoreUriException("bad host " + h + " in " + redact(uri));
         }
         port = h.substring(close + 2);
       }
@@ -125,7 +125,7 @@ public record PostgresUri(List<String> hosts, String database, String user, Stri
       }
     }
     if (!port.matches("[0-9]{1,5}") || Integer.parseInt(port) > 65535) {
-      throw new IllegalArgumentException("bad port \"" + port + "\" in " + redact(uri));
+      throw new InvalidStoreUriException("bad port \"" + port + "\" in " + redact(uri));
     }
     return decode(host) + ":" + port;
   }
@@ -134,7 +134,7 @@ public record PostgresUri(List<String> hosts, String database, String user, Stri
     try {
       return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("bad percent-encoding in \"" + s + "\"");
+      throw new InvalidStoreUriException("bad percent-encoding in \"" + s + "\"");
     }
   }
 
