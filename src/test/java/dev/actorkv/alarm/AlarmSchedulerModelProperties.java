@@ -6,6 +6,7 @@ import dev.actorkv.store.ActorBatch;
 import dev.actorkv.store.ActorStore;
 import dev.actorkv.store.Alarm;
 import dev.actorkv.store.DueAlarm;
+import dev.actorkv.testing.ManualClock;
 import dev.actorkv.testing.StoreFixture;
 import java.time.Duration;
 import java.time.Instant;

@@ -13,6 +13,7 @@ import dev.actorkv.store.Alarm;
 import dev.actorkv.store.DueAlarm;
 import dev.actorkv.store.ReadOnlyStoreException;
 import dev.actorkv.store.StoreOptions;
+import dev.actorkv.testing.ManualClock;
 import dev.actorkv.testing.StoreFixture;
 import java.time.Duration;
 import java.time.Instant;

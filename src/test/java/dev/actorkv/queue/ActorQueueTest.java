@@ -13,6 +13,7 @@ import dev.actorkv.store.ActorStore;
 import dev.actorkv.store.Limits;
 import dev.actorkv.store.StoreException;
 import dev.actorkv.store.StoreOptions;
+import dev.actorkv.testing.ManualClock;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;

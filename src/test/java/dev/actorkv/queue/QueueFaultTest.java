@@ -12,6 +12,7 @@ import dev.actorkv.store.ActorStore;
 import dev.actorkv.store.KeyValue;
 import dev.actorkv.store.StoreOptions;
 import dev.actorkv.testing.FailingFaults;
+import dev.actorkv.testing.ManualClock;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

@@ -13,6 +13,7 @@ import dev.actorkv.store.ActorStore;
 import dev.actorkv.store.StoreOptions;
 import dev.actorkv.testing.ChildJvm;
 import dev.actorkv.testing.FailingFaults;
+import dev.actorkv.testing.ManualClock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

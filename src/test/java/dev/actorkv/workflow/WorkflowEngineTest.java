@@ -10,6 +10,7 @@ import dev.actorkv.keyspace.WorkflowField;
 import dev.actorkv.keyspace.WorkflowKeys;
 import dev.actorkv.store.ActorKeyspace;
 import dev.actorkv.store.ActorStore;
+import dev.actorkv.testing.ManualClock;
 import dev.actorkv.workflow.proto.EntryStatus;
 import dev.actorkv.workflow.proto.HistoryEntry;
 import java.nio.file.Path;

@@ -14,6 +14,7 @@ import dev.actorkv.store.KeyValue;
 import dev.actorkv.store.StoreException;
 import dev.actorkv.store.StoreOptions;
 import dev.actorkv.testing.FailingFaults;
+import dev.actorkv.testing.ManualClock;
 import dev.actorkv.workflow.proto.EntryMetadata;
 import dev.actorkv.workflow.proto.EntryStatus;
 import dev.actorkv.workflow.proto.HistoryEntry;

@@ -14,6 +14,7 @@ import dev.actorkv.store.ActorStore;
 import dev.actorkv.store.Alarm;
 import dev.actorkv.store.StoreOptions;
 import dev.actorkv.testing.FailingFaults;
+import dev.actorkv.testing.ManualClock;
 import dev.actorkv.testing.StoreFixture;
 import java.time.Duration;
 import java.time.Instant;
