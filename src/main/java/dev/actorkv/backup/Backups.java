@@ -34,6 +34,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Online, incremental, engine-neutral backups of a whole store into a folder, and restores from them
@@ -162,7 +163,7 @@ public final class Backups {
    * @throws CorruptBackupException when the backup is damaged (nothing is written)
    * @throws RestoreConflictException when the target holds data it would overwrite (nothing is written)
    */
-  public static List<RestoredActor> restore(Path dest, Long number, ActorStore target, List<String> actorIds, boolean replace) {
+  public static List<RestoredActor> restore(Path dest, @Nullable Long number, ActorStore target, List<String> actorIds, boolean replace) {
     Manifest manifest = verified(dest, number, actorIds);
     long n = manifest.info().number();
     Map<String, Manifest.Entry> byId = new LinkedHashMap<>();
@@ -245,7 +246,7 @@ public final class Backups {
    * @throws BackupFolderException when there is no such backup, or it holds no actor named
    * @throws CorruptBackupException when the backup is damaged
    */
-  public static BackupInfo verify(Path dest, Long number, List<String> actorIds) {
+  public static BackupInfo verify(Path dest, @Nullable Long number, List<String> actorIds) {
     return verified(dest, number, actorIds).info();
   }
 

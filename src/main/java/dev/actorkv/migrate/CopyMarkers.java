@@ -5,6 +5,7 @@ import dev.actorkv.migrate.proto.CopyInProgress;
 import dev.actorkv.migrate.proto.CopyMetadata;
 import dev.actorkv.store.ActorKeyspace;
 import dev.actorkv.store.ActorOpenHook;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The "copy in progress" marker of {@code keyspace copy}, kept in an actor's metadata (field 15, see
@@ -25,7 +26,7 @@ public final class CopyMarkers {
   };
 
   /** The source of the unfinished copy {@code metadata} records, or null when it records none. */
-  public static String unfinishedCopySource(byte[] metadata) {
+  public static @Nullable String unfinishedCopySource(byte @Nullable [] metadata) {
     CopyMetadata m = parse(metadata);
     return m.hasCopy() ? m.getCopy().getSource() : null;
   }
@@ -36,7 +37,7 @@ public final class CopyMarkers {
   }
 
   /** {@code metadata} (null: none) with the marker of a copy from {@code source} set, other fields kept. */
-  public static byte[] begin(byte[] metadata, String source) {
+  public static byte[] begin(byte @Nullable [] metadata, String source) {
     return parse(metadata).toBuilder().setCopy(CopyInProgress.newBuilder().setSource(source)).build().toByteArray();
   }
 

@@ -6,6 +6,7 @@ import dev.actorkv.store.ActorOpenHook;
 import dev.actorkv.store.ActorStore;
 import dev.actorkv.store.StoreOptions;
 import java.nio.file.Path;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Entry point for applications: opens a store whose actors are migrated from the legacy layout when
@@ -74,7 +75,7 @@ public final class Migrations {
   }
 
   /** The actor's serialized {@code MigrationMarker} (migrate.proto), or null when it has none. */
-  public static byte[] migrationMarker(ActorKeyspace actor) {
+  public static byte @Nullable [] migrationMarker(ActorKeyspace actor) {
     return LayoutMetadata.marker(actor);
   }
 }

@@ -1,5 +1,6 @@
 package dev.actorkv.queue;
 
+import com.google.common.annotations.VisibleForTesting;
 import dev.actorkv.keyspace.KeyFormatException;
 import dev.actorkv.keyspace.KeyRange;
 import dev.actorkv.keyspace.QueueKeys;
@@ -825,6 +826,7 @@ public final class ActorQueue implements AutoCloseable {
   }
 
   /** Body bytes cached in memory now (for tests of the cache budget). */
+  @VisibleForTesting
   long cachedBodyBytes() {
     lock.lock();
     try {
@@ -835,6 +837,7 @@ public final class ActorQueue implements AutoCloseable {
   }
 
   /** Canonical view of the in-memory state, for tests comparing it with the disk and with a model. */
+  @VisibleForTesting
   QueueState state() {
     lock.lock();
     try {

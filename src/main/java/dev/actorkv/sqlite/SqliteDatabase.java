@@ -3,6 +3,7 @@ package dev.actorkv.sqlite;
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 
+import com.google.common.annotations.VisibleForTesting;
 import dev.actorkv.keyspace.SqliteKeys;
 import dev.actorkv.migrate.LegacyLayoutException;
 import dev.actorkv.store.ActorKeyspace;
@@ -523,6 +524,7 @@ public final class SqliteDatabase implements AutoCloseable {
   }
 
   /** The name this database's VFS is registered under (null for a native file); for tests. */
+  @VisibleForTesting
   String vfsName() {
     return vfs == null ? null : vfs.name();
   }

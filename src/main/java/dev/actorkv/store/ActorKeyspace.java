@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One actor's private, ordered keyspace inside an {@link ActorStore}. Every read and write is confined to
@@ -158,7 +159,7 @@ public final class ActorKeyspace {
    * The actor's metadata as last written by {@link ActorBatch#setMetadata} (a fresh array), or null when
    * it has none. Opaque to the store: the layers that write it define its format.
    */
-  public byte[] metadata() {
+  public byte @Nullable [] metadata() {
     checkUsable();
     byte[] m = metadata;
     return m == null ? null : m.clone();
@@ -226,7 +227,7 @@ public final class ActorKeyspace {
   // ------------------------------------------------------------------ reads
 
   /** The value at {@code key}, or null when absent. */
-  public byte[] get(byte[] key) {
+  public byte @Nullable [] get(byte[] key) {
     checkUsable();
     PhysicalKeys.checkLogical(key);
     store.options().faults().beforeRead(actorId);
@@ -298,7 +299,7 @@ public final class ActorKeyspace {
   }
 
   /** The first entry of {@code range} (last when {@code reverse}), or null when it is empty. */
-  public KeyValue first(KeyRange range, boolean reverse) {
+  public @Nullable KeyValue first(KeyRange range, boolean reverse) {
     try (KeyValueIterator it = iterator(range, reverse, 1)) {
       return it.hasNext() ? it.next() : null;
     }
@@ -307,7 +308,7 @@ public final class ActorKeyspace {
   // ------------------------------------------------------------------ alarms
 
   /** The actor's alarm {@code name}, or null when it has none. */
-  public Alarm alarm(String name) {
+  public @Nullable Alarm alarm(String name) {
     Alarm.checkName(name);
     checkUsable();
     store.enter();
@@ -337,7 +338,7 @@ public final class ActorKeyspace {
    *
    * @throws IllegalArgumentException when {@code replacement} has another name
    */
-  public boolean compareAndSetAlarm(Alarm expected, Alarm replacement) {
+  public boolean compareAndSetAlarm(Alarm expected, @Nullable Alarm replacement) {
     java.util.Objects.requireNonNull(expected, "expected");
     if (replacement != null && !replacement.name().equals(expected.name())) {
       throw new IllegalArgumentException("the replacement of alarm " + Alarm.quote(expected.name())

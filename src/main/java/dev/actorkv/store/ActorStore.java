@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.StampedLock;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A store holding many actors' keyspaces on one {@link StorageEngine}: embedded RocksDB
@@ -86,7 +87,7 @@ public final class ActorStore implements AutoCloseable {
   }
 
   /** The directory of an embedded RocksDB store, or null for a store on another engine. */
-  public Path directory() {
+  public @Nullable Path directory() {
     return engine instanceof RocksDbEngine rocks ? rocks.directory() : null;
   }
 
@@ -484,7 +485,7 @@ public final class ActorStore implements AutoCloseable {
      * The metadata of {@code actorId} as of the snapshot ({@link ActorKeyspace#metadata()} at that point),
      * or null: what a reader of the snapshot's keys checks them against, in the same view.
      */
-    public byte[] metadata(String actorId) {
+    public byte @Nullable [] metadata(String actorId) {
       PhysicalKeys.checkActorId(actorId);
       return read(() -> snapshot.metadata(actorId));
     }

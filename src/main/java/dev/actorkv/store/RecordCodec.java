@@ -1,5 +1,6 @@
 package dev.actorkv.store;
 
+import com.google.common.annotations.VisibleForTesting;
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
@@ -70,6 +71,7 @@ final class RecordCodec {
   }
 
   /** A format-1 record, as stores written before metadata existed hold them (for tests of reading them). */
+  @VisibleForTesting
   static byte[] encodeFormat1ActorRecord(int number, long storageBytes) {
     int size = (number != 0 ? CodedOutputStream.computeUInt32Size(FORMAT1_NUMBER, number) : 0)
         + (storageBytes != 0 ? CodedOutputStream.computeUInt64Size(STORAGE_BYTES, storageBytes) : 0);

@@ -1,5 +1,6 @@
 package dev.actorkv.store;
 
+import com.google.common.annotations.VisibleForTesting;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -71,6 +72,7 @@ final class WalTail {
   }
 
   /** Offsets of the records of the final block, for tests. */
+  @VisibleForTesting
   static List<Long> recordOffsetsOfFinalBlock(byte[] log) {
     List<Long> out = new ArrayList<>();
     int blockStart = log.length / BLOCK * BLOCK;

@@ -1,5 +1,6 @@
 package dev.actorkv.traces;
 
+import com.google.common.annotations.VisibleForTesting;
 import com.google.protobuf.ByteString;
 import dev.actorkv.keyspace.KeyDescription;
 import dev.actorkv.keyspace.KeyRange;
@@ -892,6 +893,7 @@ public final class ActorTraces implements AutoCloseable {
   }
 
   /** Chunk values read by {@link #read} since open, for tests and benchmarks. */
+  @VisibleForTesting
   public long chunksRead() {
     return chunksRead.get();
   }
