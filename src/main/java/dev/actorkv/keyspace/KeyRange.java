@@ -54,6 +54,14 @@ public record KeyRange(byte[] begin, byte[] end) {
   }
 
   /**
+   * The smallest key after {@code key} in unsigned byte order: {@code key} with a 0x00 byte appended. A
+   * paged scan resumes from it after the last key of a page.
+   */
+  public static byte[] keyAfter(byte[] key) {
+    return Arrays.copyOf(key, key.length + 1);
+  }
+
+  /**
    * The first key after every key that starts with {@code prefix}: the prefix with trailing 0xFF bytes
    * dropped and its last byte incremented; empty when the prefix is all 0xFF (no upper bound).
    */

@@ -54,7 +54,7 @@ final class LegacyDetector {
         return true;
       }
       if (k.length < LEGACY_QUEUE_MESSAGE_LENGTH) {
-        from = Arrays.copyOf(k, k.length + 1); // the next key after k
+        from = KeyRange.keyAfter(k);
       } else {
         // A 9-byte key greater than k is greater than k's first 9 bytes: skip every key that starts so.
         from = KeyRange.strinc(Arrays.copyOf(k, LEGACY_QUEUE_MESSAGE_LENGTH)); // k starts 05: never all FF

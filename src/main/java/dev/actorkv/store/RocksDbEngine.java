@@ -106,7 +106,7 @@ final class RocksDbEngine implements StorageEngine {
     if (afterExclusive != null) {
       // The smallest key after afterExclusive's record key (not strinc, which would skip ids extending it).
       byte[] k = PhysicalKeys.actorRecordKey(afterExclusive);
-      begin = java.util.Arrays.copyOf(k, k.length + 1);
+      begin = KeyRange.keyAfter(k);
     }
     byte[] end = KeyRange.strinc(PhysicalKeys.ACTOR_RECORDS);
     List<String> out = new ArrayList<>();
@@ -170,7 +170,7 @@ final class RocksDbEngine implements StorageEngine {
     byte[] begin = PhysicalKeys.ALARMS_BY_DUE;
     if (afterExclusive != null) {
       byte[] k = PhysicalKeys.alarmDueKey(afterExclusive.due().toEpochMilli(), afterExclusive.actorId(), afterExclusive.name());
-      begin = java.util.Arrays.copyOf(k, k.length + 1); // the smallest key after it
+      begin = KeyRange.keyAfter(k);
     }
     // pack(upTo + 1) is below every (due, actor, name) key with a later due time and above every other.
     byte[] end = upToMillis >= Alarm.MAX_DUE.toEpochMilli()

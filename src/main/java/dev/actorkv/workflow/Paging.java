@@ -3,7 +3,6 @@ package dev.actorkv.workflow;
 import dev.actorkv.keyspace.KeyRange;
 import dev.actorkv.store.ActorKeyspace;
 import dev.actorkv.store.KeyValue;
-import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -20,9 +19,7 @@ final class Paging {
       if (page.size() < pageSize) {
         return;
       }
-      byte[] last = page.getLast().key();
-      // The smallest key after `last`.
-      begin = Arrays.copyOf(last, last.length + 1);
+      begin = KeyRange.keyAfter(page.getLast().key());
     }
   }
 }
