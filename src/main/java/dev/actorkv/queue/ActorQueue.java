@@ -207,12 +207,14 @@ public final class ActorQueue implements AutoCloseable {
     long id = first;
     byte[][] bodies = new byte[messages.size()][];
     for (NewMessage m : messages) {
-      QueueCodec.StoredMessage stored = new QueueCodec.StoredMessage(m.name(), m.body(), now, 0, 0, expectsResponse);
+      // The body's one copy was made by NewMessage; encoding writes it into the value, which the batch
+      // takes over (see "Byte arrays" in the README).
+      QueueCodec.StoredMessage stored = new QueueCodec.StoredMessage(m.name(), m.sharedBody(), now, 0, 0, expectsResponse);
       byte[] value = QueueCodec.encode(stored);
       if (value.length > options.maxMessageBytes()) {
         throw new MessageTooLargeException(value.length, options.maxMessageBytes());
       }
-      batch.put(QueueKeys.message(id), value);
+      batch.putOwned(QueueKeys.message(id), value);
       bodies[(int) (id - first)] = stored.body();
       out.add(toMessage(id, stored));
       id++;

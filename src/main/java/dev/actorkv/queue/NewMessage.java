@@ -14,6 +14,11 @@ public record NewMessage(String name, byte[] body) {
     return body.clone();
   }
 
+  /** The body without a copy, for the queue's own encoding (the array was copied once, on construction). */
+  byte[] sharedBody() {
+    return body;
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof NewMessage m && name.equals(m.name) && java.util.Arrays.equals(body, m.body);

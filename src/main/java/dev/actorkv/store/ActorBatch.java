@@ -14,9 +14,41 @@ public final class ActorBatch {
   /** One change. */
   public sealed interface Op permits Put, Delete, DeleteRange {}
 
-  public record Put(byte[] key, byte[] value) implements Op {}
+  /** Put {@code value} at {@code key}. Compares by the arrays' contents. */
+  public record Put(byte[] key, byte[] value) implements Op {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Put p && java.util.Arrays.equals(key, p.key) && java.util.Arrays.equals(value, p.value);
+    }
 
-  public record Delete(byte[] key) implements Op {}
+    @Override
+    public int hashCode() {
+      return 31 * java.util.Arrays.hashCode(key) + java.util.Arrays.hashCode(value);
+    }
+
+    @Override
+    public String toString() {
+      return "Put[" + java.util.HexFormat.of().formatHex(key) + ", " + value.length + " bytes]";
+    }
+  }
+
+  /** Delete {@code key}. Compares by the array's contents. */
+  public record Delete(byte[] key) implements Op {
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Delete d && java.util.Arrays.equals(key, d.key);
+    }
+
+    @Override
+    public int hashCode() {
+      return java.util.Arrays.hashCode(key);
+    }
+
+    @Override
+    public String toString() {
+      return "Delete[" + java.util.HexFormat.of().formatHex(key) + "]";
+    }
+  }
 
   public record DeleteRange(KeyRange range) implements Op {}
 
@@ -44,6 +76,16 @@ public final class ActorBatch {
     PhysicalKeys.checkLogical(key);
     ops.add(new Put(key.clone(), value.clone()));
     return this;
+  }
+
+  /**
+   * Like {@link #put}, but the batch takes the arrays over instead of copying them: for a caller that
+   * built {@code key} and {@code value} for this batch (an encoded value, a freshly built key) and never
+   * reads or changes them again. The managers write through it, so a message body is not copied once
+   * more on its way to the engine. Changing an array after handing it over changes what is written.
+   */
+  public ActorBatch putOwned(byte[] key, byte[] value) {
+    return putShared(key, value);
   }
 
   /**
