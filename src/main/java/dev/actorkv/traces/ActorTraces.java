@@ -3,12 +3,10 @@ package dev.actorkv.traces;
 import com.google.common.annotations.VisibleForTesting;
 import com.google.protobuf.ByteString;
 import dev.actorkv.keyspace.KeyDescription;
-import dev.actorkv.keyspace.KeyRange;
 import dev.actorkv.keyspace.TracesKeys;
 import dev.actorkv.store.ActorBatch;
 import dev.actorkv.store.ActorKeyspace;
 import dev.actorkv.store.KeyValue;
-import dev.actorkv.store.KeyValueIterator;
 import dev.actorkv.traces.proto.SpanUpdate;
 import io.opentelemetry.proto.common.v1.InstrumentationScope;
 import io.opentelemetry.proto.resource.v1.Resource;
@@ -25,9 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
@@ -70,9 +65,10 @@ public final class ActorTraces implements AutoCloseable {
   private long maxBucket = -1;
   private long bufferedBytes;
   private boolean closed;
-  private final ScheduledExecutorService scheduler;
+  private final TracesTimer timer;
+  private final TraceReader reader;
+  private final TraceRetention retention;
   private final AtomicBoolean flushQueued = new AtomicBoolean();
-  private final AtomicLong chunksRead = new AtomicLong();
   private final AtomicLong chunksWritten = new AtomicLong();
   private final AtomicLong bytesWritten = new AtomicLong();
   private final AtomicLong failedFlushes = new AtomicLong();
@@ -161,21 +157,17 @@ public final class ActorTraces implements AutoCloseable {
       throw new IllegalArgumentException("maxChunkBytes " + options.maxChunkBytes()
           + " exceeds the store's value limit of " + actor.limits().maxValueBytes() + " bytes");
     }
-    KeyValue last = lastChunkBefore(TracesKeys.chunks().end());
+    this.reader = new TraceReader(actor);
+    this.retention = new TraceRetention(actor, options.clock());
+    KeyValue last = reader.lastChunkBefore(TracesKeys.chunks().end());
     if (last != null) {
       KeyDescription.TracesChunk k = TracesKeys.decodeChunk(last.key());
       nextChunkId.put(k.bucketStartSec(), k.chunkId() + 1);
       maxBucket = k.bucketStartSec();
     }
-    this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "actorkv-traces-" + actor.actorId());
-      t.setDaemon(true);
-      return t;
-    });
-    if (!options.flushInterval().isZero()) {
-      long ms = Math.max(1, options.flushInterval().toMillis());
-      scheduler.scheduleWithFixedDelay(this::tick, ms, ms, TimeUnit.MILLISECONDS);
-    }
+    long period = options.flushInterval().isZero() ? 0 : Math.max(1, options.flushInterval().toMillis());
+    this.timer = new TracesTimer(options.scheduler(), period, this::tick);
+    timer.start();
   }
 
   /** Opens the traces manager of {@code actor}, recovering where its chunk ids continue. */
@@ -671,16 +663,15 @@ public final class ActorTraces implements AutoCloseable {
 
   private void queueFlush() {
     if (!closed && flushQueued.compareAndSet(false, true)) {
-      try {
-        scheduler.execute(() -> {
-          flushQueued.set(false);
-          try {
-            writePending();
-          } catch (RuntimeException e) {
-            // Reported to the status and listener by writePending; the timer or next flush retries.
-          }
-        });
-      } catch (java.util.concurrent.RejectedExecutionException e) {
+      boolean queued = timer.execute(() -> {
+        flushQueued.set(false);
+        try {
+          writePending();
+        } catch (RuntimeException e) {
+          // Reported to the status and listener by writePending; the timer or next flush retries.
+        }
+      });
+      if (!queued) {
         flushQueued.set(false);
       }
     }
@@ -800,8 +791,7 @@ public final class ActorTraces implements AutoCloseable {
   }
 
   private long nowNanos() {
-    java.time.Instant now = options.clock().instant();
-    return Math.addExact(Math.multiplyExact(now.getEpochSecond(), 1_000_000_000L), now.getNano());
+    return TraceRetention.nowNanos(options.clock());
   }
 
   // ------------------------------------------------------------------ retention
@@ -811,21 +801,12 @@ public final class ActorTraces implements AutoCloseable {
    * Returns whether any chunk was there to drop.
    */
   public boolean dropOlderThan(Duration age) {
-    long cutoff = nowNanos() - age.toNanos();
-    if (cutoff <= 0) {
-      return false;
-    }
-    return dropBucketsBefore(Buckets.of(cutoff));
+    return retention.dropOlderThan(age);
   }
 
   /** Drops every bucket starting before {@code bucketStartSec} with one range delete. */
   public boolean dropBucketsBefore(long bucketStartSec) {
-    KeyRange range = TracesKeys.buckets(0, bucketStartSec);
-    if (actor.first(range, false) == null) {
-      return false;
-    }
-    actor.commit(actor.batch().deleteRange(range));
-    return true;
+    return retention.dropBucketsBefore(bucketStartSec);
   }
 
   // ------------------------------------------------------------------ reading
@@ -837,43 +818,13 @@ public final class ActorTraces implements AutoCloseable {
    * still buffered are not seen until flushed. Each span is as the chunks read last recorded it.
    */
   public TraceRead read(long startNanos, long endNanos, int limit) {
-    if (startNanos < 0 || endNanos <= startNanos) {
-      throw new IllegalArgumentException("window must satisfy 0 <= start < end, got [" + startNanos + ", " + endNanos + ")");
-    }
-    if (limit <= 0) {
-      throw new IllegalArgumentException("limit must be > 0, got " + limit);
-    }
-    long firstBucket = Buckets.of(startNanos);
-    long lastBucket = Buckets.of(endNanos - 1);
-    SpanFolder folder = new SpanFolder();
-    int read = 0;
-    KeyValue before = lastChunkBefore(TracesKeys.chunk(firstBucket, 0));
-    if (before != null) {
-      fold(folder, before);
-      read++;
-    }
-    try (KeyValueIterator it = actor.iterator(TracesKeys.buckets(firstBucket, lastBucket + Buckets.SECONDS), false)) {
-      while (it.hasNext()) {
-        fold(folder, it.next());
-        read++;
-      }
-    }
-    chunksRead.addAndGet(read);
-    return folder.select(startNanos, endNanos, limit, read);
-  }
-
-  private static void fold(SpanFolder folder, KeyValue chunk) {
-    folder.add(ChunkScanner.read(TracesKeys.decodeChunk(chunk.key()).bucketStartSec(), chunk.value()));
+    return reader.read(startNanos, endNanos, limit);
   }
 
   static final Comparator<StoredSpan> SPAN_ORDER = Comparator
       .comparing((StoredSpan s) -> s.span().getStartTimeUnixNano(), Long::compareUnsigned)
       .thenComparing(s -> s.span().getTraceId(), ByteString.unsignedLexicographicalComparator())
       .thenComparing(s -> s.span().getSpanId(), ByteString.unsignedLexicographicalComparator());
-
-  private KeyValue lastChunkBefore(byte[] endExclusive) {
-    return actor.first(KeyRange.of(TracesKeys.chunks().begin(), endExclusive), true);
-  }
 
   /** Ended spans in the chunks held in memory (filling and waiting to be written), for the metrics. */
   long bufferedSpans() {
@@ -895,7 +846,7 @@ public final class ActorTraces implements AutoCloseable {
   /** Chunk values read by {@link #read} since open, for tests and benchmarks. */
   @VisibleForTesting
   public long chunksRead() {
-    return chunksRead.get();
+    return reader.chunksRead();
   }
 
   public TracesStatus status() {
@@ -923,15 +874,7 @@ public final class ActorTraces implements AutoCloseable {
     } finally {
       lock.unlock();
     }
-    scheduler.shutdown();
-    try {
-      if (!scheduler.awaitTermination(30, TimeUnit.SECONDS)) {
-        scheduler.shutdownNow();
-      }
-    } catch (InterruptedException e) {
-      scheduler.shutdownNow();
-      Thread.currentThread().interrupt();
-    }
+    timer.close(); // no run of this actor's timer is in progress or armed after it
     flush();
     metrics.closed(this); // everything written: nothing of it is buffered any more
   }

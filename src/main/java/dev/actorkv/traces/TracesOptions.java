@@ -3,6 +3,8 @@ package dev.actorkv.traces;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.Objects;
+import java.util.concurrent.ScheduledExecutorService;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Options of {@link ActorTraces}. Immutable; the {@code with...} methods return copies.
@@ -17,6 +19,10 @@ import java.util.Objects;
  *     ({@link Duration#ZERO}: keep everything, the default)
  * @param clock wall clock for the timer's bucket snapshots and for retention
  * @param listener told about every written and every failed flush
+ * @param scheduler where the background flush and retention run, shared by every actor given it; null
+ *     (the default): each run is a virtual thread started by the JDK's one shared delay timer, so no
+ *     platform thread is started per actor. The caller owns a scheduler it gives and shuts it down after
+ *     closing the traces that use it; closing an actor's traces cancels only its own task.
  */
 public record TracesOptions(
     int maxChunkBytes,
@@ -25,14 +31,15 @@ public record TracesOptions(
     int maxOpenSpans,
     Duration retention,
     InstantSource clock,
-    TracesListener listener) {
+    TracesListener listener,
+    @Nullable ScheduledExecutorService scheduler) {
   public static final int DEFAULT_MAX_CHUNK_BYTES = 64 * 1024;
   /** Smallest allowed chunk size: room for a span with a few small attributes. */
   public static final int MIN_CHUNK_BYTES = 1024;
 
   public static final TracesOptions DEFAULTS = new TracesOptions(
       DEFAULT_MAX_CHUNK_BYTES, Duration.ofSeconds(5), 16L << 20, 100_000, Duration.ZERO, InstantSource.system(),
-      TracesListener.NONE);
+      TracesListener.NONE, null);
 
   public TracesOptions {
     Objects.requireNonNull(flushInterval, "flushInterval");
@@ -58,30 +65,36 @@ public record TracesOptions(
   }
 
   public TracesOptions withMaxChunkBytes(int v) {
-    return new TracesOptions(v, flushInterval, Math.max(maxBufferedBytes, v), maxOpenSpans, retention, clock, listener);
+    return new TracesOptions(v, flushInterval, Math.max(maxBufferedBytes, v), maxOpenSpans, retention, clock, listener, scheduler);
   }
 
   public TracesOptions withFlushInterval(Duration v) {
-    return new TracesOptions(maxChunkBytes, v, maxBufferedBytes, maxOpenSpans, retention, clock, listener);
+    return new TracesOptions(maxChunkBytes, v, maxBufferedBytes, maxOpenSpans, retention, clock, listener, scheduler);
   }
 
   public TracesOptions withMaxBufferedBytes(long v) {
-    return new TracesOptions(maxChunkBytes, flushInterval, v, maxOpenSpans, retention, clock, listener);
+    return new TracesOptions(maxChunkBytes, flushInterval, v, maxOpenSpans, retention, clock, listener, scheduler);
   }
 
   public TracesOptions withMaxOpenSpans(int v) {
-    return new TracesOptions(maxChunkBytes, flushInterval, maxBufferedBytes, v, retention, clock, listener);
+    return new TracesOptions(maxChunkBytes, flushInterval, maxBufferedBytes, v, retention, clock, listener, scheduler);
   }
 
   public TracesOptions withRetention(Duration v) {
-    return new TracesOptions(maxChunkBytes, flushInterval, maxBufferedBytes, maxOpenSpans, v, clock, listener);
+    return new TracesOptions(maxChunkBytes, flushInterval, maxBufferedBytes, maxOpenSpans, v, clock, listener, scheduler);
   }
 
   public TracesOptions withClock(InstantSource v) {
-    return new TracesOptions(maxChunkBytes, flushInterval, maxBufferedBytes, maxOpenSpans, retention, v, listener);
+    return new TracesOptions(maxChunkBytes, flushInterval, maxBufferedBytes, maxOpenSpans, retention, v, listener, scheduler);
   }
 
   public TracesOptions withListener(TracesListener v) {
-    return new TracesOptions(maxChunkBytes, flushInterval, maxBufferedBytes, maxOpenSpans, retention, clock, v);
+    return new TracesOptions(maxChunkBytes, flushInterval, maxBufferedBytes, maxOpenSpans, retention, clock, v, scheduler);
+  }
+
+  /** Runs the background flush and retention of every actor given these options on {@code v} (see {@code scheduler}). */
+  public TracesOptions withScheduler(ScheduledExecutorService v) {
+    return new TracesOptions(maxChunkBytes, flushInterval, maxBufferedBytes, maxOpenSpans, retention, clock, listener,
+        Objects.requireNonNull(v, "scheduler"));
   }
 }
