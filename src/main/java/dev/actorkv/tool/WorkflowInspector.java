@@ -5,36 +5,28 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.protobuf.util.JsonFormat;
 import dev.actorkv.keyspace.KeyDescription;
-import dev.actorkv.keyspace.KeyFormatException;
 import dev.actorkv.keyspace.Namespace;
-import dev.actorkv.keyspace.WorkflowField;
-import dev.actorkv.keyspace.WorkflowLocation;
 import dev.actorkv.store.ActorKeyspace;
 import dev.actorkv.tuple.Utf8;
 import dev.actorkv.workflow.Branch;
 import dev.actorkv.workflow.LoopOptions;
 import dev.actorkv.workflow.LoopResult;
 import dev.actorkv.workflow.Workflow;
+import dev.actorkv.workflow.WorkflowAudit;
 import dev.actorkv.workflow.WorkflowCodecs;
 import dev.actorkv.workflow.WorkflowEngine;
-import dev.actorkv.workflow.WorkflowException;
 import dev.actorkv.workflow.WorkflowHistory;
 import dev.actorkv.workflow.WorkflowOutcome;
 import dev.actorkv.workflow.proto.EntryMetadata;
 import dev.actorkv.workflow.proto.HistoryEntry;
-import dev.actorkv.workflow.proto.LoopEntry;
 import dev.actorkv.workflow.proto.WorkflowError;
-import dev.actorkv.workflow.proto.WorkflowStateCode;
 import dev.actorkv.workflow.proto.WorkflowStateValue;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /** The workflow namespace for the tool: decoded values, invariants, and the demo actor's workflow. */
 final class WorkflowInspector implements NamespaceInspector {
@@ -93,87 +85,8 @@ final class WorkflowInspector implements NamespaceInspector {
 
   @Override
   public void check(ActorKeyspace actor, CheckReport report) {
-    String id = actor.actorId();
-    WorkflowHistory h;
-    try {
-      // The load validates names, entries, ids and locations; what it would repair is a problem here.
-      h = WorkflowHistory.load(actor);
-    } catch (WorkflowException | KeyFormatException e) {
-      report.problem(id, "workflow: " + e.getMessage());
-      return;
-    }
-    for (String r : h.repairs()) {
-      report.problem(id, "workflow: " + r.replaceFirst("^(rebuilt|deleted) ", "needs repair: "));
-    }
-    checkFields(id, h, report);
-    Map<WorkflowLocation, Set<Integer>> ordinals = new HashMap<>();
-    for (WorkflowHistory.Entry e : h.entriesUnder(WorkflowLocation.root())) {
-      if (!ordinals.computeIfAbsent(e.location().parent(), k -> new HashSet<>()).add(e.value().getOrdinal())) {
-        report.problem(id, "workflow: two entries of scope " + h.describe(e.location().parent()) + " have ordinal "
-            + e.value().getOrdinal());
-      }
-      if (e.value().hasLoop()) {
-        checkLoop(id, h, e, report);
-      }
-    }
-  }
-
-  private static void checkFields(String id, WorkflowHistory h, CheckReport report) {
-    WorkflowStateCode state = h.state().getState();
-    switch (state) {
-      case WORKFLOW_COMPLETED -> {
-        if (h.field(WorkflowField.OUTPUT).isEmpty()) {
-          report.problem(id, "workflow: state is completed but there is no output field");
-        }
-      }
-      case WORKFLOW_FAILED -> {
-        var err = h.field(WorkflowField.ERROR);
-        if (err.isEmpty()) {
-          report.problem(id, "workflow: state is failed but there is no error field");
-        } else {
-          try {
-            WorkflowError.parseFrom(err.get());
-          } catch (InvalidProtocolBufferException e) {
-            report.problem(id, "workflow: error field does not decode: " + e.getMessage());
-          }
-        }
-      }
-      case WORKFLOW_SLEEPING -> {
-        WorkflowStateValue v = h.state();
-        if (v.getWakeAtMs() == 0 && !v.getWaitingForMessages()) {
-          report.problem(id, "workflow: state is sleeping with neither a wake-up time nor a receive");
-        }
-      }
-      case UNRECOGNIZED -> report.problem(id, "workflow: unknown state code " + h.state().getStateValue());
-      default -> {}
-    }
-    if (state != WorkflowStateCode.WORKFLOW_STATE_UNSPECIFIED && h.field(WorkflowField.INPUT).isEmpty()) {
-      report.problem(id, "workflow: state is recorded but the input field is missing");
-    }
-  }
-
-  /** A loop keeps history for at most history_to_keep + commit_interval iterations, none below trimmed_below. */
-  private static void checkLoop(String id, WorkflowHistory h, WorkflowHistory.Entry loop, CheckReport report) {
-    LoopEntry le = loop.value().getLoop();
-    WorkflowLocation.Name name = (WorkflowLocation.Name) loop.location().last();
-    WorkflowLocation parent = loop.location().parent();
-    Set<Long> iterations = new HashSet<>();
-    // Iterations of this loop are siblings of its entry: (..., (loop_name_index, i), ...).
-    for (WorkflowHistory.Entry e : h.entriesUnder(parent)) {
-      if (e.location().depth() > parent.depth()
-          && e.location().segments().get(parent.depth()) instanceof WorkflowLocation.Loop l
-          && l.loopNameIndex() == name.index()) {
-        iterations.add(l.iteration());
-        if (l.iteration() < le.getTrimmedBelow()) {
-          report.problem(id, "workflow: loop " + h.describe(loop.location()) + " keeps history of iteration " + l.iteration()
-              + ", below its trimmed mark " + le.getTrimmedBelow());
-        }
-      }
-    }
-    long bound = (long) le.getHistoryToKeep() + Math.max(1, le.getCommitInterval());
-    if (iterations.size() > bound) {
-      report.problem(id, "workflow: loop " + h.describe(loop.location()) + " has history for " + iterations.size()
-          + " iterations, more than history_to_keep + commit_interval = " + bound);
+    for (String problem : WorkflowAudit.problems(actor)) {
+      report.problem(actor.actorId(), problem);
     }
   }
 
