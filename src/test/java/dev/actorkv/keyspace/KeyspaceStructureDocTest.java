@@ -134,6 +134,34 @@ class KeyspaceStructureDocTest {
     return out.toByteArray();
   }
 
+  private static final Pattern VECTOR_HEX = Pattern.compile("\"hex\": \"([0-9a-f]*)\"");
+
+  /** Every key of the vectors that decodes lies at a leaf of the tree, inside that leaf's subspace. */
+  @Test
+  void everyVectorKeyLiesInItsLeafsSubspace() throws Exception {
+    String vectors;
+    try (var in = KeyspaceStructureDocTest.class.getResourceAsStream("/vectors/keys.jsonl")) {
+      vectors = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+    Matcher m = VECTOR_HEX.matcher(vectors);
+    int decoded = 0;
+    while (m.find()) {
+      byte[] key = java.util.HexFormat.of().parseHex(m.group(1));
+      KeyDescription d;
+      try {
+        d = KeyDescriber.describe(key);
+      } catch (KeyFormatException e) {
+        continue; // an invalid-key vector
+      }
+      decoded++;
+      LayoutNode leaf = d.node();
+      assertTrue(leaf.isLeaf(), () -> Bytes.hex(key) + " describes to inner node " + leaf);
+      assertTrue(leaf.subspace().contains(key), () -> Bytes.hex(key) + " lies outside " + leaf + " " + leaf.subspace());
+      assertEquals(leaf, Layout.node(leaf.path()));
+    }
+    assertTrue(decoded > 10, "only " + decoded + " valid vectors found");
+  }
+
   @Test
   void limitsInTheDocumentAreTheDefaults() throws Exception {
     String doc = doc();
