@@ -15,15 +15,44 @@ import dev.actorkv.keyspace.LayoutNode.Raw;
  * is no v1 storage version (legacy workflow and traces tuples never start with {@code 01}).
  */
 public final class KeyDescriber {
+  /** Where the rest of a key is decoded: a node's decoder, from the node's prefix length, as a layout version. */
+  private record Target(LayoutNode.Decoder decoder, int offset, int version) {
+    static Target of(LayoutNode n, int version) {
+      return new Target(n.decoder(), n.subspace().prefixLength(), version);
+    }
+
+    KeyDescription decode(byte[] key) {
+      return decoder.decode(key, offset, version);
+    }
+  }
+
+  // The tree, indexed once by first (and second) key byte so that describing a key walks two array
+  // slots instead of the node lists: describe is on the load paths of every manager.
+
   /** The v1 namespace node of each first byte, or null. */
   private static final LayoutNode[] V1 = new LayoutNode[256];
-  /** The legacy node of each first byte, or null. */
-  private static final LayoutNode[] LEGACY = new LayoutNode[256];
+  /** The decoder of an unversioned v1 namespace, by first byte. */
+  private static final Target[] UNVERSIONED = new Target[256];
+  /** The decoder of a versioned v1 namespace's storage version, by first and second byte. */
+  private static final Target[][] VERSIONS = new Target[256][];
+  /** The decoder of the legacy node of each first byte, or null. */
+  private static final Target[] LEGACY = new Target[256];
+  /** The exact key length a legacy leaf claims, or -1 when the legacy node is a subtree. */
+  private static final int[] LEGACY_LENGTH = new int[256];
 
   static {
     for (LayoutNode n : Layout.root().children()) {
       if (n.element() instanceof Raw r) {
         V1[r.value()] = n;
+        if (n.decoder() != null) {
+          UNVERSIONED[r.value()] = Target.of(n, Namespace.CURRENT_VERSION);
+        } else {
+          Target[] versions = new Target[256];
+          for (LayoutNode v : n.children()) {
+            versions[v.rawByte()] = Target.of(v, v.rawByte());
+          }
+          VERSIONS[r.value()] = versions;
+        }
       } else {
         indexLegacy(n);
       }
@@ -34,7 +63,10 @@ public final class KeyDescriber {
   private static void indexLegacy(LayoutNode n) {
     for (LayoutNode c : n.children()) {
       switch (c.element()) {
-        case Raw r -> LEGACY[r.value()] = c;
+        case Raw r -> {
+          LEGACY[r.value()] = Target.of(c, 0);
+          LEGACY_LENGTH[r.value()] = c.width() >= 0 ? c.subspace().prefixLength() + c.width() : -1;
+        }
         case Nothing x -> indexLegacy(c);
         case LayoutNode.Tag t -> throw new IllegalStateException("a tuple tag at the top of " + c);
       }
@@ -48,42 +80,37 @@ public final class KeyDescriber {
       throw new KeyFormatException("empty key");
     }
     int first = key[0] & 0xff;
-    LayoutNode v1 = V1[first];
-    LayoutNode legacy = LEGACY[first];
-    if (legacy != null && (v1 == null || legacyClaims(legacy, v1, key))) {
-      return legacy.decoder().decode(key, legacy.subspace().prefixLength(), 0);
+    Target legacy = LEGACY[first];
+    if (legacy != null && legacyClaims(first, key)) {
+      return legacy.decode(key);
     }
+    Target unversioned = UNVERSIONED[first];
+    if (unversioned != null) {
+      return unversioned.decode(key);
+    }
+    LayoutNode v1 = V1[first];
     if (v1 == null) {
       throw new KeyFormatException(String.format("unknown namespace byte 0x%02x", first));
-    }
-    if (v1.decoder() != null) {
-      return v1.decoder().decode(key, v1.subspace().prefixLength(), Namespace.CURRENT_VERSION);
     }
     if (key.length < 2) {
       throw new KeyFormatException(v1.name() + " key is truncated: missing version byte");
     }
-    LayoutNode version = versionNode(v1, key[1]);
+    Target version = VERSIONS[first][key[1] & 0xff];
     if (version == null) {
       throw new KeyFormatException(String.format("unknown %s storage version byte 0x%02x", v1.name(), key[1] & 0xff));
     }
-    return version.decoder().decode(key, version.subspace().prefixLength(), version.rawByte());
+    return version.decode(key);
   }
 
-  private static boolean legacyClaims(LayoutNode legacy, LayoutNode v1, byte[] key) {
-    if (legacy.width() >= 0) {
-      return key.length == legacy.subspace().prefixLength() + legacy.width();
+  private static boolean legacyClaims(int first, byte[] key) {
+    if (V1[first] == null) {
+      return true;
     }
-    return key.length < 2 || versionNode(v1, key[1]) == null;
-  }
-
-  /** The storage-version child of versioned namespace {@code ns} whose byte is {@code b}, or null. */
-  private static LayoutNode versionNode(LayoutNode ns, byte b) {
-    for (LayoutNode c : ns.children()) {
-      if (c.rawByte() == (b & 0xff)) {
-        return c;
-      }
+    int length = LEGACY_LENGTH[first];
+    if (length >= 0) {
+      return key.length == length;
     }
-    return null;
+    return key.length < 2 || VERSIONS[first] == null || VERSIONS[first][key[1] & 0xff] == null;
   }
 
   /** Describes {@code key} and requires it to be a v1 key of kind {@code type}. */

@@ -43,6 +43,11 @@ public final class QueueKeys {
 
   /** The id of a v1 message key; anything else throws {@link KeyFormatException}. */
   public static long messageId(byte[] key) {
+    // Once per message read: a key of exactly the v1 message shape is decoded here (its only check left is
+    // the id); anything else goes through KeyDescriber, which names what the key is instead.
+    if (key.length == MESSAGES.length + 8 && Bytes.startsWith(key, MESSAGES)) {
+      return checkId(Bytes.readU64(key, MESSAGES.length));
+    }
     return KeyDescriber.describeAs(key, KeyDescription.QueueMessage.class).id();
   }
 

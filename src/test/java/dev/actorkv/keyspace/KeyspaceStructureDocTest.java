@@ -34,7 +34,7 @@ class KeyspaceStructureDocTest {
   }
 
   @Test
-  void treeBlockIsTheRenderedLayoutTree() throws Exception {
+  void treeBlockIsTheRenderedLayout() throws Exception {
     String doc = doc();
     int begin = doc.indexOf(BEGIN);
     int end = doc.indexOf(END);
