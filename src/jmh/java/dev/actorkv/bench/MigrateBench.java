@@ -2,8 +2,8 @@ package dev.actorkv.bench;
 
 import dev.actorkv.keyspace.KeyDescriber;
 import dev.actorkv.keyspace.KeyRange;
-import dev.actorkv.keyspace.LegacyKeys;
-import dev.actorkv.keyspace.LegacyMapping;
+import dev.actorkv.migrate.LegacyKeys;
+import dev.actorkv.migrate.LegacyMapping;
 import dev.actorkv.keyspace.SqliteFile;
 import dev.actorkv.keyspace.WorkflowLocation;
 import dev.actorkv.migrate.MigrationOptions;

@@ -5,10 +5,10 @@ import java.nio.charset.StandardCharsets;
 
 /** Keys of the unversioned namespaces: persisted state, connections, inspector token, user KV. */
 public final class ActorKeys {
-  private static final byte[] PERSISTED = {0x01};
-  private static final byte[] CONNECTION = {0x02};
-  private static final byte[] INSPECTOR = {0x03};
-  private static final byte[] USER_KV = {0x04};
+  private static final byte[] PERSISTED = Namespace.PERSISTED_DATA.prefix();
+  private static final byte[] CONNECTION = Namespace.CONNECTION.prefix();
+  private static final byte[] INSPECTOR = Namespace.INSPECTOR_TOKEN.prefix();
+  private static final byte[] USER_KV = Namespace.USER_KV.prefix();
 
   private ActorKeys() {}
 
@@ -55,35 +55,34 @@ public final class ActorKeys {
     return KeyDescriber.describeAs(key, KeyDescription.UserKv.class).key();
   }
 
-  static KeyDescription decode(byte[] key) {
-    int ns = key[0];
-    return switch (ns) {
-      case 0x01 -> {
-        requireLength(key, 1, "persisted-state key");
-        yield new KeyDescription.PersistedData();
-      }
-      case 0x02 -> {
-        if (key.length == 1) {
-          throw new KeyFormatException("connection key has an empty connection id");
-        }
-        int bad = Utf8.firstInvalid(key, 1, key.length);
-        if (bad >= 0) {
-          throw new KeyFormatException("connection id is not valid UTF-8 at byte " + bad);
-        }
-        yield new KeyDescription.Connection(new String(key, 1, key.length - 1, StandardCharsets.UTF_8));
-      }
-      case 0x03 -> {
-        requireLength(key, 1, "inspector-token key");
-        yield new KeyDescription.InspectorToken();
-      }
-      case 0x04 -> {
-        if (key.length == 1) {
-          throw new KeyFormatException("user KV key has an empty user key");
-        }
-        yield new KeyDescription.UserKv(java.util.Arrays.copyOfRange(key, 1, key.length));
-      }
-      default -> throw new IllegalStateException("not an unversioned namespace: " + ns);
-    };
+  // Decoders of the layout's leaves (Layout): each reads a key from its prefix length on.
+
+  static KeyDescription decodePersistedData(byte[] key, int offset, int version) {
+    requireLength(key, offset, "persisted-state key");
+    return new KeyDescription.PersistedData();
+  }
+
+  static KeyDescription decodeConnection(byte[] key, int offset, int version) {
+    if (key.length == offset) {
+      throw new KeyFormatException("connection key has an empty connection id");
+    }
+    int bad = Utf8.firstInvalid(key, offset, key.length);
+    if (bad >= 0) {
+      throw new KeyFormatException("connection id is not valid UTF-8 at byte " + bad);
+    }
+    return new KeyDescription.Connection(new String(key, offset, key.length - offset, StandardCharsets.UTF_8));
+  }
+
+  static KeyDescription decodeInspectorToken(byte[] key, int offset, int version) {
+    requireLength(key, offset, "inspector-token key");
+    return new KeyDescription.InspectorToken();
+  }
+
+  static KeyDescription decodeUserKv(byte[] key, int offset, int version) {
+    if (key.length == offset) {
+      throw new KeyFormatException("user KV key has an empty user key");
+    }
+    return new KeyDescription.UserKv(java.util.Arrays.copyOfRange(key, offset, key.length));
   }
 
   static void requireLength(byte[] key, int expected, String what) {

@@ -1,15 +1,12 @@
 package dev.actorkv.keyspace;
 
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 
 /**
  * What a logical key is: one record per kind of key in the layout. {@link #encode()} gives the exact
  * bytes back, and {@link KeyDescriber#describe} is its inverse. {@code version} is 1 for layout v1 and 0
- * for the legacy layout; unversioned namespaces report 1.
+ * for the legacy layout; unversioned namespaces report 1. The JSON form of {@code key describe} is the
+ * tool's ({@code dev.actorkv.tool.KeyJson}).
  */
 public sealed interface KeyDescription {
   Namespace namespace();
@@ -22,19 +19,18 @@ public sealed interface KeyDescription {
     return version() == 0;
   }
 
-  /** The {@code key describe} object, with fields in the order of ACTOR_KV_STRUCTURE.md section 7. */
-  default Map<String, Object> toJsonMap() {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("namespace", namespace().jsonName());
-    if (namespace().versioned()) {
-      m.put("version", version());
-    }
-    addFields(m);
-    return m;
+  /**
+   * The leaf of {@link Layout} this key sits at: its name is the key's kind ({@code message},
+   * {@code history}, ...), its path says where it sits ({@code legacy/queue/message}).
+   */
+  default LayoutNode node() {
+    return namespace().versioned() ? Layout.leaf(namespace(), version(), kind()) : namespace().node();
   }
 
-  /** Adds the fields after namespace and version. */
-  void addFields(Map<String, Object> m);
+  /** The name of this key's leaf under its namespace; for unversioned namespaces the namespace's own name. */
+  default String kind() {
+    return namespace().layoutName();
+  }
 
   private static void checkVersion(int version) {
     if (version != 0 && version != 1) {
@@ -54,8 +50,6 @@ public sealed interface KeyDescription {
     public byte[] encode() {
       return ActorKeys.persistedData();
     }
-
-    public void addFields(Map<String, Object> m) {}
   }
 
   record Connection(String connId) implements KeyDescription {
@@ -69,10 +63,6 @@ public sealed interface KeyDescription {
 
     public byte[] encode() {
       return ActorKeys.connection(connId);
-    }
-
-    public void addFields(Map<String, Object> m) {
-      m.put("conn_id", connId);
     }
   }
 
@@ -88,8 +78,6 @@ public sealed interface KeyDescription {
     public byte[] encode() {
       return ActorKeys.inspectorToken();
     }
-
-    public void addFields(Map<String, Object> m) {}
   }
 
   record UserKv(byte[] key) implements KeyDescription {
@@ -114,9 +102,6 @@ public sealed interface KeyDescription {
       return ActorKeys.userKv(key);
     }
 
-    public void addFields(Map<String, Object> m) {
-      m.put("key", Bytes.hex(key));
-    }
 
     @Override
     public boolean equals(Object o) {
@@ -139,16 +124,16 @@ public sealed interface KeyDescription {
       checkVersion(version);
     }
 
+    public String kind() {
+      return "metadata";
+    }
+
     public Namespace namespace() {
       return Namespace.QUEUE;
     }
 
     public byte[] encode() {
-      return version == 0 ? LegacyKeys.queueMetadata() : QueueKeys.metadata();
-    }
-
-    public void addFields(Map<String, Object> m) {
-      m.put("kind", "metadata");
+      return QueueKeys.metadata(version);
     }
   }
 
@@ -158,17 +143,16 @@ public sealed interface KeyDescription {
       checkVersion(version);
     }
 
+    public String kind() {
+      return "message";
+    }
+
     public Namespace namespace() {
       return Namespace.QUEUE;
     }
 
     public byte[] encode() {
-      return version == 0 ? LegacyKeys.queueMessage(id) : QueueKeys.message(id);
-    }
-
-    public void addFields(Map<String, Object> m) {
-      m.put("kind", "message");
-      m.put("id", new java.math.BigInteger(Long.toUnsignedString(id)));
+      return QueueKeys.message(version, id);
     }
   }
 
@@ -177,17 +161,16 @@ public sealed interface KeyDescription {
       checkVersion(version);
     }
 
+    public String kind() {
+      return "name";
+    }
+
     public Namespace namespace() {
       return Namespace.WORKFLOW;
     }
 
     public byte[] encode() {
-      return version == 0 ? LegacyKeys.workflowName(index) : WorkflowKeys.name(index);
-    }
-
-    public void addFields(Map<String, Object> m) {
-      m.put("kind", "name");
-      m.put("index", index);
+      return WorkflowKeys.name(WorkflowKeys.prefix(version), index);
     }
   }
 
@@ -196,24 +179,16 @@ public sealed interface KeyDescription {
       checkVersion(version);
     }
 
+    public String kind() {
+      return "history";
+    }
+
     public Namespace namespace() {
       return Namespace.WORKFLOW;
     }
 
     public byte[] encode() {
-      return version == 0 ? LegacyKeys.workflowHistory(location) : WorkflowKeys.history(location);
-    }
-
-    public void addFields(Map<String, Object> m) {
-      m.put("kind", "history");
-      List<Object> loc = new ArrayList<>();
-      for (WorkflowLocation.Segment s : location.segments()) {
-        loc.add(switch (s) {
-          case WorkflowLocation.Name n -> n.index();
-          case WorkflowLocation.Loop l -> List.of(l.loopNameIndex(), l.iteration());
-        });
-      }
-      m.put("location", loc);
+      return WorkflowKeys.history(WorkflowKeys.prefix(version), location);
     }
   }
 
@@ -223,17 +198,16 @@ public sealed interface KeyDescription {
       field.code(version); // rejects fields that do not exist in this layout version
     }
 
+    public String kind() {
+      return "field";
+    }
+
     public Namespace namespace() {
       return Namespace.WORKFLOW;
     }
 
     public byte[] encode() {
-      return version == 0 ? LegacyKeys.workflowField(field) : WorkflowKeys.field(field);
-    }
-
-    public void addFields(Map<String, Object> m) {
-      m.put("kind", "field");
-      m.put("field", field.jsonName());
+      return WorkflowKeys.field(WorkflowKeys.prefix(version), version, field);
     }
   }
 
@@ -242,17 +216,16 @@ public sealed interface KeyDescription {
       checkVersion(version);
     }
 
+    public String kind() {
+      return "entry_metadata";
+    }
+
     public Namespace namespace() {
       return Namespace.WORKFLOW;
     }
 
     public byte[] encode() {
-      return version == 0 ? LegacyKeys.workflowEntryMetadata(entryId) : WorkflowKeys.entryMetadata(entryId);
-    }
-
-    public void addFields(Map<String, Object> m) {
-      m.put("kind", "entry_metadata");
-      m.put("entry_id", entryId);
+      return WorkflowKeys.entryMetadata(WorkflowKeys.prefix(version), entryId);
     }
   }
 
@@ -261,20 +234,16 @@ public sealed interface KeyDescription {
       checkVersion(version);
     }
 
+    public String kind() {
+      return "chunk";
+    }
+
     public Namespace namespace() {
       return Namespace.TRACES;
     }
 
     public byte[] encode() {
-      return version == 0
-          ? LegacyKeys.tracesChunk(bucketStartSec, chunkId)
-          : TracesKeys.chunk(bucketStartSec, chunkId);
-    }
-
-    public void addFields(Map<String, Object> m) {
-      m.put("kind", "chunk");
-      m.put("bucket_start_sec", bucketStartSec);
-      m.put("chunk_id", chunkId);
+      return TracesKeys.chunk(version, bucketStartSec, chunkId);
     }
   }
 
@@ -283,17 +252,16 @@ public sealed interface KeyDescription {
       checkVersion(version);
     }
 
+    public String kind() {
+      return "file_meta";
+    }
+
     public Namespace namespace() {
       return Namespace.SQLITE;
     }
 
     public byte[] encode() {
-      return version == 0 ? LegacyKeys.sqliteFileMeta(file) : SqliteKeys.fileMeta(file);
-    }
-
-    public void addFields(Map<String, Object> m) {
-      m.put("kind", "file_meta");
-      m.put("file", file.jsonName());
+      return SqliteKeys.fileMeta(version, file);
     }
   }
 
@@ -303,18 +271,16 @@ public sealed interface KeyDescription {
       checkVersion(version);
     }
 
+    public String kind() {
+      return "chunk";
+    }
+
     public Namespace namespace() {
       return Namespace.SQLITE;
     }
 
     public byte[] encode() {
-      return version == 0 ? LegacyKeys.sqliteChunk(file, chunkIndex) : SqliteKeys.chunk(file, chunkIndex);
-    }
-
-    public void addFields(Map<String, Object> m) {
-      m.put("kind", "chunk");
-      m.put("file", file.jsonName());
-      m.put("chunk_index", chunkIndex);
+      return SqliteKeys.chunk(version, file, chunkIndex);
     }
   }
 }

@@ -1,32 +1,43 @@
 package dev.actorkv.keyspace;
 
-/** The top-level namespaces of an actor's logical keyspace (first key byte, layout v1). */
+/**
+ * The top-level namespaces of an actor's logical keyspace (layout v1): each is a child of the
+ * {@link Layout} root, whose first key byte and versioning come from the tree.
+ */
 public enum Namespace {
-  PERSISTED_DATA("persisted_data", 0x01, false),
-  CONNECTION("connection", 0x02, false),
-  INSPECTOR_TOKEN("inspector_token", 0x03, false),
-  USER_KV("user_kv", 0x04, false),
-  QUEUE("queue", 0x05, true),
-  WORKFLOW("workflow", 0x06, true),
-  TRACES("traces", 0x07, true),
-  SQLITE("sqlite", 0x08, true);
+  PERSISTED_DATA("persisted_data"),
+  CONNECTION("connection"),
+  INSPECTOR_TOKEN("inspector_token"),
+  USER_KV("user_kv"),
+  QUEUE("queue"),
+  WORKFLOW("workflow"),
+  TRACES("traces"),
+  SQLITE("sqlite");
 
   /** The storage version every versioned namespace is at in layout v1. */
-  public static final int CURRENT_VERSION = 1;
+  public static final int CURRENT_VERSION = Layout.V1;
 
-  private final String jsonName;
+  private final String layoutName;
   private final byte prefix;
   private final boolean versioned;
+  private final byte[] v1Prefix;
 
-  Namespace(String jsonName, int prefix, boolean versioned) {
-    this.jsonName = jsonName;
-    this.prefix = (byte) prefix;
-    this.versioned = versioned;
+  Namespace(String layoutName) {
+    LayoutNode node = Layout.root().child(layoutName);
+    this.layoutName = layoutName;
+    this.prefix = (byte) node.rawByte();
+    this.versioned = !node.isLeaf();
+    this.v1Prefix = (versioned ? node.child("v" + CURRENT_VERSION) : node).subspace().prefix();
   }
 
-  /** The name used in {@code key describe} objects. */
-  public String jsonName() {
-    return jsonName;
+  /** The name of this namespace's node in {@link Layout} (the top-level names of ACTOR_KV_STRUCTURE.md). */
+  public String layoutName() {
+    return layoutName;
+  }
+
+  /** This namespace's node in {@link Layout}. */
+  public LayoutNode node() {
+    return Layout.root().child(layoutName);
   }
 
   /** First byte of every v1 key of this namespace. */
@@ -41,20 +52,11 @@ public enum Namespace {
 
   /** The v1 subspace prefix: one byte, plus the version byte for versioned namespaces. */
   public byte[] prefix() {
-    return versioned ? new byte[] {prefix, (byte) CURRENT_VERSION} : new byte[] {prefix};
+    return v1Prefix.clone();
   }
 
   /** The range holding exactly this namespace's v1 keys. */
   public KeyRange range() {
-    return KeyRange.prefix(prefix());
-  }
-
-  public static Namespace fromJsonName(String name) {
-    for (Namespace n : values()) {
-      if (n.jsonName.equals(name)) {
-        return n;
-      }
-    }
-    throw new KeyFormatException("unknown namespace \"" + name + "\"");
+    return KeyRange.prefix(v1Prefix);
   }
 }

@@ -10,14 +10,28 @@ public final class SqliteKeys {
   /** Largest chunk index: indices are unsigned 32-bit. */
   public static final long MAX_CHUNK_INDEX = 0xffff_ffffL;
 
-  static final byte[] PREFIX = {0x08, 0x01};
-  static final byte META = 0x00;
-  static final byte CHUNK = 0x01;
+  private static final LayoutNode V1 = Layout.namespaceNode(Namespace.SQLITE, 1);
+  private static final LayoutNode LEGACY = Layout.namespaceNode(Namespace.SQLITE, 0);
+  static final byte[] PREFIX = V1.subspace().prefix();
+  private static final byte[] LEGACY_PREFIX = LEGACY.subspace().prefix();
+  static final byte META = (byte) V1.child("file_meta").rawByte();
+  static final byte CHUNK = (byte) V1.child("chunk").rawByte();
 
   private SqliteKeys() {}
 
   public static byte[] fileMeta(SqliteFile file) {
-    return new byte[] {PREFIX[0], PREFIX[1], META, file.tag()};
+    return fileMeta(PREFIX, file);
+  }
+
+  static byte[] fileMeta(int version, SqliteFile file) {
+    return fileMeta(version == 0 ? LEGACY_PREFIX : PREFIX, file);
+  }
+
+  private static byte[] fileMeta(byte[] prefix, SqliteFile file) {
+    byte[] key = java.util.Arrays.copyOf(prefix, prefix.length + 2);
+    key[prefix.length] = META;
+    key[prefix.length + 1] = file.tag();
+    return key;
   }
 
   public static byte[] chunk(SqliteFile file, long index) {
@@ -26,7 +40,7 @@ public final class SqliteKeys {
 
   /** Every chunk of {@code file}, in index order. */
   public static KeyRange chunks(SqliteFile file) {
-    return KeyRange.prefix(new byte[] {PREFIX[0], PREFIX[1], CHUNK, file.tag()});
+    return KeyRange.prefix(Bytes.concat(PREFIX, new byte[] {CHUNK, file.tag()}));
   }
 
   /** Chunks of {@code file} with index at least {@code fromIndex}. */
@@ -40,7 +54,7 @@ public final class SqliteKeys {
 
   /** Every legacy-layout (pre-v1) SQLite key, {@code [09]...}: data that must be migrated before use. */
   public static KeyRange legacyAll() {
-    return KeyRange.prefix(LegacyKeys.SQLITE);
+    return KeyRange.prefix(LEGACY_PREFIX);
   }
 
   /** Chunk index of a v1 chunk key. */
@@ -48,7 +62,11 @@ public final class SqliteKeys {
     return KeyDescriber.describeAs(key, KeyDescription.SqliteChunk.class).chunkIndex();
   }
 
-  static byte[] chunk(byte[] prefix, SqliteFile file, long index) {
+  static byte[] chunk(int version, SqliteFile file, long index) {
+    return chunk(version == 0 ? LEGACY_PREFIX : PREFIX, file, index);
+  }
+
+  private static byte[] chunk(byte[] prefix, SqliteFile file, long index) {
     if (index < 0 || index > MAX_CHUNK_INDEX) {
       throw new IllegalArgumentException("chunk index out of u32 range: " + index);
     }
@@ -66,16 +84,15 @@ public final class SqliteKeys {
       throw new KeyFormatException(what + " is truncated: missing kind or file tag");
     }
     SqliteFile file = SqliteFile.fromTag(key[offset + 1] & 0xff);
-    return switch (key[offset]) {
-      case META -> {
-        ActorKeys.requireLength(key, offset + 2, "SQLite file metadata key");
-        yield new KeyDescription.SqliteFileMeta(version, file);
-      }
-      case CHUNK -> {
-        ActorKeys.requireLength(key, offset + 6, "SQLite chunk key");
-        yield new KeyDescription.SqliteChunk(version, file, Bytes.readU32(key, offset + 2));
-      }
-      default -> throw new KeyFormatException(String.format("unknown SQLite key kind 0x%02x", key[offset] & 0xff));
-    };
+    byte kind = key[offset];
+    if (kind == META) {
+      ActorKeys.requireLength(key, offset + 2, "SQLite file metadata key");
+      return new KeyDescription.SqliteFileMeta(version, file);
+    }
+    if (kind == CHUNK) {
+      ActorKeys.requireLength(key, offset + 6, "SQLite chunk key");
+      return new KeyDescription.SqliteChunk(version, file, Bytes.readU32(key, offset + 2));
+    }
+    throw new KeyFormatException(String.format("unknown SQLite key kind 0x%02x", kind & 0xff));
   }
 }

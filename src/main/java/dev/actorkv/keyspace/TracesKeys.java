@@ -8,8 +8,10 @@ import dev.actorkv.tuple.Tuple;
  * within a bucket, in numeric order.
  */
 public final class TracesKeys {
-  static final byte[] PREFIX = {0x07, 0x01};
-  static final long CHUNKS = 1;
+  private static final LayoutNode V1 = Layout.namespaceNode(Namespace.TRACES, 1);
+  static final byte[] PREFIX = V1.subspace().prefix();
+  static final long CHUNKS = V1.child("chunk").tag();
+  private static final byte[] LEGACY_PREFIX = Layout.namespaceNode(Namespace.TRACES, 0).subspace().prefix();
 
   private TracesKeys() {}
 
@@ -44,7 +46,11 @@ public final class TracesKeys {
     return KeyDescriber.describeAs(key, KeyDescription.TracesChunk.class);
   }
 
-  static byte[] chunk(byte[] prefix, long bucketStartSec, long chunkId) {
+  static byte[] chunk(int version, long bucketStartSec, long chunkId) {
+    return chunk(version == 0 ? LEGACY_PREFIX : PREFIX, bucketStartSec, chunkId);
+  }
+
+  private static byte[] chunk(byte[] prefix, long bucketStartSec, long chunkId) {
     checkNonNegative(bucketStartSec, "bucket start");
     checkNonNegative(chunkId, "chunk id");
     return Tuple.of(CHUNKS, bucketStartSec, chunkId).packWithPrefix(prefix);

@@ -9,11 +9,13 @@ import java.util.List;
  * {@code pack(2, segment...)}, fields {@code pack(3, field)}, entry metadata {@code pack(4, entry_id)}.
  */
 public final class WorkflowKeys {
-  static final byte[] PREFIX = {0x06, 0x01};
-  static final long NAMES = 1;
-  static final long HISTORY = 2;
-  static final long FIELDS = 3;
-  static final long ENTRY_METADATA = 4;
+  private static final LayoutNode V1 = Layout.namespaceNode(Namespace.WORKFLOW, 1);
+  static final byte[] PREFIX = V1.subspace().prefix();
+  static final byte[] LEGACY_PREFIX = Layout.namespaceNode(Namespace.WORKFLOW, 0).subspace().prefix();
+  static final long NAMES = V1.child("name").tag();
+  static final long HISTORY = V1.child("history").tag();
+  static final long FIELDS = V1.child("field").tag();
+  static final long ENTRY_METADATA = V1.child("entry_metadata").tag();
 
   private WorkflowKeys() {}
 
@@ -156,6 +158,10 @@ public final class WorkflowKeys {
   }
 
   // Shared by v1 and legacy: only the prefix and the field codes differ.
+
+  static byte[] prefix(int version) {
+    return version == 0 ? LEGACY_PREFIX : PREFIX;
+  }
 
   static byte[] name(byte[] prefix, long index) {
     if (index < 0) {

@@ -1,7 +1,6 @@
 package dev.actorkv.migrate;
 
 import dev.actorkv.keyspace.KeyRange;
-import dev.actorkv.keyspace.LegacyKeys;
 import dev.actorkv.store.ActorKeyspace;
 import dev.actorkv.store.KeyValue;
 import java.util.Arrays;

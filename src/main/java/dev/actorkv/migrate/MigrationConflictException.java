@@ -24,8 +24,8 @@ public final class MigrationConflictException extends MigrationException {
     sb.append(conflicts.size()).append(conflicts.size() == 1 ? " key exists" : " keys exist")
         .append(" in both layouts with different values (legacy key -> v1 key):");
     for (LegacyChange c : conflicts.subList(0, Math.min(NAMED_IN_MESSAGE, conflicts.size()))) {
-      sb.append(' ').append(HEX.encode(c.legacyKey())).append(" -> ").append(HEX.encode(c.v1Key())).append(" (").append(c.legacy().namespace().jsonName()).append(' ')
-          .append(c.legacy().toJsonMap().get("kind")).append(");");
+      sb.append(' ').append(HEX.encode(c.legacyKey())).append(" -> ").append(HEX.encode(c.v1Key())).append(" (").append(c.legacy().namespace().layoutName()).append(' ')
+          .append(c.legacy().kind()).append(");");
     }
     if (conflicts.size() > NAMED_IN_MESSAGE) {
       sb.append(" and ").append(conflicts.size() - NAMED_IN_MESSAGE).append(" more;");

@@ -4,8 +4,6 @@ import dev.actorkv.keyspace.KeyDescriber;
 import dev.actorkv.keyspace.KeyDescription;
 import dev.actorkv.keyspace.KeyFormatException;
 import dev.actorkv.keyspace.KeyRange;
-import dev.actorkv.keyspace.LegacyKeys;
-import dev.actorkv.keyspace.LegacyMapping;
 import dev.actorkv.keyspace.Namespace;
 import dev.actorkv.store.ActorBatch;
 import dev.actorkv.store.ActorKeyspace;

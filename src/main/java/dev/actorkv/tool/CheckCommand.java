@@ -135,7 +135,7 @@ final class CheckCommand implements Callable<Integer> {
       try {
         inspector.check(actor, report);
       } catch (RuntimeException e) {
-        report.problem(id, inspector.namespace().jsonName() + " check failed: " + e.getMessage());
+        report.problem(id, KeyJson.name(inspector.namespace()) + " check failed: " + e.getMessage());
       }
     }
   }

@@ -4,7 +4,6 @@ import dev.actorkv.keyspace.KeyDescriber;
 import dev.actorkv.keyspace.KeyDescription;
 import dev.actorkv.keyspace.KeyFormatException;
 import dev.actorkv.keyspace.KeyRange;
-import dev.actorkv.keyspace.LayoutTree;
 import dev.actorkv.migrate.CopyMarkers;
 import dev.actorkv.migrate.IncompleteCopyException;
 import dev.actorkv.store.ActorStore;
@@ -103,7 +102,7 @@ final class DumpCommand implements Callable<Integer> {
           Map<String, Object> line = new LinkedHashMap<>();
           line.put("actor", actorId);
           line.put("key", Hex.encode(kv.key()));
-          line.put("describe", d != null ? d.toJsonMap() : Map.of("error", problem));
+          line.put("describe", d != null ? KeyJson.toJsonMap(d) : Map.of("error", problem));
           line.put("value_bytes", kv.value().length);
           if (decoder != null) {
             line.put("value", value);
@@ -112,7 +111,7 @@ final class DumpCommand implements Callable<Integer> {
         }
         String listed = decoder == null ? null : Hex.encode(kv.key()) + " = " + Json.write(value);
         if (d != null) {
-          tree.add(LayoutTree.pathOf(d), bytes, listed);
+          tree.add(d.node().path(), bytes, listed);
         } else {
           tree.addUndecodable(bytes, Hex.encode(kv.key()) + ": " + problem + (decoder == null ? "" : " = " + Json.write(value)));
         }

@@ -35,7 +35,7 @@ final class KeyCommand extends CommandGroup {
 
     @Override
     String apply(String item) {
-      return Json.write(KeyDescriber.describe(Hex.decode(item, "key")).toJsonMap());
+      return Json.write(KeyJson.toJsonMap(KeyDescriber.describe(Hex.decode(item, "key"))));
     }
   }
 
@@ -67,7 +67,7 @@ final class KeyCommand extends CommandGroup {
       }
       @SuppressWarnings("unchecked")
       Map<String, Object> map = Json.MAPPER.convertValue(node, Map.class);
-      return Hex.encode(KeyDescriber.fromJsonMap(map).encode());
+      return Hex.encode(KeyJson.fromJsonMap(map).encode());
     }
   }
 }

@@ -1,13 +1,14 @@
 package dev.actorkv.tool;
 
-import dev.actorkv.keyspace.LayoutTree;
+import dev.actorkv.keyspace.Layout;
+import dev.actorkv.keyspace.LayoutNode;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * One actor's keys grouped by the master tree ({@link LayoutTree}), with a key count and the bytes
+ * One actor's keys grouped by the master tree ({@link Layout}), with a key count and the bytes
  * (key + value) under every node, drawn with the master tree's labels. Only nodes that hold keys are
  * drawn; keys that do not decode go under a separate {@code undecodable} node.
  */
@@ -16,31 +17,31 @@ final class KeyspaceTree {
 
   private static final class Node {
     final String label;
-    final LayoutTree.Node layout; // null for the undecodable node
+    final LayoutNode layout; // null for the undecodable node
     final Map<String, Node> children = new HashMap<>();
     final List<String> lines = new ArrayList<>();
     long keys;
     long bytes;
 
-    Node(String label, LayoutTree.Node layout) {
+    Node(String label, LayoutNode layout) {
       this.label = label;
       this.layout = layout;
     }
   }
 
   private final String actorId;
-  private final Node root = new Node(LayoutTree.root().label(), LayoutTree.root());
+  private final Node root = new Node(Layout.root().label(), Layout.root());
 
   KeyspaceTree(String actorId) {
     this.actorId = actorId;
   }
 
-  /** Counts one key at {@code path} (from {@link LayoutTree#pathOf}); {@code line} is listed under the leaf when not null. */
+  /** Counts one key at {@code path} (from {@code KeyDescription.node().path()}); {@code line} is listed under the leaf when not null. */
   void add(List<String> path, long bytes, String line) {
     Node n = root;
     count(n, bytes);
     for (String name : path) {
-      LayoutTree.Node layout = n.layout.child(name);
+      LayoutNode layout = n.layout.child(name);
       n = n.children.computeIfAbsent(name, k -> new Node(layout.label(), layout));
       count(n, bytes);
     }
@@ -76,7 +77,7 @@ final class KeyspaceTree {
   private static void renderChildren(Node n, String indent, StringBuilder sb) {
     List<Node> shown = new ArrayList<>();
     if (n.layout != null) {
-      for (LayoutTree.Node c : n.layout.children()) {
+      for (LayoutNode c : n.layout.children()) {
         Node present = n.children.get(c.name());
         if (present != null) {
           shown.add(present);

@@ -119,7 +119,7 @@ final class MigrateCommand implements Callable<Integer> {
     m.put("action", c.action().label());
     m.put("key", Hex.encode(c.legacyKey()));
     m.put("to", c.v1Key() == null ? null : Hex.encode(c.v1Key()));
-    m.put("describe", c.legacy().toJsonMap());
+    m.put("describe", KeyJson.toJsonMap(c.legacy()));
     m.put("value_bytes", c.valueBytes());
     return Json.write(m);
   }
@@ -138,7 +138,7 @@ final class MigrateCommand implements Callable<Integer> {
       for (Namespace ns : MigrationCounts.NAMESPACES) {
         NamespaceCounts c = counts.of(ns);
         if (!c.isZero()) {
-          out.println("actor " + Json.quote(e.getKey()) + " " + ns.jsonName() + ": " + describe(c, verb));
+          out.println("actor " + Json.quote(e.getKey()) + " " + KeyJson.name(ns) + ": " + describe(c, verb));
         }
       }
       grand = grand.plus(counts);

@@ -1,6 +1,7 @@
 package dev.actorkv.keyspace;
 
 import dev.actorkv.tuple.TupleArbitraries;
+import dev.actorkv.migrate.LegacyKeys;
 import java.util.List;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;

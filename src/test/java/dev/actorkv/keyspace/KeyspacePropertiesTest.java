@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.actorkv.keyspace.KeyArbitraries.BuiltKey;
+import dev.actorkv.migrate.LegacyKeys;
+import dev.actorkv.tool.KeyJson;
 import java.util.Arrays;
 import java.util.Map;
 import net.jqwik.api.Arbitraries;
@@ -39,8 +41,8 @@ class KeyspacePropertiesTest {
     assertArrayEquals(k.key(), d.encode());
     // And through the JSON form the tool prints and reads.
     @SuppressWarnings("unchecked")
-    Map<String, Object> json = JSON.readValue(JSON.writeValueAsString(d.toJsonMap()), Map.class);
-    KeyDescription fromJson = KeyDescriber.fromJsonMap(json);
+    Map<String, Object> json = JSON.readValue(JSON.writeValueAsString(KeyJson.toJsonMap(d)), Map.class);
+    KeyDescription fromJson = KeyJson.fromJsonMap(json);
     assertEquals(d, fromJson);
     assertArrayEquals(k.key(), fromJson.encode());
   }

@@ -1,10 +1,12 @@
 package dev.actorkv.keyspace;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.actorkv.store.Limits;
 import dev.actorkv.tuple.Tuple;
+import dev.actorkv.migrate.LegacyKeys;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,9 +19,10 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * ACTOR_KV_STRUCTURE.md cannot drift from the code: its tree block is LayoutTree.render(), every leaf of
- * the tree is where keys built by the builders land (LayoutTree.pathOf), those keys start with the bytes
- * the labels on the path state, and the limits it names are Limits.DEFAULTS.
+ * ACTOR_KV_STRUCTURE.md cannot drift from the code: its tree block is Layout.render(), every leaf of
+ * the tree is where keys built by the builders land (KeyDescription.node()), those keys start with the
+ * bytes the labels on the path state, which are the node's subspace prefix, and the limits it names are
+ * Limits.DEFAULTS.
  */
 class KeyspaceStructureDocTest {
   private static final String BEGIN = "<!-- BEGIN LAYOUT TREE";
@@ -31,7 +34,7 @@ class KeyspaceStructureDocTest {
   }
 
   @Test
-  void treeBlockIsTheRenderedLayoutTree() throws Exception {
+  void treeBlockIsTheRenderedLayout() throws Exception {
     String doc = doc();
     int begin = doc.indexOf(BEGIN);
     int end = doc.indexOf(END);
@@ -39,7 +42,7 @@ class KeyspaceStructureDocTest {
     String block = doc.substring(doc.indexOf('\n', begin) + 1, end);
     assertTrue(block.startsWith("```text\n") && block.endsWith("```\n"), "the tree is one ```text block between the markers");
     String tree = block.substring("```text\n".length(), block.length() - "```\n".length());
-    assertEquals(LayoutTree.render(), tree, "ACTOR_KV_STRUCTURE.md tree differs from LayoutTree.render(); paste the rendering");
+    assertEquals(Layout.render(), tree, "ACTOR_KV_STRUCTURE.md tree differs from Layout.render(); paste the rendering");
   }
 
   /** One key of every kind, built through the public builders. */
@@ -61,24 +64,25 @@ class KeyspaceStructureDocTest {
   void everyLeafHoldsBuiltKeysThatStartWithItsStatedBytes() {
     Map<List<String>, byte[]> byLeaf = new HashMap<>();
     for (byte[] key : sampleKeys()) {
-      List<String> path = LayoutTree.pathOf(KeyDescriber.describe(key));
-      LayoutTree.Node leaf = LayoutTree.nodeAt(path);
+      List<String> path = KeyDescriber.describe(key).node().path();
+      LayoutNode leaf = Layout.node(path);
       assertTrue(leaf.children().isEmpty(), () -> Bytes.hex(key) + " describes to inner node " + path);
       byte[] stated = statedPrefix(path);
       assertTrue(Bytes.startsWith(key, stated),
           () -> Bytes.hex(key) + " at " + path + " does not start with the stated bytes " + Bytes.hex(stated));
+      assertArrayEquals(stated, leaf.subspace().prefix(), () -> "the label of " + path + " states other bytes than its subspace");
       byLeaf.put(path, key);
     }
     List<List<String>> leaves = new ArrayList<>();
-    collectLeaves(LayoutTree.root(), new ArrayList<>(), leaves);
+    collectLeaves(Layout.root(), new ArrayList<>(), leaves);
     for (List<String> leaf : leaves) {
       assertTrue(byLeaf.containsKey(leaf), () -> "no builder produces a key for leaf " + leaf);
     }
     assertEquals(leaves.size(), byLeaf.size());
   }
 
-  private static void collectLeaves(LayoutTree.Node n, List<String> path, List<List<String>> out) {
-    for (LayoutTree.Node c : n.children()) {
+  private static void collectLeaves(LayoutNode n, List<String> path, List<List<String>> out) {
+    for (LayoutNode c : n.children()) {
       List<String> p = new ArrayList<>(path);
       p.add(c.name());
       if (c.children().isEmpty()) {
@@ -99,7 +103,7 @@ class KeyspaceStructureDocTest {
    */
   static byte[] statedPrefix(List<String> path) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    LayoutTree.Node n = LayoutTree.root();
+    LayoutNode n = Layout.root();
     for (String name : path) {
       n = n.child(name);
       String fixed = n.bytes().split("\\+")[0].strip();
@@ -130,6 +134,34 @@ class KeyspaceStructureDocTest {
     return out.toByteArray();
   }
 
+  private static final Pattern VECTOR_HEX = Pattern.compile("\"hex\": \"([0-9a-f]*)\"");
+
+  /** Every key of the vectors that decodes lies at a leaf of the tree, inside that leaf's subspace. */
+  @Test
+  void everyVectorKeyLiesInItsLeafsSubspace() throws Exception {
+    String vectors;
+    try (var in = KeyspaceStructureDocTest.class.getResourceAsStream("/vectors/keys.jsonl")) {
+      vectors = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+    Matcher m = VECTOR_HEX.matcher(vectors);
+    int decoded = 0;
+    while (m.find()) {
+      byte[] key = java.util.HexFormat.of().parseHex(m.group(1));
+      KeyDescription d;
+      try {
+        d = KeyDescriber.describe(key);
+      } catch (KeyFormatException e) {
+        continue; // an invalid-key vector
+      }
+      decoded++;
+      LayoutNode leaf = d.node();
+      assertTrue(leaf.isLeaf(), () -> Bytes.hex(key) + " describes to inner node " + leaf);
+      assertTrue(leaf.subspace().contains(key), () -> Bytes.hex(key) + " lies outside " + leaf + " " + leaf.subspace());
+      assertEquals(leaf, Layout.node(leaf.path()));
+    }
+    assertTrue(decoded > 10, "only " + decoded + " valid vectors found");
+  }
+
   @Test
   void limitsInTheDocumentAreTheDefaults() throws Exception {
     String doc = doc();
@@ -144,7 +176,7 @@ class KeyspaceStructureDocTest {
   void namespaceTableMatchesTheEnum() throws Exception {
     String doc = doc();
     for (Namespace ns : Namespace.values()) {
-      String row = String.format("| %s | `%02x` | %s | %s |", ns.jsonName(), ns.prefixByte(),
+      String row = String.format("| %s | `%02x` | %s | %s |", ns.layoutName(), ns.prefixByte(),
           ns.versioned() ? "yes" : "no", ns.versioned() ? String.format("`%02x`", Namespace.CURRENT_VERSION) : "–");
       assertTrue(doc.contains(row), () -> "missing or different namespace row: " + row);
     }

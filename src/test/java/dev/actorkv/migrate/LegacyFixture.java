@@ -3,8 +3,6 @@ package dev.actorkv.migrate;
 import com.google.common.primitives.UnsignedBytes;
 import dev.actorkv.keyspace.KeyDescriber;
 import dev.actorkv.keyspace.KeyDescription;
-import dev.actorkv.keyspace.LegacyKeys;
-import dev.actorkv.keyspace.LegacyMapping;
 import dev.actorkv.keyspace.SqliteFile;
 import dev.actorkv.keyspace.WorkflowField;
 import dev.actorkv.keyspace.WorkflowLocation;

@@ -8,8 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.protobuf.ByteString;
 import dev.actorkv.keyspace.KeyDescriber;
 import dev.actorkv.keyspace.KeyDescription;
-import dev.actorkv.keyspace.LegacyKeys;
-import dev.actorkv.keyspace.LegacyMapping;
 import dev.actorkv.keyspace.Namespace;
 import dev.actorkv.keyspace.WorkflowField;
 import dev.actorkv.queue.ActorQueue;

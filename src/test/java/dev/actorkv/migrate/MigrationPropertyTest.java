@@ -9,7 +9,6 @@ import com.google.common.io.MoreFiles;
 import com.google.common.io.RecursiveDeleteOption;
 import dev.actorkv.keyspace.KeyDescription;
 import dev.actorkv.keyspace.LegacyArbitraries;
-import dev.actorkv.keyspace.LegacyMapping;
 import dev.actorkv.store.ActorBatch;
 import dev.actorkv.store.ActorKeyspace;
 import dev.actorkv.store.ActorStore;
@@ -120,7 +119,7 @@ class MigrationPropertyTest {
 
     TreeMap<byte[], byte[]> expected = LegacyFixture.newMap();
     for (Map.Entry<byte[], byte[]> kv : before.entrySet()) {
-      if (!dev.actorkv.keyspace.LegacyKeys.isLegacy(kv.getKey())) {
+      if (!LegacyKeys.isLegacy(kv.getKey())) {
         expected.put(kv.getKey(), kv.getValue());
       }
     }

@@ -11,7 +11,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.actorkv.keyspace.KeyDescriber;
 import dev.actorkv.keyspace.KeyDescription;
-import dev.actorkv.keyspace.LegacyKeys;
 import dev.actorkv.keyspace.Namespace;
 import dev.actorkv.keyspace.QueueKeys;
 import dev.actorkv.keyspace.SqliteFile;
@@ -282,7 +281,7 @@ class MigratorTest {
       KeyDescription d = KeyDescriber.describe(c.legacyKey());
       assertEquals(d, c.legacy());
       if (c.action() != LegacyChange.Action.DROP) {
-        assertArrayEquals(dev.actorkv.keyspace.LegacyMapping.toV1(d).orElseThrow().encode(), c.v1Key());
+        assertArrayEquals(LegacyMapping.toV1(d).orElseThrow().encode(), c.v1Key());
       }
     }
     // The plan under a policy is exactly what the real run then reports.

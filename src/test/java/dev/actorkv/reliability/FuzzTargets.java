@@ -9,7 +9,7 @@ import dev.actorkv.keyspace.ActorKeys;
 import dev.actorkv.keyspace.KeyDescriber;
 import dev.actorkv.keyspace.KeyDescription;
 import dev.actorkv.keyspace.KeyFormatException;
-import dev.actorkv.keyspace.LegacyKeys;
+import dev.actorkv.migrate.LegacyKeys;
 import dev.actorkv.keyspace.QueueKeys;
 import dev.actorkv.keyspace.SqliteFile;
 import dev.actorkv.keyspace.SqliteKeys;
@@ -19,6 +19,7 @@ import dev.actorkv.keyspace.WorkflowKeys;
 import dev.actorkv.keyspace.WorkflowLocation;
 import dev.actorkv.store.proto.ActorRecord;
 import dev.actorkv.store.proto.StoreFormat;
+import dev.actorkv.tool.KeyJson;
 import dev.actorkv.tuple.Tuple;
 import dev.actorkv.tuple.TupleFormatException;
 import java.io.IOException;
@@ -73,7 +74,7 @@ final class FuzzTargets {
       if (!Arrays.equals(again, input)) {
         throw new AssertionError("describe-then-encode is not the identity: " + d + " encodes as " + HEX.encode(again));
       }
-      KeyDescription back = KeyDescriber.fromJsonMap(asMap(JSON.readTree(JSON.writeValueAsString(d.toJsonMap()))));
+      KeyDescription back = KeyJson.fromJsonMap(asMap(JSON.readTree(JSON.writeValueAsString(KeyJson.toJsonMap(d)))));
       if (!back.equals(d)) {
         throw new AssertionError("JSON round trip changed " + d + " into " + back);
       }
@@ -81,7 +82,7 @@ final class FuzzTargets {
   }
 
   /**
-   * {@code KeyDescriber.fromJsonMap} (the {@code key encode} input) on mutated {@code key describe}
+   * {@code KeyJson.fromJsonMap} (the {@code key encode} input) on mutated {@code key describe}
    * objects: the input bytes are JSON text; an accepted object encodes to a key that describes as the
    * same object.
    */
@@ -89,7 +90,7 @@ final class FuzzTargets {
     List<byte[]> samples = new ArrayList<>();
     for (byte[] key : keySamples()) {
       try {
-        samples.add(JSON.writeValueAsBytes(KeyDescriber.describe(key).toJsonMap()));
+        samples.add(JSON.writeValueAsBytes(KeyJson.toJsonMap(KeyDescriber.describe(key))));
       } catch (KeyFormatException | TupleFormatException | IOException e) {
         // samples that are rejection vectors have no JSON object
       }
@@ -100,7 +101,7 @@ final class FuzzTargets {
           if (node == null || !node.isObject()) {
             throw new IOException("not a JSON object");
           }
-          KeyDescription d = KeyDescriber.fromJsonMap(asMap(node));
+          KeyDescription d = KeyJson.fromJsonMap(asMap(node));
           byte[] key = d.encode();
           KeyDescription again = KeyDescriber.describe(key);
           if (!again.equals(d)) {

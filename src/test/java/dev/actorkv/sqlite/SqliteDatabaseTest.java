@@ -294,8 +294,8 @@ class SqliteDatabaseTest {
   void refusesAnActorWithLegacySqliteData() {
     try (ActorStore store = fixture.open()) {
       ActorKeyspace actor = store.actor("old");
-      actor.put(dev.actorkv.keyspace.LegacyKeys.sqliteFileMeta(SqliteFile.MAIN), new FileMeta(0).encode());
-      assertTrue(SqliteKeys.legacyAll().contains(dev.actorkv.keyspace.LegacyKeys.sqliteChunk(SqliteFile.WAL, 7)));
+      actor.put(dev.actorkv.migrate.LegacyKeys.sqliteFileMeta(SqliteFile.MAIN), new FileMeta(0).encode());
+      assertTrue(SqliteKeys.legacyAll().contains(dev.actorkv.migrate.LegacyKeys.sqliteChunk(SqliteFile.WAL, 7)));
       assertFalse(SqliteKeys.legacyAll().contains(SqliteKeys.fileMeta(SqliteFile.MAIN)));
       assertThrows(dev.actorkv.migrate.LegacyLayoutException.class, () -> SqliteDatabase.open(actor));
       assertEquals(List.of(), actor.scan(SqliteKeys.all(), 10));

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.actorkv.keyspace.ActorKeys;
-import dev.actorkv.keyspace.LegacyKeys;
+import dev.actorkv.migrate.LegacyKeys;
 import dev.actorkv.keyspace.QueueKeys;
 import dev.actorkv.keyspace.SqliteFile;
 import dev.actorkv.keyspace.SqliteKeys;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import dev.actorkv.keyspace.ActorKeys;
 import dev.actorkv.keyspace.KeyRange;
-import dev.actorkv.keyspace.LegacyKeys;
+import dev.actorkv.migrate.LegacyKeys;
 import dev.actorkv.keyspace.QueueKeys;
 import dev.actorkv.keyspace.SqliteFile;
 import dev.actorkv.keyspace.SqliteKeys;

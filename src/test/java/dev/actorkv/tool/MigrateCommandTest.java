@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.actorkv.keyspace.LegacyKeys;
+import dev.actorkv.migrate.LegacyKeys;
 import dev.actorkv.keyspace.QueueKeys;
 import dev.actorkv.migrate.LegacyFixture;
 import dev.actorkv.migrate.RawStore;

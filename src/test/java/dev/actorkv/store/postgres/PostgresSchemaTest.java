@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.actorkv.keyspace.LegacyKeys;
+import dev.actorkv.migrate.LegacyKeys;
 import dev.actorkv.keyspace.QueueKeys;
 import dev.actorkv.migrate.MigrationResult;
 import dev.actorkv.migrate.Migrations;

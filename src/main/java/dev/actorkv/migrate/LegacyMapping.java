@@ -1,4 +1,10 @@
-package dev.actorkv.keyspace;
+package dev.actorkv.migrate;
+
+import dev.actorkv.keyspace.KeyDescriber;
+import dev.actorkv.keyspace.KeyDescription;
+import dev.actorkv.keyspace.KeyFormatException;
+import dev.actorkv.keyspace.Namespace;
+import dev.actorkv.keyspace.WorkflowField;
 
 import java.util.Optional;
 
