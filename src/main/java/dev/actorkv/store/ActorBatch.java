@@ -85,14 +85,6 @@ public final class ActorBatch {
    * more on its way to the engine. Changing an array after handing it over changes what is written.
    */
   public ActorBatch putOwned(byte[] key, byte[] value) {
-    return putShared(key, value);
-  }
-
-  /**
-   * Like {@link #put} without copying, for batches the store builds, commits and drops inside one call
-   * (the caller's arrays are not kept past that call).
-   */
-  ActorBatch putShared(byte[] key, byte[] value) {
     PhysicalKeys.checkLogical(key);
     ops.add(new Put(key, java.util.Objects.requireNonNull(value, "value")));
     return this;

@@ -415,7 +415,7 @@ public final class ActorKeyspace {
   }
 
   public void put(byte[] key, byte[] value) {
-    commit(new ActorBatch().putShared(key, value));
+    commit(new ActorBatch().putOwned(key, value)); // the arrays are not kept past this call
   }
 
   public void delete(byte[] key) {

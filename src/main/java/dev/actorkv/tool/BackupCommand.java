@@ -1,6 +1,5 @@
 package dev.actorkv.tool;
 
-import dev.actorkv.backup.BackupFolderException;
 import dev.actorkv.backup.BackupInfo;
 import dev.actorkv.backup.Backups;
 import dev.actorkv.store.ActorStore;
@@ -34,9 +33,7 @@ final class BackupCommand implements Callable<Integer> {
   public Integer call() {
     BackupInfo info;
     try (ActorStore store = StoreAccess.openForReading(db, dev.actorkv.store.ActorOpenHook.NONE)) {
-      info = Backups.backup(store, dest);
-    } catch (BackupFolderException e) {
-      throw new Errors.UserError(e.getMessage());
+      info = Backups.backup(store, dest); // a bad folder is BackupFolderException: bad input (exit 2)
     }
     spec.commandLine().getOut().println(Json.write(describe(info)));
     return Errors.OK;

@@ -1,6 +1,5 @@
 package dev.actorkv.tool;
 
-import dev.actorkv.backup.BackupFolderException;
 import dev.actorkv.backup.Backups;
 import dev.actorkv.backup.CorruptBackupException;
 import java.io.PrintWriter;
@@ -30,12 +29,7 @@ final class BackupsCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
-    List<Long> numbers;
-    try {
-      numbers = Backups.numbers(dest);
-    } catch (BackupFolderException e) {
-      throw new Errors.UserError(e.getMessage());
-    }
+    List<Long> numbers = Backups.numbers(dest); // a bad folder is BackupFolderException: bad input (exit 2)
     int damaged = 0;
     for (long n : numbers) {
       try {

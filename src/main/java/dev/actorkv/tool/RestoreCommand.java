@@ -1,6 +1,5 @@
 package dev.actorkv.tool;
 
-import dev.actorkv.backup.BackupFolderException;
 import dev.actorkv.backup.Backups;
 import dev.actorkv.backup.RestoredActor;
 import dev.actorkv.store.ActorStore;
@@ -56,12 +55,9 @@ final class RestoreCommand implements Callable<Integer> {
     }
     List<String> ids = actors == null ? List.of() : actors;
     lease.leases(); // a bad --node or --lease-ttl is bad input (exit 2) before anything is read
-    // A missing folder or a damaged backup is refused before DB is created or opened.
-    try {
-      Backups.verify(dest, backup, ids);
-    } catch (BackupFolderException e) {
-      throw new Errors.UserError(e.getMessage());
-    }
+    // A missing folder (BackupFolderException: exit 2) or a damaged backup is refused before DB is created
+    // or opened.
+    Backups.verify(dest, backup, ids);
     StoreAccess.requireStoreOrNew(db);
     List<RestoredActor> restored;
     try (ActorStore store = StoreAccess.openForWriting(db, lease, dev.actorkv.store.ActorOpenHook.NONE)) {
@@ -69,8 +65,6 @@ final class RestoreCommand implements Callable<Integer> {
         StoreAccess.checkActorId(store, id);
       }
       restored = Backups.restore(dest, backup, store, ids, replace);
-    } catch (BackupFolderException e) {
-      throw new Errors.UserError(e.getMessage());
     }
     for (RestoredActor r : restored) {
       Map<String, Object> line = new LinkedHashMap<>();
