@@ -43,7 +43,9 @@ import javax.sql.DataSource;
  * {@link Schema}). The same logical keys and values as the embedded engine, as {@code bytea}, which
  * PostgreSQL orders bytewise as RocksDB does, so every scan gives the same keys in the same order.
  *
- * <p>Every commit is one statement in autocommit mode, so one round trip and one transaction: the
+ * <p>Every commit is one statement in autocommit mode, so one round trip and one transaction (commits of
+ * different actors that meet while every commit slot is busy share one multi-statement transaction: see
+ * {@link GroupCommits}): the
  * actor's row is updated (commit sequence + 1, storage count) only when its commit sequence is still the
  * one this process last saw, and the range deletes, the deletes and the upsert of the puts (arrays through
  * {@code unnest}) run only when that update did. When the store does not know the old lengths of some
@@ -65,6 +67,11 @@ public final class PostgresEngine implements StorageEngine {
   /** Entries an iterator fetches per page after the first. */
   static final int PAGE = 1000;
   private static final int POOL_SIZE = 8;
+  /**
+   * Commit transactions in flight at once; later commits wait and go together in the next one. Half the
+   * pool: the rest serves reads, and a refused or cut commit's own queries, while every slot is busy.
+   */
+  static final int COMMIT_SLOTS = POOL_SIZE / 2;
 
   private final DataSource dataSource;
   /** The pool this engine created and closes; null for a data source the application supplied. */
@@ -73,6 +80,8 @@ public final class PostgresEngine implements StorageEngine {
   private final LeaseOptions leases;
   /** Actors whose lease this engine holds, by id: what the renewal renews and close() releases. */
   private final ConcurrentHashMap<String, Actor> held = new ConcurrentHashMap<>();
+  /** Every commit goes through it: commits of different actors that meet are sent as one transaction. */
+  private final GroupCommits commits;
   /** The one thread renewing every lease of this engine, started with the first lease; guarded by this. */
   private ScheduledExecutorService renewal;
   private volatile boolean closed;
@@ -82,6 +91,7 @@ public final class PostgresEngine implements StorageEngine {
     this.ownPool = ownPool;
     this.location = location;
     this.leases = Objects.requireNonNull(leases, "leases");
+    this.commits = new GroupCommits(dataSource, PostgresEngine::connectionLost, COMMIT_SLOTS);
   }
 
   /**
@@ -141,6 +151,21 @@ public final class PostgresEngine implements StorageEngine {
   /** An {@link ActorStore} on the database {@code uri} names, owning actors as {@code leases} says. */
   public static ActorStore openStore(String uri, StoreOptions options, LeaseOptions leases) {
     return ActorStore.open(open(uri, options, leases), options);
+  }
+
+  /** Commit transactions this engine sent (a group of commits is one), for tests. */
+  long commitTransactions() {
+    return commits.transactions();
+  }
+
+  /** Commits waiting for a commit slot now, for tests. */
+  int waitingCommits() {
+    return commits.waiting();
+  }
+
+  /** Commit statements this engine sent (one per actor commit, grouped or not), for tests. */
+  long commitStatements() {
+    return commits.statements();
   }
 
   /** How this engine owns actors. */
@@ -951,35 +976,37 @@ public final class PostgresEngine implements StorageEngine {
       }
       long expected = commitSeq;
       String what = "commit of " + ops.size() + " changes for " + quoted();
-      Connection c;
-      try {
-        c = connectionDespiteInterrupts(interrupted);
-      } catch (SQLException e) {
-        throw new StoreException(what + " failed: " + e.getMessage(), e);
-      }
-      boolean sent = false;
-      try (c) {
-        boolean ranges = !net.ranges().isEmpty();
-        boolean deletes = !net.deletes().isEmpty();
-        boolean puts = !net.putKeys().isEmpty();
-        List<byte[]> alarmDeletes = new ArrayList<>();
-        List<byte[]> alarmNames = new ArrayList<>();
-        List<Long> alarmDues = new ArrayList<>();
-        List<byte[]> alarmPayloads = new ArrayList<>();
-        for (AlarmWrite a : alarms) {
-          if (a.alarm() == null) {
-            alarmDeletes.add(utf8(a.name()));
-          } else {
-            alarmNames.add(utf8(a.name()));
-            alarmDues.add(a.alarm().dueMillis());
-            alarmPayloads.add(a.alarm().payload());
-          }
+      boolean ranges = !net.ranges().isEmpty();
+      boolean deletes = !net.deletes().isEmpty();
+      boolean puts = !net.putKeys().isEmpty();
+      List<byte[]> alarmDeletes = new ArrayList<>();
+      List<byte[]> alarmNames = new ArrayList<>();
+      List<Long> alarmDues = new ArrayList<>();
+      List<byte[]> alarmPayloads = new ArrayList<>();
+      for (AlarmWrite a : alarms) {
+        if (a.alarm() == null) {
+          alarmDeletes.add(utf8(a.name()));
+        } else {
+          alarmNames.add(utf8(a.name()));
+          alarmDues.add(a.alarm().dueMillis());
+          alarmPayloads.add(a.alarm().payload());
         }
-        long landed;
-        long stored = 0;
-        try (PreparedStatement ps = c.prepareStatement(
-            commitSql(deletes, puts, counted, ranges, !alarmDeletes.isEmpty(), !alarmNames.isEmpty()))) {
-          int i = 1;
+      }
+      String sql = commitSql(deletes, puts, counted, ranges, !alarmDeletes.isEmpty(), !alarmNames.isEmpty());
+      GroupCommits.Statement statement = new GroupCommits.Statement() {
+        @Override
+        public String sql() {
+          return sql;
+        }
+
+        @Override
+        public boolean counted() {
+          return counted;
+        }
+
+        @Override
+        public int bind(Connection c, PreparedStatement ps, int first) throws SQLException {
+          int i = first;
           if (counted) {
             ps.setBytes(i++, id);
             ps.setArray(i++, byteaArray(c, unknown));
@@ -1026,55 +1053,38 @@ public final class PostgresEngine implements StorageEngine {
             ps.setArray(i++, c.createArrayOf("bigint", alarmDues.toArray(new Long[0])));
             ps.setArray(i++, byteaArray(c, alarmPayloads));
           }
-          sent = true; // in autocommit mode this statement is the commit
-          try (ResultSet rs = ps.executeQuery()) {
-            if (!rs.next()) {
-              landed = -1;
-            } else {
-              landed = rs.getLong(1);
-              if (rs.wasNull()) {
-                landed = -1;
-              }
-              if (counted) {
-                stored = rs.getLong(2);
-              }
+          return i;
+        }
+      };
+      GroupCommits.Outcome outcome = commits.commit(statement, interrupted);
+      if (outcome instanceof GroupCommits.Outcome.Alone) {
+        outcome = commits.alone(statement, interrupted); // its group failed and wrote nothing: this one alone
+      }
+      switch (outcome) {
+        case GroupCommits.Outcome.Ran(long landed, long stored) -> {
+          if (landed < 0) {
+            if (counted && record.storageBytes() - stored > ceiling) {
+              return new CountedCommit(stored, false); // over the store's limit: the fence wrote nothing
             }
+            StoreException refused;
+            try (Connection c = GroupCommits.connectionDespiteInterrupts(dataSource, interrupted)) {
+              refused = refusal(c, what);
+            } catch (SQLException e) {
+              throw new StoreException(what + " was refused, and why could not be read (" + e.getMessage()
+                  + "); nothing was written", e);
+            }
+            throw refused;
           }
+          commitSeq = landed;
+          return new CountedCommit(stored, true);
         }
-        if (landed < 0) {
-          if (counted && record.storageBytes() - stored > ceiling) {
-            return new CountedCommit(stored, false); // over the store's limit: the fence wrote nothing
-          }
-          throw refusal(c, what);
-        }
-        commitSeq = landed;
-        return new CountedCommit(stored, true);
-      } catch (SQLException e) {
-        if (sent && connectionLost(e)) {
+        case GroupCommits.Outcome.Lost(SQLException e) -> {
           long storage = resolve(expected, what, e, interrupted);
           // Landed: the row holds this commit's storage, so the old sizes are what it subtracted.
           return new CountedCommit(counted ? record.storageBytes() - storage : 0, true);
         }
-        throw new StoreException(what + " failed: " + e.getMessage(), e);
-      }
-    }
-
-    /**
-     * A pooled connection, also for a thread interrupted meanwhile (commit() has cleared the flag it came
-     * with; one that arrives later makes the pool refuse): nothing has been sent yet, so the commit goes
-     * on, and {@code interrupted[0]} keeps the interrupt for commit() to restore once it is over (set
-     * now, it would close a virtual thread's socket at the first statement).
-     */
-    private Connection connectionDespiteInterrupts(boolean[] interrupted) throws SQLException {
-      for (int attempt = 0; ; attempt++) {
-        try {
-          return dataSource.getConnection();
-        } catch (SQLException e) {
-          if (!Thread.interrupted() || attempt >= 3) {
-            throw e;
-          }
-          interrupted[0] = true;
-        }
+        case GroupCommits.Outcome.Failed(SQLException e) -> throw new StoreException(what + " failed: " + e.getMessage(), e);
+        case GroupCommits.Outcome.Alone() -> throw new IllegalStateException("a commit sent alone is never told to go alone");
       }
     }
 
