@@ -10,23 +10,27 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.function.Predicate;
 import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
 
 /**
- * Group commit: the commit statements of different actors that arrive while every slot is busy wait in a
- * queue, and the commit that frees a slot hands the whole queue to one of them, which sends them as one
- * multi-statement query: one Sync, so one round trip and one (implicit) transaction with one WAL flush.
- * Leader/follower, no timer: a commit that finds a free slot is sent at once, alone, in the same statement
- * as without grouping.
+ * Group commit: the commits of different actors that arrive while every slot is busy wait in a queue, and
+ * the commit that frees a slot hands the whole queue to one of them, which sends them together: one Sync,
+ * so one round trip and one (implicit) transaction. Leader/follower, no timer: a commit that finds a free
+ * slot is sent at once, alone.
  *
- * <p>Each statement keeps its own fence (commit sequence and owner epoch in its {@code WHERE}): a fenced
- * or over-the-limit actor's statement updates no row and so writes nothing of it, without an error, and
- * the others of the group land. A statement that fails with an error rolls the whole group back (nothing
- * of it landed, the connection still answering): every member is then told {@link Outcome.Alone} and
- * commits on its own, so only the failing one sees its error. A connection lost while the group was in
- * flight is {@link Outcome.Lost} for every member, each resolving its own outcome from its commit sequence.
+ * <p>The commits of only puts and deletes, the common case, go in one statement ({@link #ROWS_SQL}) with
+ * their data as arrays, so the server parses, plans and starts one statement for all of them; a commit
+ * with a range delete or an alarm sends its own statement behind it, in the same transaction.
+ *
+ * <p>Each commit keeps its own fence (commit sequence and owner epoch) and storage ceiling: a fenced or
+ * over-the-limit actor's row is not updated and nothing of it is written, without an error, and the others
+ * of the group land. A statement that fails with an error rolls the whole group back (nothing of it landed,
+ * the connection still answering): every member is then told {@link Outcome.Alone} and commits on its own,
+ * so only the failing one sees its error. A connection lost while the group was in flight is {@link
+ * Outcome.Lost} for every member, each resolving its own outcome from its commit sequence.
  */
 final class GroupCommits {
-  /** The most statements one group sends. */
+  /** The most commits one group sends. */
   static final int MAX_GROUP = 64;
 
   /** One actor's commit statement. */
@@ -38,7 +42,51 @@ final class GroupCommits {
 
     /** Whether the statement answers the old sizes in a second column. */
     boolean counted();
+
+    /** What the commit writes when it is only puts and deletes (it can then share one statement), or null. */
+    @Nullable Rows rows();
   }
+
+  /**
+   * A commit of only puts and deletes, as data: the commits of a group that are such go in one statement
+   * ({@link #ROWS_SQL}), which costs the server one statement's overhead for all of them. The fence and
+   * the storage count are the single statement's: {@code unknown} are the keys whose old sizes the
+   * statement subtracts from {@code storage}, and the row is updated only within {@code ceiling}.
+   */
+  record Rows(byte[] actorId, long expected, long epoch, long storage, byte @Nullable [] metadata, long ceiling,
+      List<byte[]> unknown, List<byte[]> deletes, List<byte[]> putKeys, List<byte[]> putValues) {}
+
+  /**
+   * The commits of several actors in one statement; parameters are arrays, one element per member ({@code
+   * i} its index, then actor id, expected commit sequence, epoch, storage, metadata, ceiling), then (member,
+   * key) pairs of the keys whose old sizes count, of the deletes, and (member, key, value) of the puts. Each
+   * member's row is updated only under its own fence, and only those members' keys are written. Answers one
+   * row per member: its index, its new commit sequence (null: its fence wrote nothing) and the old sizes.
+   */
+  static final String ROWS_SQL = """
+      WITH m AS (
+        SELECT * FROM unnest(?::int[], ?::bytea[], ?::bigint[], ?::bigint[], ?::bigint[], ?::bytea[], ?::bigint[])
+          AS m(i, actor_id, expected, epoch, storage, metadata, ceiling)),
+      o AS (
+        SELECT m.i, coalesce(sum(octet_length(k.key) + octet_length(k.value)), 0)::bigint AS stored
+        FROM m LEFT JOIN (SELECT DISTINCT * FROM unnest(?::int[], ?::bytea[]) AS u(i, key)) AS u ON u.i = m.i
+          LEFT JOIN actorkv.kv AS k ON k.actor_id = m.actor_id AND k.key = u.key
+        GROUP BY m.i),
+      a AS (
+        UPDATE actorkv.actors AS t SET commit_seq = t.commit_seq + 1, storage_bytes = m.storage - o.stored,
+          metadata = m.metadata
+        FROM m JOIN o ON o.i = m.i
+        WHERE t.actor_id = m.actor_id AND t.commit_seq = m.expected AND t.owner_epoch = m.epoch
+          AND m.storage - o.stored <= m.ceiling
+        RETURNING m.i, m.actor_id, t.commit_seq),
+      d AS (
+        DELETE FROM actorkv.kv AS k USING unnest(?::int[], ?::bytea[]) AS x(i, key), a
+        WHERE a.i = x.i AND k.actor_id = a.actor_id AND k.key = x.key),
+      p AS (
+        INSERT INTO actorkv.kv (actor_id, key, value)
+        SELECT a.actor_id, x.key, x.value FROM unnest(?::int[], ?::bytea[], ?::bytea[]) AS x(i, key, value) JOIN a ON a.i = x.i
+        ON CONFLICT (actor_id, key) DO UPDATE SET value = EXCLUDED.value)
+      SELECT o.i, a.commit_seq, o.stored FROM o LEFT JOIN a ON a.i = o.i ORDER BY o.i""";
 
   /** What became of one statement. */
   sealed interface Outcome {
@@ -166,15 +214,17 @@ final class GroupCommits {
 
   private Outcome[] run(List<Pending> group, boolean[] interrupted) {
     Outcome[] out = new Outcome[group.size()];
-    String sql;
-    if (group.size() == 1) {
-      sql = group.get(0).statement.sql();
-    } else {
-      StringBuilder b = new StringBuilder();
-      for (Pending p : group) {
-        b.append(b.isEmpty() ? "" : ";\n").append(p.statement.sql());
-      }
-      sql = b.toString();
+    // Members that are only puts and deletes share one statement (also one alone: a prepared statement of
+    // one shape, whose plan the server keeps); the rest (range deletes, alarms) send their own statements
+    // behind it, in the same transaction.
+    List<Integer> shared = new ArrayList<>();
+    List<Integer> own = new ArrayList<>();
+    for (int k = 0; k < group.size(); k++) {
+      (group.get(k).statement.rows() != null ? shared : own).add(k);
+    }
+    StringBuilder b = new StringBuilder(shared.isEmpty() ? "" : ROWS_SQL);
+    for (int k : own) {
+      b.append(b.isEmpty() ? "" : ";\n").append(group.get(k).statement.sql());
     }
     Connection c;
     try {
@@ -184,10 +234,17 @@ final class GroupCommits {
       return out;
     }
     boolean sent = false;
-    try (c; PreparedStatement ps = c.prepareStatement(sql)) {
+    try (c; PreparedStatement ps = c.prepareStatement(b.toString())) {
       int i = 1;
-      for (Pending p : group) {
-        i = p.statement.bind(c, ps, i);
+      if (!shared.isEmpty()) {
+        List<Rows> rows = new ArrayList<>(shared.size());
+        for (int k : shared) {
+          rows.add(group.get(k).statement.rows());
+        }
+        i = bindRows(c, ps, i, rows);
+      }
+      for (int k : own) {
+        i = group.get(k).statement.bind(c, ps, i);
       }
       synchronized (lock) {
         groups++;
@@ -195,12 +252,30 @@ final class GroupCommits {
       }
       sent = true; // in autocommit mode the statements up to the one Sync are one transaction
       ps.execute();
-      for (int k = 0; k < out.length; k++) {
-        if (k > 0) {
+      boolean first = true;
+      if (!shared.isEmpty()) {
+        first = false;
+        try (ResultSet rs = ps.getResultSet()) {
+          while (rs.next()) {
+            int member = rs.getInt(1);
+            long landed = rs.getLong(2);
+            boolean refused = rs.wasNull(); // the fence wrote nothing of this member
+            out[shared.get(member)] = new Outcome.Ran(refused ? -1 : landed, rs.getLong(3));
+          }
+        }
+      }
+      for (int k : own) {
+        if (!first) {
           ps.getMoreResults();
         }
+        first = false;
         try (ResultSet rs = ps.getResultSet()) {
           out[k] = row(rs, group.get(k).statement.counted());
+        }
+      }
+      for (int k = 0; k < out.length; k++) {
+        if (out[k] == null) { // not answered: the fence cannot have let it through unseen, so say so
+          out[k] = new Outcome.Lost(new SQLException("the commit group's answer has no row for one of its commits"));
         }
       }
       return out;
@@ -216,6 +291,62 @@ final class GroupCommits {
       Arrays.fill(out, each);
       return out;
     }
+  }
+
+  /** Binds {@link #ROWS_SQL} for {@code rows} from parameter {@code first}; returns the index after the last. */
+  private static int bindRows(Connection c, PreparedStatement ps, int first, List<Rows> rows) throws SQLException {
+    int n = rows.size();
+    Integer[] index = new Integer[n];
+    byte[][] ids = new byte[n][];
+    Long[] expected = new Long[n];
+    Long[] epochs = new Long[n];
+    Long[] storage = new Long[n];
+    byte[][] metadata = new byte[n][];
+    Long[] ceilings = new Long[n];
+    List<Integer> unknownOf = new ArrayList<>();
+    List<byte[]> unknown = new ArrayList<>();
+    List<Integer> deleteOf = new ArrayList<>();
+    List<byte[]> deletes = new ArrayList<>();
+    List<Integer> putOf = new ArrayList<>();
+    List<byte[]> putKeys = new ArrayList<>();
+    List<byte[]> putValues = new ArrayList<>();
+    for (int k = 0; k < n; k++) {
+      Rows r = rows.get(k);
+      index[k] = k;
+      ids[k] = r.actorId();
+      expected[k] = r.expected();
+      epochs[k] = r.epoch();
+      storage[k] = r.storage();
+      metadata[k] = r.metadata();
+      ceilings[k] = r.ceiling();
+      for (byte[] key : r.unknown()) {
+        unknownOf.add(k);
+        unknown.add(key);
+      }
+      for (byte[] key : r.deletes()) {
+        deleteOf.add(k);
+        deletes.add(key);
+      }
+      putOf.addAll(java.util.Collections.nCopies(r.putKeys().size(), k));
+      putKeys.addAll(r.putKeys());
+      putValues.addAll(r.putValues());
+    }
+    int i = first;
+    ps.setArray(i++, c.createArrayOf("int4", index));
+    ps.setArray(i++, c.createArrayOf("bytea", ids));
+    ps.setArray(i++, c.createArrayOf("int8", expected));
+    ps.setArray(i++, c.createArrayOf("int8", epochs));
+    ps.setArray(i++, c.createArrayOf("int8", storage));
+    ps.setArray(i++, c.createArrayOf("bytea", metadata));
+    ps.setArray(i++, c.createArrayOf("int8", ceilings));
+    ps.setArray(i++, c.createArrayOf("int4", unknownOf.toArray(new Integer[0])));
+    ps.setArray(i++, c.createArrayOf("bytea", unknown.toArray(new byte[0][])));
+    ps.setArray(i++, c.createArrayOf("int4", deleteOf.toArray(new Integer[0])));
+    ps.setArray(i++, c.createArrayOf("bytea", deletes.toArray(new byte[0][])));
+    ps.setArray(i++, c.createArrayOf("int4", putOf.toArray(new Integer[0])));
+    ps.setArray(i++, c.createArrayOf("bytea", putKeys.toArray(new byte[0][])));
+    ps.setArray(i++, c.createArrayOf("bytea", putValues.toArray(new byte[0][])));
+    return i;
   }
 
   private static Outcome row(ResultSet rs, boolean counted) throws SQLException {

@@ -37,6 +37,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The engine for more than one machine: every actor in one PostgreSQL database (tables in
@@ -1002,6 +1003,15 @@ public final class PostgresEngine implements StorageEngine {
         @Override
         public boolean counted() {
           return counted;
+        }
+
+        @Override
+        public GroupCommits.@Nullable Rows rows() {
+          if (ranges || !alarms.isEmpty()) {
+            return null;
+          }
+          return new GroupCommits.Rows(id, expected, epoch, record.storageBytes(), record.metadata(),
+              counted ? ceiling : Long.MAX_VALUE, counted ? unknown : List.of(), net.deletes(), net.putKeys(), net.putValues());
         }
 
         @Override

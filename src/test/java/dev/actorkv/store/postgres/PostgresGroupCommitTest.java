@@ -300,6 +300,74 @@ class PostgresGroupCommitTest {
     }
   }
 
+  /**
+   * Members of every shape in one group: those of only puts and deletes share one statement, a range
+   * delete and an alarm each send their own behind it, all in the one transaction; metadata set or not.
+   */
+  @Test
+  void aGroupOfEveryShapeIsOneTransaction() throws Exception {
+    int n = 6;
+    List<ActorKeyspace> actors = writtenActors("mixed-", n);
+    List<ActorBatch> batches = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      batches.add(batchOf(i));
+    }
+    batches.get(1).deleteRange(KeyRange.all());
+    batches.get(3).setAlarm("wake", java.time.Instant.ofEpochMilli(1_000_000), b("alarm"));
+    batches.get(4).setMetadata(new byte[] {8, 1});
+    long[] before = new long[1];
+    List<Throwable> outcomes = commitGrouped(actors, batches, lock -> before[0] = engine.commitTransactions());
+    assertEquals(1, engine.commitTransactions() - before[0], "the group was one transaction");
+    for (int i = 0; i < n; i++) {
+      assertNull(outcomes.get(i), "actor " + i + " committed");
+    }
+    ActorStore reader = ActorStore.open(PostgresEngine.open(fixture.uri(), StoreOptions.forReading()),
+        StoreOptions.forReading());
+    try (reader) {
+      for (int i = 0; i < n; i++) {
+        ActorKeyspace a = reader.actor("mixed-" + i);
+        assertEquals(i == 1 ? null : "payload-" + i, a.get(b("event-" + i)) == null ? null
+            : new String(a.get(b("event-" + i)), StandardCharsets.UTF_8).substring(1), "actor " + i);
+        assertNull(a.get(b("first")));
+        assertEquals(a.scanStorageBytes(), a.recordedStorageBytes(), "actor " + i);
+      }
+      assertEquals("alarm", new String(reader.actor("mixed-3").alarm("wake").payload(), StandardCharsets.UTF_8).substring(1));
+      assertArrayEquals(new byte[] {8, 1}, reader.actor("mixed-4").metadata());
+    }
+  }
+
+  /**
+   * Each member of a shared statement is held to the storage ceiling on its own, with the old sizes the
+   * statement reads: one lands only because its old value is subtracted, one is over even so.
+   */
+  @Test
+  void theStorageCeilingHoldsForEachMemberOfASharedStatement() throws Exception {
+    int n = 4;
+    writtenActors("limit-", n).forEach(a -> a.put(b("big"), new byte[50])); // 8 + 54 = 62 bytes each
+    StoreOptions limited = StoreOptions.defaults().withLimits(StoreOptions.defaults().limits().withMaxStorageBytes(150));
+    store.close(); // released: the store reopened below owns them again and knows no old length
+    String proxied = fixture.uri().replace(":" + fixture.cluster().port() + "/", ":" + proxy.port() + "/");
+    engine = PostgresEngine.open(proxied, limited, new LeaseOptions("group", Duration.ofMinutes(10)));
+    store = ActorStore.open(engine, limited);
+    List<ActorKeyspace> actors = new ArrayList<>();
+    List<ActorBatch> batches = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      ActorKeyspace a = store.actor("limit-" + i);
+      a.get(b("first")); // loaded before the group
+      actors.add(a);
+      batches.add(new ActorBatch().put(b("big"), new byte[i == 0 ? 200 : 100]));
+    }
+    List<Throwable> outcomes = commitGrouped(actors, batches, lock -> {});
+    assertInstanceOf(dev.actorkv.store.LimitExceededException.class, outcomes.get(0));
+    assertEquals(50, actors.get(0).get(b("big")).length, "nothing of the refused commit was written");
+    for (int i = 1; i < n; i++) {
+      assertNull(outcomes.get(i), "actor " + i + ": 62 - 54 + 104 = 112 bytes fit in 150 (62 + 104 would not)");
+      assertEquals(100, actors.get(i).get(b("big")).length);
+      assertEquals(112, actors.get(i).recordedStorageBytes());
+      assertEquals(112, actors.get(i).scanStorageBytes());
+    }
+  }
+
   @Test
   void aGroupWhoseAnswerWasLostIsReportedCommittedForEveryActor() throws Exception {
     int n = 5;

@@ -176,4 +176,66 @@ class PostgresQueryPlanTest {
       }
     }
   }
+
+  /** The parameters of the shared commit statement for {@code n} members (actors plan-0..), as SQL literals. */
+  private static List<String> sharedCommitLiterals(int n) {
+    List<String> index = new ArrayList<>();
+    List<byte[]> ids = new ArrayList<>();
+    List<String> numbers = new ArrayList<>();
+    List<byte[]> keys = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      index.add(String.valueOf(i));
+      ids.add(("plan-" + i).getBytes(StandardCharsets.UTF_8));
+      numbers.add(String.valueOf(i + 1));
+      keys.add(key(i));
+    }
+    String members = "'{" + String.join(",", index) + "}'::int[]";
+    String longs = "'{" + String.join(",", numbers) + "}'::bigint[]";
+    return List.of(members, bytea(ids), longs, longs, longs, bytea(ids), longs,
+        members, bytea(keys), members, bytea(keys), members, bytea(keys), bytea(keys));
+  }
+
+  private static String bytea(List<byte[]> values) {
+    List<String> out = new ArrayList<>();
+    for (byte[] v : values) {
+      out.add("'\\x" + java.util.HexFormat.of().formatHex(v) + "'::bytea");
+    }
+    return "ARRAY[" + String.join(",", out) + "]::bytea[]";
+  }
+
+  /**
+   * The statement that commits the puts and deletes of one or many actors: over the indexes both as the
+   * planner plans it for the values at hand and as the generic plan a prepared statement settles on.
+   */
+  @Test
+  void theSharedCommitStatementCustomAndGeneric() throws SQLException {
+    String[] types = {"int[]", "bytea[]", "bigint[]", "bigint[]", "bigint[]", "bytea[]", "bigint[]",
+        "int[]", "bytea[]", "int[]", "bytea[]", "int[]", "bytea[]", "bytea[]"};
+    StringBuilder numbered = new StringBuilder();
+    int n = 0;
+    for (char ch : GroupCommits.ROWS_SQL.toCharArray()) {
+      numbered.append(ch == '?' ? "$" + ++n : String.valueOf(ch));
+    }
+    assertTrue(n == types.length, n + " parameters");
+    try (java.sql.Statement s = connection.createStatement()) {
+      s.execute("PREPARE shared(" + String.join(",", types) + ") AS " + numbered);
+      try {
+        for (String mode : List.of("force_custom_plan", "force_generic_plan")) {
+          s.execute("SET plan_cache_mode = " + mode);
+          for (int members : new int[] {1, 20}) {
+            StringBuilder plan = new StringBuilder();
+            try (ResultSet rs = s.executeQuery("EXPLAIN EXECUTE shared(" + String.join(",", sharedCommitLiterals(members)) + ")")) {
+              while (rs.next()) {
+                plan.append(rs.getString(1)).append('\n');
+              }
+            }
+            assertIndexed(mode + ", " + members + " members:\n" + plan);
+          }
+        }
+      } finally {
+        s.execute("RESET plan_cache_mode");
+        s.execute("DEALLOCATE shared");
+      }
+    }
+  }
 }
