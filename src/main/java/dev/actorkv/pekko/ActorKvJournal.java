@@ -25,10 +25,11 @@ import scala.jdk.javaapi.CollectionConverters;
  * {@link AtomicWrite} is committed atomically or not at all: one batch, shared with the other writes of the
  * same persistence id that Pekko hands over in the same call.
  *
- * <p>The store's calls block, so they run on the plugin dispatcher (a thread pool, {@code
- * actor-kv.dispatcher}), the calls of different persistence ids in parallel. The calls of one persistence
- * id run one after another in the order Pekko made them: its writes reach the store in
- * order, and a replay or delete sees every write asked for before it ({@link PerIdOrder}).
+ * <p>The store's calls block, so they run on virtual threads ({@link ActorKvPersistence#calls}), the calls
+ * of different persistence ids in parallel: many actors' commits reach the store at once, and the
+ * PostgreSQL engine sends those that meet as one transaction. The calls of one persistence id run one after
+ * another in the order Pekko made them: its writes reach the store in order, and a replay or delete sees
+ * every write asked for before it ({@link PerIdOrder}).
  *
  * <p>Two incarnations of one persistent actor on two nodes (a split brain, PostgreSQL): a recovery takes
  * the persistence id over for this node, and the writes go through the handle that recovery got ({@link
@@ -128,7 +129,7 @@ public final class ActorKvJournal extends AsyncWriteJournal {
   }
 
   private <T> Future<T> after(Set<String> ids, Callable<T> work) {
-    return order.after(ids, context().dispatcher(), work);
+    return order.after(ids, persistence.calls(), work);
   }
 
   /**

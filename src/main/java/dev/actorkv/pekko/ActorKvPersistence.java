@@ -10,6 +10,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.apache.pekko.ConfigurationException;
 import org.apache.pekko.actor.AbstractExtensionId;
 import org.apache.pekko.actor.ActorSystem;
@@ -44,6 +47,12 @@ public final class ActorKvPersistence implements Extension {
   private final Duration takeoverWait;
   /** Each persistence id's incarnation handle: the one its last recovery on this node got (see above). */
   private final Map<String, ActorKeyspace> incarnations = new ConcurrentHashMap<>();
+  /**
+   * Where the plugins' store calls run: a virtual thread each. The calls block (on PostgreSQL, on the
+   * server), and with no pool to queue them in, the commits of many persistence ids reach the store at
+   * once, which sends those that meet in one transaction.
+   */
+  private final ExecutorService calls = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("actor-kv-call-", 0).factory());
 
   private ActorKvPersistence(ExtendedActorSystem system) {
     com.typesafe.config.Config config = system.settings().config().getConfig("actor-kv");
@@ -58,7 +67,10 @@ public final class ActorKvPersistence implements Extension {
     this.takeoverWait = config.getDuration("takeover-wait");
     this.serialization = SerializationExtension.get(system);
     // After every actor, the plugins included, has stopped: nothing uses the store any more.
-    system.registerOnTermination(store::close);
+    system.registerOnTermination(() -> {
+      calls.close(); // waits for the calls still running
+      store.close();
+    });
   }
 
   public static ActorKvPersistence get(ActorSystem system) {
@@ -99,6 +111,11 @@ public final class ActorKvPersistence implements Extension {
   ActorKeyspace writing(String persistenceId) {
     ActorKeyspace actor = incarnations.get(persistenceId);
     return actor != null ? actor : incarnations.computeIfAbsent(persistenceId, store::actor);
+  }
+
+  /** Runs the plugins' blocking store calls. */
+  Executor calls() {
+    return calls;
   }
 
   Serialization serialization() {

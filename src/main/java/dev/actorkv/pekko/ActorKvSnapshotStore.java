@@ -27,7 +27,7 @@ public final class ActorKvSnapshotStore extends SnapshotStore {
 
   @Override
   public Future<Optional<SelectedSnapshot>> doLoadAsync(String persistenceId, SnapshotSelectionCriteria criteria) {
-    return order.after(Set.of(persistenceId), context().dispatcher(), () -> {
+    return order.after(Set.of(persistenceId), persistence.calls(), () -> {
       ActorKeyspace actor = persistence.recovering(persistenceId);
       // Newest first: the first one within the time bounds is the one to load.
       try (KeyValueIterator it = actor.iterator(PekkoKeys.snapshots(criteria.minSequenceNr(), criteria.maxSequenceNr()), true)) {
@@ -54,7 +54,7 @@ public final class ActorKvSnapshotStore extends SnapshotStore {
 
   @Override
   public Future<Void> doSaveAsync(SnapshotMetadata metadata, Object snapshot) {
-    return order.after(Set.of(metadata.persistenceId()), context().dispatcher(), () -> {
+    return order.after(Set.of(metadata.persistenceId()), persistence.calls(), () -> {
       Optional<PekkoValues.Serialized> meta = metadata.metadata().isDefined()
           ? Optional.of(PekkoValues.Serialized.of(persistence.serialization(), metadata.metadata().get()))
           : Optional.empty();
@@ -67,7 +67,7 @@ public final class ActorKvSnapshotStore extends SnapshotStore {
 
   @Override
   public Future<Void> doDeleteAsync(SnapshotMetadata metadata) {
-    return order.after(Set.of(metadata.persistenceId()), context().dispatcher(), () -> {
+    return order.after(Set.of(metadata.persistenceId()), persistence.calls(), () -> {
       ActorKeyspace actor = persistence.writing(metadata.persistenceId());
       byte[] key = PekkoKeys.snapshot(metadata.sequenceNr());
       byte[] value = actor.get(key);
@@ -81,7 +81,7 @@ public final class ActorKvSnapshotStore extends SnapshotStore {
 
   @Override
   public Future<Void> doDeleteAsync(String persistenceId, SnapshotSelectionCriteria criteria) {
-    return order.after(Set.of(persistenceId), context().dispatcher(), () -> {
+    return order.after(Set.of(persistenceId), persistence.calls(), () -> {
       ActorKeyspace actor = persistence.writing(persistenceId);
       ActorBatch batch = new ActorBatch();
       try (KeyValueIterator it = actor.iterator(PekkoKeys.snapshots(criteria.minSequenceNr(), criteria.maxSequenceNr()), false)) {
