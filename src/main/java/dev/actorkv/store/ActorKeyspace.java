@@ -102,8 +102,9 @@ public final class ActorKeyspace {
       store.exit();
     }
     if (r == null) {
-      // No record: either a new actor, or data written without one (record lost). Recount.
-      long counted = scanStorageBytes();
+      // No record: either a new actor, or data written without one (record lost). Recount, unless the
+      // engine saw no key when it found no record.
+      long counted = engine.loadedEmpty() ? 0 : scanStorageBytes();
       hasRecord = false;
       storageBytes = counted;
       metadata = null;

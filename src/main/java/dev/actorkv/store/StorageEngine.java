@@ -138,6 +138,14 @@ public interface StorageEngine extends AutoCloseable {
       return readRecord();
     }
 
+    /**
+     * Whether the last {@link #loadRecord()} found no record and also knows the actor holds no key (an
+     * engine that could tell in the same round trip), so the store need not count its keys.
+     */
+    default boolean loadedEmpty() {
+      return false;
+    }
+
     /** The value at {@code key}, or null. */
     byte[] get(byte[] key);
 

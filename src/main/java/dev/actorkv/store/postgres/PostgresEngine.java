@@ -284,7 +284,8 @@ public final class PostgresEngine implements StorageEngine {
       ON CONFLICT (actor_id) DO UPDATE SET owner_node = EXCLUDED.owner_node, owner_epoch = t.owner_epoch + 1,
         lease_expires = EXCLUDED.lease_expires
       WHERE t.lease_expires IS NULL OR t.lease_expires <= now()
-      RETURNING t.owner_epoch""";
+      RETURNING t.owner_epoch, t.commit_seq, t.storage_bytes, t.metadata,
+        t.commit_seq = 0 AND NOT EXISTS (SELECT FROM actorkv.kv AS k WHERE k.actor_id = t.actor_id)""";
   static final String HOLDER_SQL = "SELECT owner_node, lease_expires, owner_epoch FROM actorkv.actors WHERE actor_id = ?";
   /** Renews the leases of (actor, epoch) pairs still held and not released; returns those renewed. */
   static final String RENEW_SQL = """
@@ -716,6 +717,16 @@ public final class PostgresEngine implements StorageEngine {
     private volatile long epoch;
     /** Set when a renewal or a write found the actor taken over. */
     private volatile boolean fenced;
+    /**
+     * What the acquisition read of the actor's row ({commit sequence, storage} and the metadata), for the
+     * load that follows it: nothing can have written the actor in between, since the acquisition fenced
+     * every other writer. Null once used, or when the actor was not acquired. Guarded by the store's
+     * order of calls (acquire, then loadRecord, on one thread).
+     */
+    private long @Nullable [] acquiredRow;
+    private byte @Nullable [] acquiredMetadata;
+    /** Whether the last load found no record and no key: nothing to count. */
+    private boolean loadedEmpty;
 
     Actor(String actorId) {
       this.actorId = actorId;
@@ -737,6 +748,8 @@ public final class PostgresEngine implements StorageEngine {
             ps.setLong(3, leases.ttl().toMillis());
             try (ResultSet rs = ps.executeQuery()) {
               if (rs.next()) {
+                acquiredRow = new long[] {rs.getLong(2), rs.getLong(3), rs.getBoolean(5) ? 1 : 0};
+                acquiredMetadata = rs.getBytes(4);
                 return rs.getLong(1);
               }
             }
@@ -798,10 +811,23 @@ public final class PostgresEngine implements StorageEngine {
 
     @Override
     public ActorRecord loadRecord() {
+      long[] row = acquiredRow;
+      if (row != null) { // the row as the acquisition left it: no second round trip
+        acquiredRow = null;
+        commitSeq = row[0];
+        loadedEmpty = row[2] == 1;
+        return row[0] == 0 ? null : new ActorRecord(row[1], acquiredMetadata);
+      }
       long[] seq = new long[1];
       ActorRecord r = readWithSeq(seq);
       commitSeq = seq[0];
+      loadedEmpty = false;
       return r;
+    }
+
+    @Override
+    public boolean loadedEmpty() {
+      return loadedEmpty;
     }
 
     private ActorRecord readWithSeq(long[] seq) {

@@ -139,6 +139,33 @@ class PostgresRoundTripsTest {
     assertExact(b);
   }
 
+  /**
+   * Opening an actor for writing is one round trip: the statement that takes its lease answers its record,
+   * and for an actor with no record whether it holds any key, so a new actor is not scanned for its count.
+   * An actor with keys but no record (its record lost) is still counted by a scan.
+   */
+  @Test
+  void openingAnActorIsOneRoundTrip() {
+    assertEquals(1, roundTrips(run -> store.actor("new-" + run)), "a new actor");
+    for (int run = 0; run < 3; run++) {
+      store.actor("written-" + run).put(key("k", run), new byte[10]);
+    }
+    store.close();
+    store = openStore();
+    ActorKeyspace[] opened = new ActorKeyspace[3];
+    assertEquals(1, roundTrips(run -> opened[run] = store.actor("written-" + run)), "an actor with a record");
+    for (ActorKeyspace a : opened) {
+      assertEquals(13, a.storageBytes());
+      assertExact(a);
+    }
+    store.close();
+    fixture.execute("UPDATE actorkv.actors SET commit_seq = 0, storage_bytes = 0 WHERE actor_id = convert_to('written-0', 'UTF8')");
+    store = openStore();
+    ActorKeyspace lost = store.actor("written-0");
+    assertEquals(13, lost.storageBytes(), "keys without a record are counted");
+    assertEquals(13, lost.scanStorageBytes());
+  }
+
   @Test
   void theStorageLimitIsCheckedBeforeWritingWhenTheCommitReadsTheOldLengths() {
     ActorKeyspace a = store.actor("limits");
