@@ -52,7 +52,7 @@ public final class ActorKvPersistence implements Extension {
    * server), and with no pool to queue them in, the commits of many persistence ids reach the store at
    * once, which sends those that meet in one transaction.
    */
-  private final ExecutorService calls = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("actor-kv-call-", 0).factory());
+  private final ExecutorService calls = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("actor-kv-call").factory());
 
   private ActorKvPersistence(ExtendedActorSystem system) {
     com.typesafe.config.Config config = system.settings().config().getConfig("actor-kv");

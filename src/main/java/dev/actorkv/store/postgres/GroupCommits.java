@@ -8,6 +8,8 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
@@ -106,7 +108,7 @@ final class GroupCommits {
   private final DataSource dataSource;
   private final Predicate<SQLException> connectionLost;
   private final int slots;
-  private final Object lock = new Object();
+  private final ReentrantLock lock = new ReentrantLock();
   /** Commits waiting for a slot, oldest first; non-empty only while every slot is in flight. Guarded by lock. */
   private final ArrayDeque<Pending> queue = new ArrayDeque<>();
   /** Groups being sent. Guarded by lock. */
@@ -123,22 +125,31 @@ final class GroupCommits {
 
   /** Transactions sent so far (a group is one). */
   long transactions() {
-    synchronized (lock) {
+    lock.lock();
+    try {
       return groups;
+    } finally {
+      lock.unlock();
     }
   }
 
   /** Commits waiting for a slot now. */
   int waiting() {
-    synchronized (lock) {
+    lock.lock();
+    try {
       return queue.size();
+    } finally {
+      lock.unlock();
     }
   }
 
   /** Commit statements sent so far. */
   long statements() {
-    synchronized (lock) {
+    lock.lock();
+    try {
       return statements;
+    } finally {
+      lock.unlock();
     }
   }
 
@@ -150,7 +161,8 @@ final class GroupCommits {
   Outcome commit(Statement statement, boolean[] interrupted) {
     Pending me = new Pending(statement);
     List<Pending> group;
-    synchronized (lock) {
+    lock.lock();
+    try {
       if (inFlight < slots) {
         inFlight++;
         group = List.of(me);
@@ -158,6 +170,8 @@ final class GroupCommits {
         queue.add(me);
         group = null;
       }
+    } finally {
+      lock.unlock();
     }
     if (group == null) {
       group = me.awaitOutcomeOrGroup(interrupted);
@@ -183,7 +197,8 @@ final class GroupCommits {
   private void handOver() {
     Pending leader;
     List<Pending> next;
-    synchronized (lock) {
+    lock.lock();
+    try {
       if (queue.isEmpty()) {
         inFlight--;
         return;
@@ -193,6 +208,8 @@ final class GroupCommits {
         next.add(queue.poll());
       }
       leader = next.get(0);
+    } finally {
+      lock.unlock();
     }
     leader.lead(next);
   }
@@ -246,9 +263,12 @@ final class GroupCommits {
       for (int k : own) {
         i = group.get(k).statement.bind(c, ps, i);
       }
-      synchronized (lock) {
+      lock.lock();
+      try {
         groups++;
         statements += group.size();
+      } finally {
+        lock.unlock();
       }
       sent = true; // in autocommit mode the statements up to the one Sync are one transaction
       ps.execute();
@@ -382,35 +402,40 @@ final class GroupCommits {
   /** One commit waiting for its outcome, or to lead a group. */
   private static final class Pending {
     final Statement statement;
-    /** Guarded by this. */
-    private Outcome outcome;
-    private List<Pending> group;
+    /** The thread committing it: the one that waits for it. */
+    private final Thread waiter = Thread.currentThread();
+    /**
+     * Set once, by the thread that sent it; then the waiter is unparked. Park and unpark rather than a
+     * monitor: many commits wait at once, and a monitor's spinning would cost them CPU.
+     */
+    private volatile @Nullable Outcome outcome;
+    /** Set once when this commit is to lead a group. */
+    private volatile @Nullable List<Pending> group;
 
     Pending(Statement statement) {
       this.statement = statement;
     }
 
-    synchronized Outcome outcome() {
+    Outcome outcome() {
       return outcome;
     }
 
-    synchronized void finish(Outcome o) {
+    void finish(Outcome o) {
       outcome = o;
-      notifyAll();
+      LockSupport.unpark(waiter);
     }
 
-    synchronized void lead(List<Pending> g) {
+    void lead(List<Pending> g) {
       group = g;
-      notifyAll();
+      LockSupport.unpark(waiter);
     }
 
     /** The group to send when this commit leads one, or null once its outcome is known. */
-    synchronized List<Pending> awaitOutcomeOrGroup(boolean[] interrupted) {
+    @Nullable List<Pending> awaitOutcomeOrGroup(boolean[] interrupted) {
       while (outcome == null && group == null) {
-        try {
-          wait();
-        } catch (InterruptedException e) {
-          interrupted[0] = true;
+        LockSupport.park(this);
+        if (Thread.interrupted()) {
+          interrupted[0] = true; // kept for the caller: the commit may already be on its way
         }
       }
       return outcome == null ? group : null;
