@@ -79,21 +79,39 @@ public final class ActorKvJournal extends AsyncWriteJournal {
     }
     // A store failure throws out of here: every write of the call then counts as failed (Pekko stops
     // the persistent actors), including those of another persistence id that did commit.
-    batches.forEach((id, batch) -> persistence.writing(id).commit(batch));
+    for (Map.Entry<String, ActorBatch> e : batches.entrySet()) {
+      try (ActorKvPersistence.Use use = persistence.writing(e.getKey())) {
+        use.actor().commit(e.getValue());
+        use.highest(highestOf(writes, e.getKey()));
+      }
+    }
     return results;
+  }
+
+  /** The highest sequence number among the writes of {@code persistenceId}. */
+  private static long highestOf(List<AtomicWrite> writes, String persistenceId) {
+    long highest = -1;
+    for (AtomicWrite w : writes) {
+      if (w.persistenceId().equals(persistenceId)) {
+        highest = Math.max(highest, w.highestSequenceNr());
+      }
+    }
+    return highest;
   }
 
   @Override
   public Future<Void> doAsyncDeleteMessagesTo(String persistenceId, long toSequenceNr) {
     return after(Set.of(persistenceId), () -> {
-      ActorKeyspace actor = persistence.writing(persistenceId);
-      long highest = highest(actor);
-      ActorBatch batch = new ActorBatch().deleteRange(PekkoKeys.events(1, toSequenceNr));
-      if (highest > 0) {
-        // Kept so that the highest sequence number survives deleting the events that carried it.
-        batch.put(PekkoKeys.highest(), PekkoValues.highest(highest));
+      try (ActorKvPersistence.Use use = persistence.writing(persistenceId)) {
+        ActorKeyspace actor = use.actor();
+        long highest = highest(actor);
+        ActorBatch batch = new ActorBatch().deleteRange(PekkoKeys.events(1, toSequenceNr));
+        if (highest > 0) {
+          // Kept so that the highest sequence number survives deleting the events that carried it.
+          batch.put(PekkoKeys.highest(), PekkoValues.highest(highest));
+        }
+        actor.commit(batch);
       }
-      actor.commit(batch);
       return null;
     });
   }
@@ -105,10 +123,10 @@ public final class ActorKvJournal extends AsyncWriteJournal {
       if (max <= 0) {
         return null;
       }
-      ActorKeyspace actor = persistence.recovering(persistenceId);
-      long replayed = 0;
-      long expected = Math.max(fromSequenceNr, 1);
-      try (KeyValueIterator it = actor.iterator(PekkoKeys.events(fromSequenceNr, toSequenceNr), false)) {
+      try (ActorKvPersistence.Use use = persistence.recovering(persistenceId);
+          KeyValueIterator it = use.actor().iterator(PekkoKeys.events(fromSequenceNr, toSequenceNr), false)) {
+        long replayed = 0;
+        long expected = Math.max(fromSequenceNr, 1);
         while (replayed < max && it.hasNext()) {
           KeyValue kv = it.next();
           // Events are contiguous unless some were deleted: the key is checked against the expected sequence
@@ -125,7 +143,13 @@ public final class ActorKvJournal extends AsyncWriteJournal {
 
   @Override
   public Future<Long> doAsyncReadHighestSequenceNr(String persistenceId, long fromSequenceNr) {
-    return after(Set.of(persistenceId), () -> highest(persistence.recovering(persistenceId)));
+    return after(Set.of(persistenceId), () -> {
+      try (ActorKvPersistence.Use use = persistence.recovering(persistenceId)) {
+        long highest = highest(use.actor());
+        use.highest(highest);
+        return highest;
+      }
+    });
   }
 
   private <T> Future<T> after(Set<String> ids, Callable<T> work) {
@@ -136,7 +160,7 @@ public final class ActorKvJournal extends AsyncWriteJournal {
    * The highest sequence number ever written: the last event's, or the one a delete kept, whichever is
    * larger. One backward read of at most two entries (one query on PostgreSQL) finds both.
    */
-  private static long highest(ActorKeyspace actor) {
+  static long highest(ActorKeyspace actor) {
     long highest = 0;
     for (KeyValue kv : actor.scan(PekkoKeys.eventsAndHighest(), 2, true)) {
       highest = Math.max(highest, PekkoKeys.isHighest(kv.key()) ? PekkoValues.readHighest(kv.value()) : PekkoKeys.sequenceNr(kv.key()));

@@ -1,5 +1,7 @@
 package dev.actorkv.pekko;
 
+import com.google.common.annotations.VisibleForTesting;
+import dev.actorkv.store.ActorFencedException;
 import dev.actorkv.store.ActorKeyspace;
 import dev.actorkv.store.ActorStore;
 import dev.actorkv.store.StoreOptions;
@@ -22,6 +24,7 @@ import org.apache.pekko.actor.ExtensionId;
 import org.apache.pekko.actor.ExtensionIdProvider;
 import org.apache.pekko.serialization.Serialization;
 import org.apache.pekko.serialization.SerializationExtension;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The one store of an {@code ActorSystem} that the journal ({@code actor-kv.journal}) and the snapshot
@@ -35,8 +38,15 @@ import org.apache.pekko.serialization.SerializationExtension;
  * lease to run out) and its handle becomes the id's <em>incarnation handle</em>: every later write of the
  * id (events, deletes, snapshots) goes through that handle and nothing else. Once another node has taken the
  * id over, the handle is dead and those writes fail with {@code ActorFencedException} (Pekko stops the
- * actor); a write never takes ownership anew behind the actor's back, since the actor's state was
- * recovered under the old ownership and its next sequence number may already be the other node's.
+ * actor); a write never takes the id back from another node behind the actor's back, since the actor's
+ * state was recovered under the old ownership and its next sequence number may already be the other node's.
+ *
+ * <p><b>Idle persistence ids.</b> Pekko does not tell a journal when a persistent actor stops, so a node
+ * would otherwise keep (and renew the lease of) every persistence id it ever touched. A persistence id with
+ * no call for {@code actor-kv.release-idle-after} is released: its handle is closed, its lease given up.
+ * Should its actor still be alive and write again, the write takes the id back only when its events are
+ * still the ones this incarnation knows (the highest sequence number did not move); otherwise another node
+ * wrote meanwhile and the write fails as fenced.
  */
 public final class ActorKvPersistence implements Extension {
   /** The extension's id: {@code ActorKvPersistence.ID.get(system)}. */
@@ -45,8 +55,10 @@ public final class ActorKvPersistence implements Extension {
   private final ActorStore store;
   private final Serialization serialization;
   private final Duration takeoverWait;
-  /** Each persistence id's incarnation handle: the one its last recovery on this node got (see above). */
-  private final Map<String, ActorKeyspace> incarnations = new ConcurrentHashMap<>();
+  /** Each persistence id's incarnation: the handle its last recovery on this node got (see above). */
+  private final Map<String, Incarnation> incarnations = new ConcurrentHashMap<>();
+  /** How long a persistence id goes without a call before it is released (0: never). */
+  private final long releaseIdleAfterNanos;
   /**
    * Where the plugins' store calls run: a virtual thread each. The calls block (on PostgreSQL, on the
    * server), and with no pool to queue them in, the commits of many persistence ids reach the store at
@@ -65,7 +77,13 @@ public final class ActorKvPersistence implements Extension {
         ? PostgresEngine.openStore(where, StoreOptions.DEFAULTS, leases(config))
         : ActorStore.open(Path.of(where));
     this.takeoverWait = config.getDuration("takeover-wait");
+    Duration idle = config.getDuration("release-idle-after");
+    this.releaseIdleAfterNanos = idle.toNanos();
     this.serialization = SerializationExtension.get(system);
+    if (!idle.isZero()) {
+      Duration every = idle.dividedBy(2);
+      system.scheduler().scheduleWithFixedDelay(every, every, this::releaseIdle, system.dispatcher());
+    }
     // After every actor, the plugins included, has stopped: nothing uses the store any more.
     system.registerOnTermination(() -> {
       calls.close(); // waits for the calls still running
@@ -93,24 +111,160 @@ public final class ActorKvPersistence implements Extension {
 
   /**
    * The keyspace of {@code persistenceId} for a recovery (a replay, the highest sequence number, a snapshot
-   * load): a live handle, taking the id over when this node's handle was fenced or never existed, waiting
-   * up to {@code actor-kv.takeover-wait} while another node's lease on it runs; it becomes the id's
-   * incarnation handle. Throws {@code ActorOwnedException} when the other node still holds it then.
+   * load): a live handle, taking the id over when this node's handle was fenced, released or never
+   * existed, waiting up to {@code actor-kv.takeover-wait} while another node's lease on it runs; it
+   * becomes the id's incarnation handle. Throws {@code ActorOwnedException} when the other node still
+   * holds it then. The call ends its use with {@link Use#close()}.
    */
-  ActorKeyspace recovering(String persistenceId) {
-    ActorKeyspace actor = store.actor(persistenceId, takeoverWait);
-    incarnations.put(persistenceId, actor);
-    return actor;
+  Use recovering(String persistenceId) {
+    while (true) {
+      ActorKeyspace actor = store.actor(persistenceId, takeoverWait);
+      Incarnation incarnation = incarnations.compute(persistenceId,
+          (id, old) -> old != null && old.isOf(actor) ? old : new Incarnation(actor));
+      Use use = incarnation.use(actor);
+      if (use != null) {
+        return use;
+      }
+      // Released for idleness between the two lines above: the store hands out a new handle next time.
+    }
   }
 
   /**
    * The keyspace of {@code persistenceId} for a write: its incarnation handle, dead (every call throws
    * {@code ActorFencedException}) once another node took the id over; a handle taken now only for an id
-   * this node never recovered (a journal used without a persistent actor, as Pekko's TCK does).
+   * this node never recovered (a journal used without a persistent actor, as Pekko's TCK does), or taken
+   * back for an id released while idle whose events did not change meanwhile (see above).
    */
-  ActorKeyspace writing(String persistenceId) {
-    ActorKeyspace actor = incarnations.get(persistenceId);
-    return actor != null ? actor : incarnations.computeIfAbsent(persistenceId, store::actor);
+  Use writing(String persistenceId) {
+    Incarnation incarnation = incarnations.get(persistenceId);
+    Use use = incarnation == null ? null : incarnation.use(null);
+    if (use != null) {
+      return use;
+    }
+    ActorKeyspace actor = store.actor(persistenceId);
+    if (incarnation != null) {
+      long known = incarnation.highest();
+      long now = known < 0 ? -1 : ActorKvJournal.highest(actor);
+      if (now != known) {
+        actor.close();
+        throw new ActorFencedException(persistenceId, "it was released while idle and another node wrote"
+            + " events since (sequence number " + known + " became " + now + "); nothing was written");
+      }
+    }
+    Incarnation taken = incarnations.compute(persistenceId,
+        (id, old) -> old != null && old.takeBack(actor) ? old : new Incarnation(actor, old == null ? -1 : old.highest()));
+    use = taken.use(actor);
+    if (use == null) {
+      throw new ActorFencedException(persistenceId, "it was released while this write took it back; nothing was written");
+    }
+    return use;
+  }
+
+  /** Whether this node holds {@code persistenceId} now (it has a handle that was not released). */
+  @VisibleForTesting
+  boolean holds(String persistenceId) {
+    Incarnation incarnation = incarnations.get(persistenceId);
+    return incarnation != null && incarnation.holds();
+  }
+
+  /** Closes the handles of persistence ids without a call for the idle time: their leases are given up. */
+  private void releaseIdle() {
+    long now = System.nanoTime();
+    incarnations.values().forEach(incarnation -> incarnation.releaseIfIdle(now, releaseIdleAfterNanos));
+  }
+
+  /** One call's use of a persistence id's handle; closing it ends the use. */
+  static final class Use implements AutoCloseable {
+    private final Incarnation incarnation;
+    private final ActorKeyspace actor;
+
+    private Use(Incarnation incarnation, ActorKeyspace actor) {
+      this.incarnation = incarnation;
+      this.actor = actor;
+    }
+
+    ActorKeyspace actor() {
+      return actor;
+    }
+
+    /** The journal learned the highest sequence number of the id (recovered or written). */
+    void highest(long sequenceNr) {
+      incarnation.highest(sequenceNr);
+    }
+
+    @Override
+    public void close() {
+      incarnation.endUse();
+    }
+  }
+
+  /** A persistence id on this node: its handle (null once released for idleness) and what it knows. */
+  private static final class Incarnation {
+    /** Guarded by this, as are the fields below. */
+    private @Nullable ActorKeyspace handle;
+    /** The highest sequence number this incarnation knows of (-1: none yet). */
+    private long highest;
+    private int inUse;
+    private long lastUse = System.nanoTime();
+
+    Incarnation(ActorKeyspace handle) {
+      this(handle, -1);
+    }
+
+    Incarnation(ActorKeyspace handle, long highest) {
+      this.handle = handle;
+      this.highest = highest;
+    }
+
+    synchronized boolean holds() {
+      return handle != null;
+    }
+
+    synchronized boolean isOf(ActorKeyspace actor) {
+      return handle == actor;
+    }
+
+    /** Takes {@code actor} as the handle again after a release; false when it holds another one. */
+    synchronized boolean takeBack(ActorKeyspace actor) {
+      if (handle == null) {
+        handle = actor;
+      }
+      return handle == actor;
+    }
+
+    /** Starts a use of the handle ({@code expected}'s, when not null); null when it is released or another. */
+    synchronized @Nullable Use use(@Nullable ActorKeyspace expected) {
+      if (handle == null || (expected != null && handle != expected)) {
+        return null;
+      }
+      inUse++;
+      return new Use(this, handle);
+    }
+
+    synchronized void endUse() {
+      inUse--;
+      lastUse = System.nanoTime();
+    }
+
+    synchronized long highest() {
+      return highest;
+    }
+
+    synchronized void highest(long sequenceNr) {
+      highest = Math.max(highest, sequenceNr);
+    }
+
+    void releaseIfIdle(long now, long idleNanos) {
+      ActorKeyspace idle;
+      synchronized (this) {
+        if (handle == null || inUse > 0 || now - lastUse < idleNanos) {
+          return;
+        }
+        idle = handle;
+        handle = null;
+      }
+      idle.close(); // gives the lease up; the store forgets the handle
+    }
   }
 
   /** Runs the plugins' blocking store calls. */

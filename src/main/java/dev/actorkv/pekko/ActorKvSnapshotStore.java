@@ -28,9 +28,9 @@ public final class ActorKvSnapshotStore extends SnapshotStore {
   @Override
   public Future<Optional<SelectedSnapshot>> doLoadAsync(String persistenceId, SnapshotSelectionCriteria criteria) {
     return order.after(Set.of(persistenceId), persistence.calls(), () -> {
-      ActorKeyspace actor = persistence.recovering(persistenceId);
       // Newest first: the first one within the time bounds is the one to load.
-      try (KeyValueIterator it = actor.iterator(PekkoKeys.snapshots(criteria.minSequenceNr(), criteria.maxSequenceNr()), true)) {
+      try (ActorKvPersistence.Use use = persistence.recovering(persistenceId);
+          KeyValueIterator it = use.actor().iterator(PekkoKeys.snapshots(criteria.minSequenceNr(), criteria.maxSequenceNr()), true)) {
         while (it.hasNext()) {
           KeyValue kv = it.next();
           PekkoValues.StoredSnapshot s = PekkoValues.readSnapshot(kv.value());
@@ -60,7 +60,9 @@ public final class ActorKvSnapshotStore extends SnapshotStore {
           : Optional.empty();
       PekkoValues.Serialized data = PekkoValues.Serialized.of(persistence.serialization(), new Snapshot(snapshot));
       byte[] value = PekkoValues.snapshot(new PekkoValues.StoredSnapshot(metadata.timestamp(), data, meta));
-      persistence.writing(metadata.persistenceId()).put(PekkoKeys.snapshot(metadata.sequenceNr()), value);
+      try (ActorKvPersistence.Use use = persistence.writing(metadata.persistenceId())) {
+        use.actor().put(PekkoKeys.snapshot(metadata.sequenceNr()), value);
+      }
       return null;
     });
   }
@@ -68,12 +70,14 @@ public final class ActorKvSnapshotStore extends SnapshotStore {
   @Override
   public Future<Void> doDeleteAsync(SnapshotMetadata metadata) {
     return order.after(Set.of(metadata.persistenceId()), persistence.calls(), () -> {
-      ActorKeyspace actor = persistence.writing(metadata.persistenceId());
-      byte[] key = PekkoKeys.snapshot(metadata.sequenceNr());
-      byte[] value = actor.get(key);
-      // A timestamp of 0 means "whatever its timestamp"; another one deletes only that snapshot.
-      if (value != null && (metadata.timestamp() == 0 || PekkoValues.readSnapshot(value).timestamp() == metadata.timestamp())) {
-        actor.delete(key);
+      try (ActorKvPersistence.Use use = persistence.writing(metadata.persistenceId())) {
+        ActorKeyspace actor = use.actor();
+        byte[] key = PekkoKeys.snapshot(metadata.sequenceNr());
+        byte[] value = actor.get(key);
+        // A timestamp of 0 means "whatever its timestamp"; another one deletes only that snapshot.
+        if (value != null && (metadata.timestamp() == 0 || PekkoValues.readSnapshot(value).timestamp() == metadata.timestamp())) {
+          actor.delete(key);
+        }
       }
       return null;
     });
@@ -82,19 +86,21 @@ public final class ActorKvSnapshotStore extends SnapshotStore {
   @Override
   public Future<Void> doDeleteAsync(String persistenceId, SnapshotSelectionCriteria criteria) {
     return order.after(Set.of(persistenceId), persistence.calls(), () -> {
-      ActorKeyspace actor = persistence.writing(persistenceId);
-      ActorBatch batch = new ActorBatch();
-      try (KeyValueIterator it = actor.iterator(PekkoKeys.snapshots(criteria.minSequenceNr(), criteria.maxSequenceNr()), false)) {
-        while (it.hasNext()) {
-          KeyValue kv = it.next();
-          long timestamp = PekkoValues.readSnapshot(kv.value()).timestamp();
-          if (timestamp >= criteria.minTimestamp() && timestamp <= criteria.maxTimestamp()) {
-            batch.delete(kv.key());
+      try (ActorKvPersistence.Use use = persistence.writing(persistenceId)) {
+        ActorKeyspace actor = use.actor();
+        ActorBatch batch = new ActorBatch();
+        try (KeyValueIterator it = actor.iterator(PekkoKeys.snapshots(criteria.minSequenceNr(), criteria.maxSequenceNr()), false)) {
+          while (it.hasNext()) {
+            KeyValue kv = it.next();
+            long timestamp = PekkoValues.readSnapshot(kv.value()).timestamp();
+            if (timestamp >= criteria.minTimestamp() && timestamp <= criteria.maxTimestamp()) {
+              batch.delete(kv.key());
+            }
           }
         }
-      }
-      if (!batch.isEmpty()) {
-        actor.commit(batch);
+        if (!batch.isEmpty()) {
+          actor.commit(batch);
+        }
       }
       return null;
     });

@@ -19,11 +19,18 @@ public final class ActorFencedException extends StoreException {
     this.epoch = epoch;
   }
 
+  /** For a node that no longer knows its epoch (it gave the actor up and finds it taken meanwhile): epoch 0. */
+  public ActorFencedException(String actorId, String detail) {
+    super("actor " + ActorOwnedException.quote(actorId) + " was taken over by another node: " + detail);
+    this.actorId = actorId;
+    this.epoch = 0;
+  }
+
   public String actorId() {
     return actorId;
   }
 
-  /** The epoch this node held, now stale. */
+  /** The epoch this node held, now stale (0: not known any more). */
   public long epoch() {
     return epoch;
   }
