@@ -231,13 +231,16 @@ final class GroupCommits {
 
   private Outcome[] run(List<Pending> group, boolean[] interrupted) {
     Outcome[] out = new Outcome[group.size()];
-    // Members that are only puts and deletes share one statement (also one alone: a prepared statement of
-    // one shape, whose plan the server keeps); the rest (range deletes, alarms) send their own statements
-    // behind it, in the same transaction.
+    // Members that are only puts and deletes share one statement when there are two or more of them; the
+    // rest (range deletes, alarms) send their own statements behind it, in the same transaction. A commit
+    // alone sends its own statement, whose shape fits it (one put: no arrays, a plan the server keeps).
     List<Integer> shared = new ArrayList<>();
     List<Integer> own = new ArrayList<>();
     for (int k = 0; k < group.size(); k++) {
       (group.get(k).statement.rows() != null ? shared : own).add(k);
+    }
+    if (shared.size() == 1) {
+      own.add(0, shared.remove(0));
     }
     StringBuilder b = new StringBuilder(shared.isEmpty() ? "" : ROWS_SQL);
     for (int k : own) {

@@ -528,6 +528,26 @@ public final class PostgresEngine implements StorageEngine {
         FROM o
         WHERE t.actor_id = ? AND t.commit_seq = ? AND t.owner_epoch = ? AND ?::bigint - o.stored <= ?
         RETURNING t.commit_seq)""";
+  /**
+   * The commit of one put and nothing else (a persisted event, a counter, a page), alone: scalar
+   * parameters instead of arrays, so the server's plan does not depend on the values and a prepared
+   * statement keeps one (an array-valued statement is planned again for most new arrays). Parameters:
+   * when {@code counted}, actor id and key (the one key whose old size counts), then the fence's as in
+   * {@link #commitSql}, then actor id, key, value.
+   */
+  static String onePutSql(boolean counted) {
+    return counted ? ONE_PUT_COUNTED_SQL : ONE_PUT_SQL;
+  }
+
+  private static final String ONE_PUT = """
+      p AS (INSERT INTO actorkv.kv (actor_id, key, value) SELECT ?::bytea, ?::bytea, ?::bytea WHERE EXISTS (SELECT FROM a)
+        ON CONFLICT (actor_id, key) DO UPDATE SET value = EXCLUDED.value)""";
+  private static final String ONE_PUT_SQL = "WITH " + UPSERT_ACTOR + ",\n" + ONE_PUT + "\nSELECT commit_seq FROM a";
+  private static final String ONE_PUT_COUNTED_SQL = """
+      WITH o AS (SELECT coalesce(sum(octet_length(key) + octet_length(value)), 0)::bigint AS stored
+        FROM actorkv.kv WHERE actor_id = ? AND key = ?),
+      """ + UPSERT_ACTOR_COUNTED + ",\n" + ONE_PUT + "\nSELECT (SELECT commit_seq FROM a), (SELECT stored FROM o)";
+
   /** The commit statement for each combination of (has deletes, has puts, counts old sizes, has ranges, alarm deletes, alarm sets). */
   private static final String[] COMMIT_SQL = new String[64];
 
@@ -1019,7 +1039,10 @@ public final class PostgresEngine implements StorageEngine {
           alarmPayloads.add(a.alarm().payload());
         }
       }
-      String sql = commitSql(deletes, puts, counted, ranges, !alarmDeletes.isEmpty(), !alarmNames.isEmpty());
+      boolean onePut = !ranges && !deletes && alarms.isEmpty() && net.putKeys().size() == 1
+          && (!counted || (unknown.size() == 1 && Arrays.equals(unknown.get(0), net.putKeys().get(0))));
+      String sql = onePut ? onePutSql(counted)
+          : commitSql(deletes, puts, counted, ranges, !alarmDeletes.isEmpty(), !alarmNames.isEmpty());
       GroupCommits.Statement statement = new GroupCommits.Statement() {
         @Override
         public String sql() {
@@ -1043,6 +1066,25 @@ public final class PostgresEngine implements StorageEngine {
         @Override
         public int bind(Connection c, PreparedStatement ps, int first) throws SQLException {
           int i = first;
+          if (onePut) {
+            if (counted) {
+              ps.setBytes(i++, id);
+              ps.setBytes(i++, net.putKeys().get(0));
+            }
+            ps.setLong(i++, record.storageBytes());
+            ps.setBytes(i++, record.metadata());
+            ps.setBytes(i++, id);
+            ps.setLong(i++, expected);
+            ps.setLong(i++, epoch);
+            if (counted) {
+              ps.setLong(i++, record.storageBytes());
+              ps.setLong(i++, ceiling);
+            }
+            ps.setBytes(i++, id);
+            ps.setBytes(i++, net.putKeys().get(0));
+            ps.setBytes(i++, net.putValues().get(0));
+            return i;
+          }
           if (counted) {
             ps.setBytes(i++, id);
             ps.setArray(i++, byteaArray(c, unknown));

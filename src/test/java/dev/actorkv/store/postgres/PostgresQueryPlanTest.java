@@ -204,37 +204,51 @@ class PostgresQueryPlanTest {
   }
 
   /**
-   * The statement that commits the puts and deletes of one or many actors: over the indexes both as the
-   * planner plans it for the values at hand and as the generic plan a prepared statement settles on.
+   * The statement that commits the puts and deletes of one or many actors, and the one-put commit: over
+   * the indexes both as the planner plans them for the values at hand and as the generic plan a prepared
+   * statement settles on.
    */
   @Test
-  void theSharedCommitStatementCustomAndGeneric() throws SQLException {
-    String[] types = {"int[]", "bytea[]", "bigint[]", "bigint[]", "bigint[]", "bytea[]", "bigint[]",
+  void theSharedAndOnePutCommitStatementsCustomAndGeneric() throws SQLException {
+    String[] rowsTypes = {"int[]", "bytea[]", "bigint[]", "bigint[]", "bigint[]", "bytea[]", "bigint[]",
         "int[]", "bytea[]", "int[]", "bytea[]", "int[]", "bytea[]", "bytea[]"};
+    for (int members : new int[] {1, 20}) {
+      assertPlansIndexed(GroupCommits.ROWS_SQL, rowsTypes, sharedCommitLiterals(members));
+    }
+    String id = bytea(List.of(actor)).replace("ARRAY[", "").replace("]::bytea[]", "");
+    String k = bytea(List.of(key(1))).replace("ARRAY[", "").replace("]::bytea[]", "");
+    assertPlansIndexed(PostgresEngine.onePutSql(false),
+        new String[] {"bigint", "bytea", "bytea", "bigint", "bigint", "bytea", "bytea", "bytea"},
+        List.of("100", "NULL", id, "3", "1", id, k, k));
+    assertPlansIndexed(PostgresEngine.onePutSql(true),
+        new String[] {"bytea", "bytea", "bigint", "bytea", "bytea", "bigint", "bigint", "bigint", "bigint", "bytea", "bytea", "bytea"},
+        List.of(id, k, "100", "NULL", id, "3", "1", "100", "1000", id, k, k));
+  }
+
+  /** {@code sql} prepared with {@code types}, explained for {@code literals} with custom and with generic plans. */
+  private void assertPlansIndexed(String sql, String[] types, List<String> literals) throws SQLException {
     StringBuilder numbered = new StringBuilder();
     int n = 0;
-    for (char ch : GroupCommits.ROWS_SQL.toCharArray()) {
+    for (char ch : sql.toCharArray()) {
       numbered.append(ch == '?' ? "$" + ++n : String.valueOf(ch));
     }
-    assertTrue(n == types.length, n + " parameters");
+    assertTrue(n == types.length && n == literals.size(), n + " parameters");
     try (java.sql.Statement s = connection.createStatement()) {
-      s.execute("PREPARE shared(" + String.join(",", types) + ") AS " + numbered);
+      s.execute("PREPARE checked(" + String.join(",", types) + ") AS " + numbered);
       try {
         for (String mode : List.of("force_custom_plan", "force_generic_plan")) {
           s.execute("SET plan_cache_mode = " + mode);
-          for (int members : new int[] {1, 20}) {
-            StringBuilder plan = new StringBuilder();
-            try (ResultSet rs = s.executeQuery("EXPLAIN EXECUTE shared(" + String.join(",", sharedCommitLiterals(members)) + ")")) {
-              while (rs.next()) {
-                plan.append(rs.getString(1)).append('\n');
-              }
+          StringBuilder plan = new StringBuilder();
+          try (ResultSet rs = s.executeQuery("EXPLAIN EXECUTE checked(" + String.join(",", literals) + ")")) {
+            while (rs.next()) {
+              plan.append(rs.getString(1)).append('\n');
             }
-            assertIndexed(mode + ", " + members + " members:\n" + plan);
           }
+          assertIndexed(mode + ":\n" + plan);
         }
       } finally {
         s.execute("RESET plan_cache_mode");
-        s.execute("DEALLOCATE shared");
+        s.execute("DEALLOCATE checked");
       }
     }
   }
