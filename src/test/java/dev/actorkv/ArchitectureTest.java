@@ -114,6 +114,36 @@ class ArchitectureTest {
     assertEquals(List.of(), violations);
   }
 
+  /**
+   * The tool holds no manager logic: it reads a manager's stored values and checks its invariants only
+   * through the manager's {@code NamespaceAudit}, never through the manager's codecs and checks, and those
+   * that only the audits use are not public.
+   */
+  @Test
+  void theToolReachesManagersStoredFormsOnlyThroughTheirAudits() throws Exception {
+    List<String> internals = List.of("QueueCodec", "QueueAudit", "SqliteAudit", "FileMeta", "SqliteHeader",
+        "TraceChunks", "WorkflowHistory", "WorkflowAudit");
+    Pattern managerClass = Pattern.compile("\\bdev\\.actorkv\\.(?:queue|sqlite|traces|workflow)\\.(\\w+)\\b");
+    List<String> violations = new ArrayList<>();
+    try (Stream<Path> walk = Files.walk(MAIN.resolve("tool"))) {
+      for (Path f : (Iterable<Path>) walk.filter(p -> p.toString().endsWith(".java"))::iterator) {
+        Matcher m = managerClass.matcher(code(Files.readString(f)));
+        while (m.find()) {
+          if (internals.contains(m.group(1))) {
+            violations.add(MAIN.relativize(f) + " uses " + m.group(1));
+          }
+        }
+      }
+    }
+    for (String name : List.of("queue.QueueAudit", "sqlite.SqliteAudit", "sqlite.SqliteHeader", "workflow.WorkflowAudit")) {
+      Class<?> c = Class.forName("dev.actorkv." + name, false, ArchitectureTest.class.getClassLoader());
+      if (Modifier.isPublic(c.getModifiers())) {
+        violations.add(name + " is public");
+      }
+    }
+    assertEquals(List.of(), violations);
+  }
+
   /** Every class compiled from src/main, loaded without initialising it. */
   private static List<Class<?>> mainClasses() throws IOException, ClassNotFoundException {
     Path classes = Path.of(ActorKvException.class.getProtectionDomain().getCodeSource().getLocation().getPath());

@@ -17,7 +17,7 @@ import java.util.TreeMap;
  * what disagrees. {@link ActorQueue#open} builds its index and rebuilds the metadata from it; the
  * {@code keyspace check} tool reports its {@link #problems()}.
  */
-public final class QueueAudit {
+final class QueueAudit {
   /** A key under the message prefix that is not a valid message key. */
   public record MalformedKey(String keyHex, String problem) {}
 

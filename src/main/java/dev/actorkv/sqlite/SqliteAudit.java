@@ -18,7 +18,7 @@ import java.util.List;
  * {@link #integrityCheck} it also runs {@code PRAGMA integrity_check} (read-only: skipped when a hot
  * journal would make opening roll it back).
  */
-public final class SqliteAudit {
+final class SqliteAudit {
   private static final byte[] MAGIC = "SQLite format 3\0".getBytes(StandardCharsets.ISO_8859_1);
 
   private final List<String> problems;

@@ -4,7 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** Fields of the 100-byte SQLite database header (sqlite.org/fileformat.html), for tools. */
-public final class SqliteHeader {
+final class SqliteHeader {
   private SqliteHeader() {}
 
   /** The page size in bytes (the stored value 1 means 65536), or -1 when it is not a valid page size. */

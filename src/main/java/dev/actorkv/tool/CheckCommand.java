@@ -12,7 +12,6 @@ import dev.actorkv.store.KeyValue;
 import dev.actorkv.store.KeyValueIterator;
 import dev.actorkv.store.StoreException;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -133,7 +132,9 @@ final class CheckCommand implements Callable<Integer> {
     }
     for (NamespaceInspector inspector : inspectors) {
       try {
-        inspector.check(actor, report);
+        for (String problem : inspector.audit().problems(actor)) {
+          report.problem(actor.actorId(), problem);
+        }
       } catch (RuntimeException e) {
         report.problem(id, KeyJson.name(inspector.namespace()) + " check failed: " + e.getMessage());
       }

@@ -1,12 +1,10 @@
 package dev.actorkv.tool;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import dev.actorkv.keyspace.KeyDescription;
-import dev.actorkv.keyspace.Namespace;
 import dev.actorkv.store.ActorKeyspace;
+import dev.actorkv.store.NamespaceAudit;
+import dev.actorkv.traces.TracesNamespaceAudit;
 import dev.actorkv.traces.ActorSpanProcessor;
 import dev.actorkv.traces.ActorTraces;
-import dev.actorkv.traces.TraceChunks;
 import dev.actorkv.traces.TracesOptions;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
@@ -18,35 +16,13 @@ import io.opentelemetry.context.Scope;
 import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** The traces namespace for the tool: chunk values as JSON, the namespace's invariants, demo spans. */
+/** The traces namespace for the tool: the traces' own audit, and demo spans. */
 final class TracesInspector implements NamespaceInspector {
   @Override
-  public Namespace namespace() {
-    return Namespace.TRACES;
-  }
-
-  /** The chunk in OTLP/JSON style: records with hex ids, resource and scope dictionaries. */
-  @Override
-  public Object decodeValue(KeyDescription key, byte[] value) {
-    if (!(key instanceof KeyDescription.TracesChunk chunk)) {
-      throw new IllegalArgumentException("not a traces chunk key: " + key);
-    }
-    try {
-      return Json.MAPPER.readValue(TraceChunks.toJson(TraceChunks.decode(chunk, value)), Map.class);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("chunk JSON does not parse: " + e.getMessage(), e);
-    }
-  }
-
-  /** Chunks decode strictly, fit the store's value limit, sit in hour buckets; no span starts or ends twice. */
-  @Override
-  public void check(ActorKeyspace actor, CheckReport report) {
-    for (String problem : TraceChunks.check(actor, actor.limits().maxValueBytes())) {
-      report.problem(actor.actorId(), problem);
-    }
+  public NamespaceAudit audit() {
+    return new TracesNamespaceAudit();
   }
 
   /** A request span with a child (attributes, an event, a link, an error status), through the OpenTelemetry API. */

@@ -37,7 +37,7 @@ final class ValueJson {
       return raw(value);
     }
     try {
-      return inspector.decodeValue(key, value);
+      return inspector.audit().describeValue(key, value);
     } catch (RuntimeException e) {
       Map<String, Object> m = raw(value);
       m.put("error", e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());

@@ -1,93 +1,22 @@
 package dev.actorkv.tool;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.google.protobuf.InvalidProtocolBufferException;
-import com.google.protobuf.Message;
-import com.google.protobuf.util.JsonFormat;
-import dev.actorkv.keyspace.KeyDescription;
-import dev.actorkv.keyspace.Namespace;
 import dev.actorkv.store.ActorKeyspace;
-import dev.actorkv.tuple.Utf8;
+import dev.actorkv.store.NamespaceAudit;
+import dev.actorkv.workflow.WorkflowNamespaceAudit;
 import dev.actorkv.workflow.Branch;
 import dev.actorkv.workflow.LoopOptions;
 import dev.actorkv.workflow.LoopResult;
 import dev.actorkv.workflow.Workflow;
-import dev.actorkv.workflow.WorkflowAudit;
 import dev.actorkv.workflow.WorkflowCodecs;
 import dev.actorkv.workflow.WorkflowEngine;
-import dev.actorkv.workflow.WorkflowHistory;
 import dev.actorkv.workflow.WorkflowOutcome;
-import dev.actorkv.workflow.proto.EntryMetadata;
-import dev.actorkv.workflow.proto.HistoryEntry;
-import dev.actorkv.workflow.proto.WorkflowError;
-import dev.actorkv.workflow.proto.WorkflowStateValue;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
-/** The workflow namespace for the tool: decoded values, invariants, and the demo actor's workflow. */
+/** The workflow namespace for the tool: the workflow's own audit, and the demo actor's workflow. */
 final class WorkflowInspector implements NamespaceInspector {
-  private static final JsonFormat.Printer PRINTER = JsonFormat.printer().preservingProtoFieldNames().omittingInsignificantWhitespace();
-
   @Override
-  public Namespace namespace() {
-    return Namespace.WORKFLOW;
-  }
-
-  @Override
-  public Object decodeValue(KeyDescription key, byte[] value) {
-    try {
-      return switch (key) {
-        case KeyDescription.WorkflowName n -> Map.of("name", utf8(value));
-        case KeyDescription.WorkflowHistory h -> proto(HistoryEntry.parseFrom(value));
-        case KeyDescription.WorkflowEntryMetadata m -> proto(EntryMetadata.parseFrom(value));
-        case KeyDescription.WorkflowFieldKey f -> switch (f.field()) {
-          case STATE -> proto(WorkflowStateValue.parseFrom(value));
-          case ERROR -> proto(WorkflowError.parseFrom(value));
-          case INPUT, OUTPUT, VERSION -> rawValue(value);
-        };
-        default -> throw new IllegalArgumentException("not a workflow key: " + key);
-      };
-    } catch (InvalidProtocolBufferException e) {
-      throw new IllegalArgumentException("workflow value does not decode: " + e.getMessage(), e);
-    }
-  }
-
-  /** Input and output are bytes of the workflow's own codec: shown as hex, and as text when UTF-8. */
-  private static Map<String, Object> rawValue(byte[] value) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("bytes", HexFormat.of().formatHex(value));
-    try {
-      m.put("utf8", utf8(value));
-    } catch (IllegalArgumentException notText) {
-      // Binary: hex only.
-    }
-    return m;
-  }
-
-  private static String utf8(byte[] value) {
-    if (Utf8.firstInvalid(value) >= 0) {
-      throw new IllegalArgumentException("not valid UTF-8");
-    }
-    return new String(value, StandardCharsets.UTF_8);
-  }
-
-  private static Map<String, Object> proto(Message m) {
-    try {
-      return Json.MAPPER.readValue(PRINTER.print(m), new TypeReference<LinkedHashMap<String, Object>>() {});
-    } catch (IOException e) {
-      throw new IllegalStateException("protobuf JSON did not parse: " + e.getMessage(), e);
-    }
-  }
-
-  @Override
-  public void check(ActorKeyspace actor, CheckReport report) {
-    for (String problem : WorkflowAudit.problems(actor)) {
-      report.problem(actor.actorId(), problem);
-    }
+  public NamespaceAudit audit() {
+    return new WorkflowNamespaceAudit();
   }
 
   /** How long the demo workflow sleeps after its steps, on its wake-up alarm. */

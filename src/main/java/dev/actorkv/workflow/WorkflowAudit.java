@@ -19,10 +19,10 @@ import java.util.Set;
 /**
  * The workflow's invariants of one actor, read without writing: what {@link WorkflowHistory#load} would
  * repair, the state's required fields, unique ordinals per scope, and each loop's kept history. The
- * workflow keeps them beside its code, as the queue ({@code QueueAudit}) and SQLite do; the
- * {@code keyspace check} tool reports {@link #problems}.
+ * workflow keeps them beside its code, as the queue and SQLite do; tools reach them through
+ * {@link WorkflowNamespaceAudit}.
  */
-public final class WorkflowAudit {
+final class WorkflowAudit {
   private WorkflowAudit() {}
 
   /** One line per violated invariant of {@code actor}'s workflow, each starting "workflow: "; empty when it holds. */

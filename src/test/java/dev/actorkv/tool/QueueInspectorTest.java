@@ -32,16 +32,16 @@ class QueueInspectorTest {
       ActorKeyspace actor = store.actor("demo");
       inspector.writeDemo(actor);
       CheckReport report = new CheckReport();
-      inspector.check(actor, report);
+      inspector.audit().problems(actor).forEach(p -> report.problem(actor.actorId(), p));
       assertEquals(List.of(), report.problems());
 
       List<KeyValue> all = actor.scan(QueueKeys.all(), 100);
       assertEquals(4, all.size()); // metadata + 3 messages
       @SuppressWarnings("unchecked")
-      Map<String, Object> md = (Map<String, Object>) inspector.decodeValue(KeyDescriber.describe(all.getFirst().key()), all.getFirst().value());
+      Map<String, Object> md = (Map<String, Object>) inspector.audit().describeValue(KeyDescriber.describe(all.getFirst().key()), all.getFirst().value());
       assertEquals(Map.of("next_id", 5L, "size", 3L), md);
       @SuppressWarnings("unchecked")
-      Map<String, Object> leased = (Map<String, Object>) inspector.decodeValue(KeyDescriber.describe(all.get(1).key()), all.get(1).value());
+      Map<String, Object> leased = (Map<String, Object>) inspector.audit().describeValue(KeyDescriber.describe(all.get(1).key()), all.get(1).value());
       assertEquals("resize", leased.get("name"));
       assertEquals("{\"image\":\"cat.png\",\"width\":128}", leased.get("body"));
       assertEquals(1L, leased.get("attempts"));
@@ -59,10 +59,10 @@ class QueueInspectorTest {
       q.enqueue("bin", new byte[] {(byte) 0xff, 0x00});
       byte[] value = store.actor("a").get(QueueKeys.message(1));
       @SuppressWarnings("unchecked")
-      Map<String, Object> m = (Map<String, Object>) inspector.decodeValue(KeyDescriber.describe(QueueKeys.message(1)), value);
+      Map<String, Object> m = (Map<String, Object>) inspector.audit().describeValue(KeyDescriber.describe(QueueKeys.message(1)), value);
       assertEquals("ff00", m.get("body_hex"));
       assertThrows(QueueValueException.class,
-          () -> inspector.decodeValue(KeyDescriber.describe(QueueKeys.message(1)), new byte[] {0x7f}));
+          () -> inspector.audit().describeValue(KeyDescriber.describe(QueueKeys.message(1)), new byte[] {0x7f}));
     }
   }
 
@@ -74,7 +74,7 @@ class QueueInspectorTest {
       actor.put(QueueKeys.message(2), new byte[] {0x7f});
       actor.delete(QueueKeys.message(4));
       CheckReport report = new CheckReport();
-      inspector.check(actor, report);
+      inspector.audit().problems(actor).forEach(p -> report.problem(actor.actorId(), p));
       assertEquals(2, report.problems().size(), report.problems().toString());
       assertTrue(report.problems().get(0).contains("size 3 disagrees with the 2 messages"), report.problems().toString());
       assertTrue(report.problems().get(1).contains("queue message 2 does not decode"), report.problems().toString());

@@ -34,7 +34,7 @@ class SqliteInspectorTest {
 
   private static List<String> problems(SqliteInspector inspector, ActorKeyspace actor) {
     CheckReport report = new CheckReport();
-    inspector.check(actor, report);
+    inspector.audit().problems(actor).forEach(p -> report.problem(actor.actorId(), p));
     return report.problems();
   }
 
@@ -51,10 +51,10 @@ class SqliteInspectorTest {
       List<KeyValue> keys = actor.scan(SqliteKeys.all(), 100);
       KeyValue meta = keys.getFirst();
       assertEquals(Map.of("version", 1, "size", FileMeta.decode(meta.value()).size()),
-          inspector.decodeValue(KeyDescriber.describe(meta.key()), meta.value()));
+          inspector.audit().describeValue(KeyDescriber.describe(meta.key()), meta.value()));
       KeyValue chunk0 = actor.first(SqliteKeys.chunks(SqliteFile.MAIN), false);
       @SuppressWarnings("unchecked")
-      Map<String, Object> decoded = (Map<String, Object>) inspector.decodeValue(KeyDescriber.describe(chunk0.key()), chunk0.value());
+      Map<String, Object> decoded = (Map<String, Object>) inspector.audit().describeValue(KeyDescriber.describe(chunk0.key()), chunk0.value());
       assertEquals(4096, decoded.get("length"));
       assertEquals("53514c69746520666f726d6174203300", decoded.get("head"));
       @SuppressWarnings("unchecked")
@@ -62,7 +62,7 @@ class SqliteInspectorTest {
       assertEquals(4096, header.get("page_size"));
       assertEquals("UTF-8", header.get("text_encoding"));
       assertTrue(Json.write(decoded).startsWith("{\"length\":4096,\"head\":\"5351"));
-      assertThrows(PageFormatException.class, () -> inspector.decodeValue(KeyDescriber.describe(meta.key()), new byte[3]));
+      assertThrows(PageFormatException.class, () -> inspector.audit().describeValue(KeyDescriber.describe(meta.key()), new byte[3]));
     }
   }
 

@@ -38,7 +38,7 @@ class TracesInspectorTest {
       assertFalse(chunks.isEmpty());
       int records = 0;
       for (KeyValue kv : chunks) {
-        Object decoded = inspector.decodeValue(KeyDescriber.describe(kv.key()), kv.value());
+        Object decoded = inspector.audit().describeValue(KeyDescriber.describe(kv.key()), kv.value());
         Map<?, ?> m = (Map<?, ?>) decoded;
         assertEquals(1, ((Number) m.get("formatVersion")).intValue());
         for (Object r : (List<?>) m.get("records")) {
@@ -50,7 +50,7 @@ class TracesInspectorTest {
       }
       assertEquals(2, records); // each span started and ended within one flush: one record each
       CheckReport report = new CheckReport();
-      inspector.check(actor, report);
+      inspector.audit().problems(actor).forEach(p -> report.problem(actor.actorId(), p));
       assertTrue(report.ok(), report.problems().toString());
     }
   }
@@ -67,16 +67,16 @@ class TracesInspectorTest {
       actor.put(TracesKeys.chunk(k.bucketStartSec(), k.chunkId() + 101), new byte[] {1, 2, 3});
       actor.put(TracesKeys.chunk(k.bucketStartSec() + 1, 0), first.value());
       CheckReport report = new CheckReport();
-      inspector.check(actor, report);
+      inspector.audit().problems(actor).forEach(p -> report.problem(actor.actorId(), p));
       String all = String.join("\n", report.problems());
       assertTrue(all.contains("second end record"), all);
       assertTrue(all.contains("not a TraceChunk"), all);
       assertTrue(all.contains("not a multiple of 3600"), all);
       assertTrue(all.contains("actor \"bad\""), all);
-      assertThrows(TraceFormatException.class, () -> inspector.decodeValue(
+      assertThrows(TraceFormatException.class, () -> inspector.audit().describeValue(
           KeyDescriber.describe(TracesKeys.chunk(k.bucketStartSec(), k.chunkId() + 101)), new byte[] {1, 2, 3}));
       // A record outside its key's bucket.
-      assertThrows(TraceFormatException.class, () -> inspector.decodeValue(
+      assertThrows(TraceFormatException.class, () -> inspector.audit().describeValue(
           KeyDescriber.describe(TracesKeys.chunk(k.bucketStartSec() + 3600, 0)), first.value()));
     }
   }

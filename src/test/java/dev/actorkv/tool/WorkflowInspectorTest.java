@@ -46,7 +46,7 @@ class WorkflowInspectorTest {
 
   private List<String> problems() {
     CheckReport r = new CheckReport();
-    inspector.check(actor, r);
+    inspector.audit().problems(actor).forEach(p -> r.problem(actor.actorId(), p));
     return r.problems();
   }
 
@@ -64,7 +64,7 @@ class WorkflowInspectorTest {
     boolean sawStep = false;
     for (KeyValue kv : all) {
       KeyDescription d = KeyDescriber.describe(kv.key());
-      Object decoded = inspector.decodeValue(d, kv.value());
+      Object decoded = inspector.audit().describeValue(d, kv.value());
       String json = Json.write(decoded);
       if (d instanceof KeyDescription.WorkflowFieldKey f && f.field() == WorkflowField.STATE) {
         assertEquals("{\"state\":\"WORKFLOW_SLEEPING\"", json.substring(0, json.indexOf(',')));
@@ -81,7 +81,7 @@ class WorkflowInspectorTest {
   @Test
   void undecodableValueIsRejected() {
     KeyDescription d = KeyDescriber.describe(WorkflowKeys.field(WorkflowField.STATE));
-    assertThrows(IllegalArgumentException.class, () -> inspector.decodeValue(d, new byte[] {(byte) 0xff, 0x7f}));
+    assertThrows(dev.actorkv.workflow.WorkflowHistoryCorruptException.class, () -> inspector.audit().describeValue(d, new byte[] {(byte) 0xff, 0x7f}));
   }
 
   @Test
