@@ -135,7 +135,8 @@ class ArchitectureTest {
         }
       }
     }
-    for (String name : List.of("queue.QueueAudit", "sqlite.SqliteAudit", "sqlite.SqliteHeader", "workflow.WorkflowAudit")) {
+    for (String name : List.of("queue.QueueAudit", "sqlite.SqliteAudit", "sqlite.SqliteHeader", "sqlite.FileMeta",
+        "traces.TraceChunks", "workflow.WorkflowAudit")) {
       Class<?> c = Class.forName("dev.actorkv." + name, false, ArchitectureTest.class.getClassLoader());
       if (Modifier.isPublic(c.getModifiers())) {
         violations.add(name + " is public");

@@ -6,7 +6,7 @@ package dev.actorkv.sqlite;
  * of the layout (ACTOR_KV_STRUCTURE.md section 4), shared with the reference TypeScript runtime's KV VFS, whose
  * encoding is the same bytes (a vbare version prefix plus a BARE u64).
  */
-public record FileMeta(long size) {
+record FileMeta(long size) {
   public static final int VERSION = 1;
   public static final int LENGTH = 10;
 

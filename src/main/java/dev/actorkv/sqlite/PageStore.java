@@ -130,7 +130,7 @@ public final class PageStore {
   }
 
   /** The stored size record, or null when it is missing or does not decode. */
-  public static FileMeta storedMeta(ActorKeyspace actor, SqliteFile file) {
+  static FileMeta storedMeta(ActorKeyspace actor, SqliteFile file) {
     byte[] raw = actor.get(SqliteKeys.fileMeta(file));
     if (raw == null) {
       return null;

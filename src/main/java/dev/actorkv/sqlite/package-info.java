@@ -6,7 +6,7 @@
  * <ul>
  *   <li>{@code [08][01][00][tag]}: the size record of file {@code tag} (0 main, 1 journal, 2 wal, 3 shm):
  *       exactly 10 bytes, u16 little-endian version 1 then the file size as u64 little-endian
- *       ({@link dev.actorkv.sqlite.FileMeta}). Absent for a file that never had content.</li>
+ *       ({@code FileMeta}). Absent for a file that never had content.</li>
  *   <li>{@code [08][01][01][tag] + u32be(i)}: chunk {@code i}, the raw file bytes
  *       {@code [i*4096, (i+1)*4096)}; every chunk but the last holds 4096 bytes, the last one
  *       {@code size - i*4096}; no chunk lies past the size; a chunk missing inside the file reads as

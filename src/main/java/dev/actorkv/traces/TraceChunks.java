@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.Set;
 
 /** Chunk values for tools: strict decoding, a JSON view, and the namespace's cross-key invariants. */
-public final class TraceChunks {
+final class TraceChunks {
   private TraceChunks() {}
 
   /**

@@ -30,7 +30,7 @@
  * <h2>Entry points</h2>
  * {@link dev.actorkv.traces.ActorTraces} (record, flush, read, retention), {@link dev.actorkv.traces.Otlp}
  * (OTLP protobuf and OTLP/JSON), {@link dev.actorkv.traces.ActorSpanProcessor} and
- * {@link dev.actorkv.traces.ActorSpanExporter} (OpenTelemetry SDK), {@link dev.actorkv.traces.TraceChunks}
- * (strict decoding and invariants for tools).
+ * {@link dev.actorkv.traces.ActorSpanExporter} (OpenTelemetry SDK), {@link dev.actorkv.traces.TracesNamespaceAudit}
+ * (strict decoding and invariants for the tool's check and dump).
  */
 package dev.actorkv.traces;

@@ -9,14 +9,14 @@ import dev.actorkv.keyspace.WorkflowKeys;
 import dev.actorkv.keyspace.WorkflowLocation;
 import dev.actorkv.queue.QueueCodec;
 import dev.actorkv.queue.QueueValueException;
-import dev.actorkv.sqlite.FileMeta;
+import dev.actorkv.sqlite.FileMetaValues;
 import dev.actorkv.sqlite.PageFormatException;
 import dev.actorkv.store.ActorKeyspace;
 import dev.actorkv.store.ActorStore;
 import dev.actorkv.store.KeyValue;
 import dev.actorkv.store.StoreException;
 import dev.actorkv.traces.ActorTraces;
-import dev.actorkv.traces.TraceChunks;
+import dev.actorkv.traces.TraceChunkValues;
 import dev.actorkv.traces.TraceFormatException;
 import dev.actorkv.workflow.WorkflowException;
 import dev.actorkv.workflow.WorkflowHistory;
@@ -65,8 +65,8 @@ final class ValueFuzzTargets {
 
   /** SQLite file metadata, the 10-byte fixed point of the layout. */
   static FuzzTarget sqliteFileMeta() {
-    return new FuzzTarget("sqlite file metadata value", List.of(new FileMeta(0).encode(), new FileMeta(4096L * 1000 + 17).encode()),
-        Set.of(PageFormatException.class), in -> identity(in, FileMeta.decode(in).encode()));
+    return new FuzzTarget("sqlite file metadata value", List.of(FileMetaValues.encode(0), FileMetaValues.encode(4096L * 1000 + 17)),
+        Set.of(PageFormatException.class), in -> identity(in, FileMetaValues.decodeAndEncode(in)));
   }
 
   /** Traces chunk values, decoded strictly against the bucket of real chunks written by the manager. */
@@ -97,7 +97,7 @@ final class ValueFuzzTargets {
     }
     KeyDescription.TracesChunk chunkKey = key;
     return new FuzzTarget("traces chunk value", samples, Set.of(TraceFormatException.class),
-        in -> identity(in, TraceChunks.decode(chunkKey, in).toByteArray()));
+        in -> identity(in, TraceChunkValues.decodeAndEncode(chunkKey, in)));
   }
 
   /**

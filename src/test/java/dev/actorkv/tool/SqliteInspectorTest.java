@@ -8,7 +8,7 @@ import dev.actorkv.keyspace.KeyDescriber;
 import dev.actorkv.keyspace.Namespace;
 import dev.actorkv.keyspace.SqliteFile;
 import dev.actorkv.keyspace.SqliteKeys;
-import dev.actorkv.sqlite.FileMeta;
+import dev.actorkv.sqlite.FileMetaValues;
 import dev.actorkv.sqlite.PageFormatException;
 import dev.actorkv.sqlite.SqliteDatabase;
 import dev.actorkv.store.ActorKeyspace;
@@ -50,7 +50,7 @@ class SqliteInspectorTest {
       }
       List<KeyValue> keys = actor.scan(SqliteKeys.all(), 100);
       KeyValue meta = keys.getFirst();
-      assertEquals(Map.of("version", 1, "size", FileMeta.decode(meta.value()).size()),
+      assertEquals(Map.of("version", 1, "size", FileMetaValues.size(meta.value())),
           inspector.audit().describeValue(KeyDescriber.describe(meta.key()), meta.value()));
       KeyValue chunk0 = actor.first(SqliteKeys.chunks(SqliteFile.MAIN), false);
       @SuppressWarnings("unchecked")
@@ -73,9 +73,9 @@ class SqliteInspectorTest {
       inspector.writeDemo(actor);
       byte[] metaKey = SqliteKeys.fileMeta(SqliteFile.MAIN);
       byte[] meta = actor.get(metaKey);
-      long size = FileMeta.decode(meta).size();
+      long size = FileMetaValues.size(meta);
 
-      actor.put(metaKey, new FileMeta(size + 4096).encode());
+      actor.put(metaKey, FileMetaValues.encode(size + 4096));
       assertEquals(List.of("actor \"x\": SQLite main file: size record says " + (size + 4096) + " bytes but the chunks end at " + size),
           problems(inspector, actor));
 
