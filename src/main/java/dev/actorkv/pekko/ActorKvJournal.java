@@ -27,7 +27,8 @@ import scala.jdk.javaapi.CollectionConverters;
  *
  * <p>The store's calls block, so they run on virtual threads ({@link ActorKvPersistence#calls}), the calls
  * of different persistence ids in parallel: many actors' commits reach the store at once, and the
- * PostgreSQL engine sends those that meet as one transaction. The calls of one persistence id run one after
+ * PostgreSQL engine sends those that meet as one transaction. On the embedded store the event writes run on
+ * the journal actor itself ({@link ActorKvPersistence#writes}). The calls of one persistence id run one after
  * another in the order Pekko made them: its writes reach the store in order, and a replay or delete sees
  * every write asked for before it ({@link PerIdOrder}).
  *
@@ -50,7 +51,7 @@ public final class ActorKvJournal extends AsyncWriteJournal {
       writes.add(w);
       ids.add(w.persistenceId());
     }
-    return after(ids, () -> write(writes));
+    return order.after(ids, persistence.writes(), () -> write(writes));
   }
 
   private Iterable<Optional<Exception>> write(List<AtomicWrite> writes) {

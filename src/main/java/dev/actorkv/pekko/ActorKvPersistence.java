@@ -65,6 +65,12 @@ public final class ActorKvPersistence implements Extension {
    * once, which sends those that meet in one transaction.
    */
   private final ExecutorService calls = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("actor-kv-call").factory());
+  /**
+   * Whether the store is the embedded one: its writes take microseconds, about what handing them to
+   * another thread and back costs, so the journal's writes run on the journal actor itself (as Pekko's
+   * LevelDB journal did); reads, which may be long (a replay), still run on {@link #calls}.
+   */
+  private final boolean embedded;
 
   private ActorKvPersistence(ExtendedActorSystem system) {
     com.typesafe.config.Config config = system.settings().config().getConfig("actor-kv");
@@ -73,6 +79,7 @@ public final class ActorKvPersistence implements Extension {
       throw new ConfigurationException(
           "actor-kv.store is not set: give the store's directory or a postgresql:// URI in the configuration");
     }
+    this.embedded = !PostgresUri.isUri(where);
     this.store = PostgresUri.isUri(where)
         ? PostgresEngine.openStore(where, StoreOptions.DEFAULTS, leases(config))
         : ActorStore.open(Path.of(where));
@@ -270,6 +277,11 @@ public final class ActorKvPersistence implements Extension {
   /** Runs the plugins' blocking store calls. */
   Executor calls() {
     return calls;
+  }
+
+  /** Runs the journal's event writes: on the calling actor for the embedded store, else as {@link #calls}. */
+  Executor writes() {
+    return embedded ? Runnable::run : calls;
   }
 
   Serialization serialization() {
