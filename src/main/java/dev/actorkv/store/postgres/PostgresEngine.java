@@ -1066,29 +1066,15 @@ public final class PostgresEngine implements StorageEngine {
         @Override
         public int bind(Connection c, PreparedStatement ps, int first) throws SQLException {
           int i = first;
-          if (onePut) {
-            if (counted) {
-              ps.setBytes(i++, id);
-              ps.setBytes(i++, net.putKeys().get(0));
-            }
-            ps.setLong(i++, record.storageBytes());
-            ps.setBytes(i++, record.metadata());
-            ps.setBytes(i++, id);
-            ps.setLong(i++, expected);
-            ps.setLong(i++, epoch);
-            if (counted) {
-              ps.setLong(i++, record.storageBytes());
-              ps.setLong(i++, ceiling);
-            }
-            ps.setBytes(i++, id);
-            ps.setBytes(i++, net.putKeys().get(0));
-            ps.setBytes(i++, net.putValues().get(0));
-            return i;
-          }
           if (counted) {
             ps.setBytes(i++, id);
-            ps.setArray(i++, byteaArray(c, unknown));
+            if (onePut) {
+              ps.setBytes(i++, net.putKeys().get(0));
+            } else {
+              ps.setArray(i++, byteaArray(c, unknown));
+            }
           }
+          // The fence (UPSERT_ACTOR or UPSERT_ACTOR_COUNTED), the same in every shape.
           ps.setLong(i++, record.storageBytes());
           ps.setBytes(i++, record.metadata());
           ps.setBytes(i++, id);
@@ -1097,6 +1083,12 @@ public final class PostgresEngine implements StorageEngine {
           if (counted) {
             ps.setLong(i++, record.storageBytes());
             ps.setLong(i++, ceiling);
+          }
+          if (onePut) {
+            ps.setBytes(i++, id);
+            ps.setBytes(i++, net.putKeys().get(0));
+            ps.setBytes(i++, net.putValues().get(0));
+            return i;
           }
           if (ranges) {
             List<byte[]> begins = new ArrayList<>(net.ranges().size());
