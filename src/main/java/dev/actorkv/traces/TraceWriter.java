@@ -177,13 +177,7 @@ final class TraceWriter {
     Entry e = new Entry(key, time, new Entry.State(Entry.StateKind.START, resource, scope, stripped));
     lock.lock();
     try {
-      checkOpen();
-      if (open.containsKey(key)) {
-        throw new IllegalArgumentException("span " + key + " is already open");
-      }
-      if (open.size() >= options.maxOpenSpans()) {
-        throw new TraceBufferFullException("too many open spans (maximum " + options.maxOpenSpans() + ")");
-      }
+      checkStartable(key);
       admit(e, "start of span");
       OpenSpan s = new OpenSpan(key, resource, scope, time, stripped, null, live);
       append(e);
@@ -210,13 +204,7 @@ final class TraceWriter {
     long bucket = Buckets.of(startNanos);
     lock.lock();
     try {
-      checkOpen();
-      if (open.containsKey(key)) {
-        throw new IllegalArgumentException("span " + key + " is already open");
-      }
-      if (open.size() >= options.maxOpenSpans()) {
-        throw new TraceBufferFullException("too many open spans (maximum " + options.maxOpenSpans() + ")");
-      }
+      checkStartable(key);
       if (bufferedBytes >= options.maxBufferedBytes()) {
         throw bufferFull();
       }
@@ -593,6 +581,17 @@ final class TraceWriter {
     }
     for (ChunkBuilder b : new ArrayList<>(filling.values())) {
       seal(b);
+    }
+  }
+
+  /** Checks, under the lock, that span {@code key} can start: the writer is open, the span is not, and there is room. */
+  private void checkStartable(SpanKey key) {
+    checkOpen();
+    if (open.containsKey(key)) {
+      throw new IllegalArgumentException("span " + key + " is already open");
+    }
+    if (open.size() >= options.maxOpenSpans()) {
+      throw new TraceBufferFullException("too many open spans (maximum " + options.maxOpenSpans() + ")");
     }
   }
 
