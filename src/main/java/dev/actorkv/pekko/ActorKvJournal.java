@@ -5,6 +5,7 @@ import dev.actorkv.store.ActorKeyspace;
 import dev.actorkv.store.KeyValue;
 import dev.actorkv.store.KeyValueIterator;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -59,6 +60,8 @@ public final class ActorKvJournal extends AsyncWriteJournal {
     // The writes of one persistence id in this call go into one batch: each AtomicWrite stays atomic (the
     // batch is), and a call of many small writes (persistAsync) costs one commit instead of one each.
     Map<String, ActorBatch> batches = new LinkedHashMap<>();
+    // The highest sequence number each batch writes (a rejected write writes nothing, so it does not count).
+    Map<String, Long> highest = new HashMap<>();
     for (AtomicWrite write : writes) {
       ActorBatch batch = new ActorBatch();
       Optional<Exception> rejected = Optional.empty();
@@ -75,6 +78,7 @@ public final class ActorKvJournal extends AsyncWriteJournal {
       }
       if (rejected.isEmpty()) {
         batches.computeIfAbsent(write.persistenceId(), id -> new ActorBatch()).addAll(batch);
+        highest.merge(write.persistenceId(), write.highestSequenceNr(), Math::max);
       }
       results.add(rejected);
     }
@@ -83,21 +87,10 @@ public final class ActorKvJournal extends AsyncWriteJournal {
     for (Map.Entry<String, ActorBatch> e : batches.entrySet()) {
       try (ActorKvPersistence.Use use = persistence.writing(e.getKey())) {
         use.actor().commit(e.getValue());
-        use.highest(highestOf(writes, e.getKey()));
+        use.highest(highest.get(e.getKey()));
       }
     }
     return results;
-  }
-
-  /** The highest sequence number among the writes of {@code persistenceId}. */
-  private static long highestOf(List<AtomicWrite> writes, String persistenceId) {
-    long highest = -1;
-    for (AtomicWrite w : writes) {
-      if (w.persistenceId().equals(persistenceId)) {
-        highest = Math.max(highest, w.highestSequenceNr());
-      }
-    }
-    return highest;
   }
 
   @Override

@@ -14,6 +14,11 @@ import java.util.List;
 import org.apache.pekko.actor.ActorRef;
 import org.apache.pekko.actor.ActorSystem;
 import org.apache.pekko.actor.Props;
+import org.apache.pekko.persistence.AtomicWrite;
+import org.apache.pekko.persistence.JournalProtocol;
+import org.apache.pekko.persistence.Persistence;
+import org.apache.pekko.persistence.PersistentEnvelope;
+import org.apache.pekko.persistence.PersistentRepr;
 import org.apache.pekko.testkit.javadsl.TestKit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -70,6 +75,42 @@ class PekkoIdleReleaseTest {
     } finally {
       TestKit.shutdownActorSystem(system);
     }
+  }
+
+  /**
+   * A rejected write (an event Pekko cannot serialize) writes nothing, so it must not count as written: a
+   * call with event 1 and a rejected event 2, then, after the id was released while idle, event 3 is
+   * taken back and written (the journal still ends at 1, as this incarnation wrote it).
+   */
+  @Test
+  void aRejectedWriteDoesNotCountWhenTheIdIsTakenBack(@TempDir Path dir) throws InterruptedException {
+    ActorSystem system = ActorSystem.create("idle", config(dir.resolve("store").toString(), "a"));
+    try {
+      TestKit probe = new TestKit(system);
+      ActorRef journal = Persistence.get(system).journalFor("actor-kv.journal", com.typesafe.config.ConfigFactory.empty());
+      journal.tell(writeMessages(probe, event(1, "a"), event(2, new Object())), probe.getRef());
+      probe.expectMsgClass(WAIT, JournalProtocol.WriteMessagesSuccessful$.class);
+      probe.expectMsgClass(WAIT, JournalProtocol.WriteMessageSuccess.class);
+      probe.expectMsgClass(WAIT, JournalProtocol.WriteMessageRejected.class);
+      awaitReleased(system, "idle-rejected");
+      journal.tell(writeMessages(probe, event(3, "c")), probe.getRef());
+      probe.expectMsgClass(WAIT, JournalProtocol.WriteMessagesSuccessful$.class);
+      probe.expectMsgClass(WAIT, JournalProtocol.WriteMessageSuccess.class);
+    } finally {
+      TestKit.shutdownActorSystem(system);
+    }
+  }
+
+  private static PersistentRepr event(long sequenceNr, Object payload) {
+    return PersistentRepr.apply(payload, sequenceNr, "idle-rejected", "", false, ActorRef.noSender(), "writer");
+  }
+
+  private static JournalProtocol.WriteMessages writeMessages(TestKit probe, PersistentRepr... events) {
+    List<PersistentEnvelope> writes = new java.util.ArrayList<>();
+    for (PersistentRepr e : events) {
+      writes.add(AtomicWrite.apply(e));
+    }
+    return new JournalProtocol.WriteMessages(scala.jdk.javaapi.CollectionConverters.asScala(writes).toList(), probe.getRef(), 1);
   }
 
   @Test
