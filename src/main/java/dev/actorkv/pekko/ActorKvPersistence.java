@@ -15,6 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import org.apache.pekko.ConfigurationException;
 import org.apache.pekko.actor.AbstractExtensionId;
 import org.apache.pekko.actor.ActorSystem;
@@ -80,16 +81,24 @@ public final class ActorKvPersistence implements Extension {
           "actor-kv.store is not set: give the store's directory or a postgresql:// URI in the configuration");
     }
     this.embedded = !PostgresUri.isUri(where);
-    this.store = PostgresUri.isUri(where)
-        ? PostgresEngine.openStore(where, StoreOptions.DEFAULTS, leases(config))
-        : ActorStore.open(Path.of(where));
+    this.store = embedded
+        ? ActorStore.open(Path.of(where))
+        : PostgresEngine.openStore(where, StoreOptions.DEFAULTS, leases(config));
     this.takeoverWait = config.getDuration("takeover-wait");
     Duration idle = config.getDuration("release-idle-after");
     this.releaseIdleAfterNanos = idle.toNanos();
     this.serialization = SerializationExtension.get(system);
     if (!idle.isZero()) {
       Duration every = idle.dividedBy(2);
-      system.scheduler().scheduleWithFixedDelay(every, every, this::releaseIdle, system.dispatcher());
+      // A release gives a lease up in the database: it blocks, so it runs on the calls' virtual threads,
+      // not on the dispatcher that fires the timer.
+      system.scheduler().scheduleWithFixedDelay(every, every, () -> {
+        try {
+          calls.execute(this::releaseIdle);
+        } catch (RejectedExecutionException terminating) {
+          // The system is terminating: closing the store releases every lease at once.
+        }
+      }, system.dispatcher());
     }
     // After every actor, the plugins included, has stopped: nothing uses the store any more.
     system.registerOnTermination(() -> {
