@@ -8,6 +8,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Predicate;
@@ -113,9 +114,9 @@ final class GroupCommits {
   private final ArrayDeque<Pending> queue = new ArrayDeque<>();
   /** Groups being sent. Guarded by lock. */
   private int inFlight;
-  /** Transactions sent and statements in them, since the engine opened (for tests and diagnostics). */
-  private long groups;
-  private long statements;
+  /** Transactions sent, and the commits in them, since the engine opened (for tests and diagnostics). */
+  private final AtomicLong groups = new AtomicLong();
+  private final AtomicLong statements = new AtomicLong();
 
   GroupCommits(DataSource dataSource, Predicate<SQLException> connectionLost, int slots) {
     this.dataSource = dataSource;
@@ -125,12 +126,7 @@ final class GroupCommits {
 
   /** Transactions sent so far (a group is one). */
   long transactions() {
-    lock.lock();
-    try {
-      return groups;
-    } finally {
-      lock.unlock();
-    }
+    return groups.get();
   }
 
   /** Commits waiting for a slot now. */
@@ -145,12 +141,7 @@ final class GroupCommits {
 
   /** Commit statements sent so far. */
   long statements() {
-    lock.lock();
-    try {
-      return statements;
-    } finally {
-      lock.unlock();
-    }
+    return statements.get();
   }
 
   /**
@@ -266,13 +257,8 @@ final class GroupCommits {
       for (int k : own) {
         i = group.get(k).statement.bind(c, ps, i);
       }
-      lock.lock();
-      try {
-        groups++;
-        statements += group.size();
-      } finally {
-        lock.unlock();
-      }
+      groups.incrementAndGet();
+      statements.addAndGet(group.size());
       sent = true; // in autocommit mode the statements up to the one Sync are one transaction
       ps.execute();
       boolean first = true;

@@ -45,9 +45,8 @@ import org.jspecify.annotations.Nullable;
  * PostgreSQL orders bytewise as RocksDB does, so every scan gives the same keys in the same order.
  *
  * <p>Every commit is one statement in autocommit mode, so one round trip and one transaction (commits of
- * different actors that meet while every commit slot is busy share one multi-statement transaction: see
- * {@link GroupCommits}): the
- * actor's row is updated (commit sequence + 1, storage count) only when its commit sequence is still the
+ * different actors that meet while every commit slot is busy share one transaction, and those of only puts
+ * and deletes one statement: see {@link GroupCommits}): the actor's row is updated (commit sequence + 1, storage count) only when its commit sequence is still the
  * one this process last saw, and the range deletes, the deletes and the upsert of the puts (arrays through
  * {@code unnest}) run only when that update did. When the store does not know the old lengths of some
  * keys, the same statement reads them and finishes the storage count (see {@link #commitSql}). A
@@ -727,6 +726,9 @@ public final class PostgresEngine implements StorageEngine {
     }
   }
 
+  /** An actor's row as its acquisition left it; {@code empty}: no record and no key. */
+  private record AcquiredRow(long commitSeq, long storageBytes, byte @Nullable [] metadata, boolean empty) {}
+
   /** One actor. Commits are serialized by the store; {@code commitSeq} is guarded by that. */
   private final class Actor implements EngineActor {
     private final String actorId;
@@ -738,13 +740,11 @@ public final class PostgresEngine implements StorageEngine {
     /** Set when a renewal or a write found the actor taken over. */
     private volatile boolean fenced;
     /**
-     * What the acquisition read of the actor's row ({commit sequence, storage} and the metadata), for the
-     * load that follows it: nothing can have written the actor in between, since the acquisition fenced
-     * every other writer. Null once used, or when the actor was not acquired. Guarded by the store's
-     * order of calls (acquire, then loadRecord, on one thread).
+     * What the acquisition read of the actor's row, for the load that follows it: nothing can have written
+     * the actor in between, since the acquisition fenced every other writer. Null once used, or when the
+     * actor was not acquired. Guarded by the store's order of calls (acquire, then loadRecord, on one thread).
      */
-    private long @Nullable [] acquiredRow;
-    private byte @Nullable [] acquiredMetadata;
+    private @Nullable AcquiredRow acquiredRow;
     /** Whether the last load found no record and no key: nothing to count. */
     private boolean loadedEmpty;
 
@@ -768,8 +768,7 @@ public final class PostgresEngine implements StorageEngine {
             ps.setLong(3, leases.ttl().toMillis());
             try (ResultSet rs = ps.executeQuery()) {
               if (rs.next()) {
-                acquiredRow = new long[] {rs.getLong(2), rs.getLong(3), rs.getBoolean(5) ? 1 : 0};
-                acquiredMetadata = rs.getBytes(4);
+                acquiredRow = new AcquiredRow(rs.getLong(2), rs.getLong(3), rs.getBytes(4), rs.getBoolean(5));
                 return rs.getLong(1);
               }
             }
@@ -831,12 +830,12 @@ public final class PostgresEngine implements StorageEngine {
 
     @Override
     public ActorRecord loadRecord() {
-      long[] row = acquiredRow;
+      AcquiredRow row = acquiredRow;
       if (row != null) { // the row as the acquisition left it: no second round trip
         acquiredRow = null;
-        commitSeq = row[0];
-        loadedEmpty = row[2] == 1;
-        return row[0] == 0 ? null : new ActorRecord(row[1], acquiredMetadata);
+        commitSeq = row.commitSeq();
+        loadedEmpty = row.empty();
+        return row.commitSeq() == 0 ? null : new ActorRecord(row.storageBytes(), row.metadata());
       }
       long[] seq = new long[1];
       ActorRecord r = readWithSeq(seq);
@@ -1043,6 +1042,10 @@ public final class PostgresEngine implements StorageEngine {
           && (!counted || (unknown.size() == 1 && Arrays.equals(unknown.get(0), net.putKeys().get(0))));
       String sql = onePut ? onePutSql(counted)
           : commitSql(deletes, puts, counted, ranges, !alarmDeletes.isEmpty(), !alarmNames.isEmpty());
+      // What a shared statement needs of this commit, when it is only puts and deletes.
+      GroupCommits.@Nullable Rows rows = ranges || !alarms.isEmpty() ? null
+          : new GroupCommits.Rows(id, expected, epoch, record.storageBytes(), record.metadata(),
+              counted ? ceiling : Long.MAX_VALUE, counted ? unknown : List.of(), net.deletes(), net.putKeys(), net.putValues());
       GroupCommits.Statement statement = new GroupCommits.Statement() {
         @Override
         public String sql() {
@@ -1056,11 +1059,7 @@ public final class PostgresEngine implements StorageEngine {
 
         @Override
         public GroupCommits.@Nullable Rows rows() {
-          if (ranges || !alarms.isEmpty()) {
-            return null;
-          }
-          return new GroupCommits.Rows(id, expected, epoch, record.storageBytes(), record.metadata(),
-              counted ? ceiling : Long.MAX_VALUE, counted ? unknown : List.of(), net.deletes(), net.putKeys(), net.putValues());
+          return rows;
         }
 
         @Override
