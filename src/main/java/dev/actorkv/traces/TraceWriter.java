@@ -487,14 +487,7 @@ final class TraceWriter {
       // first (into the full chunk while they fit, else a chunk sealed with it), so the chunks written
       // now hold them. Without open spans this seals the full chunk alone, as before.
       writeStarts(bucket);
-      ChunkBuilder full = filling.get(bucket);
-      if (full != null) {
-        seal(full);
-      }
-      queueFlush();
-      if (!tryAdd(bucket, e)) {
-        throw new IllegalStateException("admitted record does not fit an empty chunk");
-      }
+      sealAndAdd(bucket, e);
     }
   }
 
@@ -520,9 +513,13 @@ final class TraceWriter {
   }
 
   private void addSealingWhenFull(long bucket, Entry e) {
-    if (tryAdd(bucket, e)) {
-      return;
+    if (!tryAdd(bucket, e)) {
+      sealAndAdd(bucket, e);
     }
+  }
+
+  /** Seals the bucket's filling chunk (queueing its flush) and adds {@code e} to a new one. */
+  private void sealAndAdd(long bucket, Entry e) {
     ChunkBuilder full = filling.get(bucket);
     if (full != null) {
       seal(full);
