@@ -38,6 +38,12 @@ class PekkoIdleReleaseTest {
         """.formatted(node)).withFallback(ActorKvJournalTckTest.config(store));
   }
 
+  /** A persistent actor keeping notes under {@code id}, reporting to {@code probe}. */
+  private static ActorRef notes(ActorSystem system, String id, TestKit probe) {
+    return system.actorOf(Props.create(PersistentActorOnActorKvTest.Notes.class,
+        () -> new PersistentActorOnActorKvTest.Notes(id, probe.getRef())));
+  }
+
   private static void awaitReleased(ActorSystem system, String persistenceId) throws InterruptedException {
     long deadline = System.nanoTime() + WAIT.toNanos();
     while (ActorKvPersistence.get(system).holds(persistenceId)) {
@@ -49,8 +55,7 @@ class PekkoIdleReleaseTest {
   /** Persists "a", idles until released, persists "b": both land, and a new incarnation recovers both. */
   private static void releasedAndTakenBack(ActorSystem system, String id) throws InterruptedException {
     TestKit probe = new TestKit(system);
-    ActorRef actor = system.actorOf(Props.create(PersistentActorOnActorKvTest.Notes.class,
-        () -> new PersistentActorOnActorKvTest.Notes(id, probe.getRef())));
+    ActorRef actor = notes(system, id, probe);
     probe.expectMsg(WAIT, "recovered  from snapshot false");
     actor.tell("add a", probe.getRef());
     probe.expectMsg(WAIT, "ok a");
@@ -62,8 +67,7 @@ class PekkoIdleReleaseTest {
     system.stop(actor);
     probe.watch(actor);
     probe.expectTerminated(WAIT, actor);
-    system.actorOf(Props.create(PersistentActorOnActorKvTest.Notes.class,
-        () -> new PersistentActorOnActorKvTest.Notes(id, probe.getRef())));
+    notes(system, id, probe);
     probe.expectMsg(WAIT, "recovered a,b from snapshot false");
   }
 
@@ -119,8 +123,7 @@ class PekkoIdleReleaseTest {
       ActorSystem system = ActorSystem.create("idle", config(fixture.location(), "node-a"));
       try {
         TestKit probe = new TestKit(system);
-        ActorRef actor = system.actorOf(Props.create(PersistentActorOnActorKvTest.Notes.class,
-            () -> new PersistentActorOnActorKvTest.Notes("idle-lease", probe.getRef())));
+        ActorRef actor = notes(system, "idle-lease", probe);
         probe.expectMsg(WAIT, "recovered  from snapshot false");
         actor.tell("add a", probe.getRef());
         probe.expectMsg(WAIT, "ok a");
@@ -145,8 +148,7 @@ class PekkoIdleReleaseTest {
       ActorSystem a = ActorSystem.create("a", config(fixture.location(), "node-a"));
       try {
         TestKit probeA = new TestKit(a);
-        ActorRef onA = a.actorOf(Props.create(PersistentActorOnActorKvTest.Notes.class,
-            () -> new PersistentActorOnActorKvTest.Notes("idle-2", probeA.getRef())));
+        ActorRef onA = notes(a, "idle-2", probeA);
         probeA.expectMsg(WAIT, "recovered  from snapshot false");
         onA.tell("add a", probeA.getRef());
         probeA.expectMsg(WAIT, "ok a");
@@ -155,8 +157,7 @@ class PekkoIdleReleaseTest {
         ActorSystem b = ActorSystem.create("b", config(fixture.location(), "node-b"));
         try {
           TestKit probeB = new TestKit(b);
-          ActorRef onB = b.actorOf(Props.create(PersistentActorOnActorKvTest.Notes.class,
-              () -> new PersistentActorOnActorKvTest.Notes("idle-2", probeB.getRef())));
+          ActorRef onB = notes(b, "idle-2", probeB);
           probeB.expectMsg(WAIT, "recovered a from snapshot false");
           onB.tell("add c", probeB.getRef());
           probeB.expectMsg(WAIT, "ok c");
@@ -167,8 +168,7 @@ class PekkoIdleReleaseTest {
         probeA.watch(onA);
         onA.tell("add d", probeA.getRef());
         probeA.expectTerminated(WAIT, onA);
-        a.actorOf(Props.create(PersistentActorOnActorKvTest.Notes.class,
-            () -> new PersistentActorOnActorKvTest.Notes("idle-2", probeA.getRef())));
+        notes(a, "idle-2", probeA);
         probeA.expectMsg(WAIT, "recovered a,c from snapshot false");
       } finally {
         TestKit.shutdownActorSystem(a);
