@@ -253,6 +253,32 @@ public interface StorageEngine extends AutoCloseable {
 
   /** A positioned read over a range; not thread-safe. */
   interface Cursor {
+    /** A cursor over nothing. */
+    Cursor NONE = new Cursor() {
+      @Override
+      public boolean valid() {
+        return false;
+      }
+
+      @Override
+      public byte[] key() {
+        throw new java.util.NoSuchElementException();
+      }
+
+      @Override
+      public byte[] value() {
+        throw new java.util.NoSuchElementException();
+      }
+
+      @Override
+      public void next() {
+        throw new java.util.NoSuchElementException();
+      }
+
+      @Override
+      public void close() {}
+    };
+
     boolean valid();
 
     /** The current entry's logical key (a fresh array). */

@@ -166,6 +166,46 @@ class PostgresRoundTripsTest {
     assertEquals(13, lost.scanStorageBytes());
   }
 
+  /**
+   * A new actor's reads before its first write (a persistent actor's recovery: its snapshot, its highest
+   * sequence number) ask the server nothing: opening it found no record and no key, and nothing else can
+   * write it while this node owns it. The first write ends that, and so does a failed one; {@code deleteAll}
+   * starts it again.
+   */
+  @Test
+  void aNewActorsReadsBeforeItsFirstWriteMakeNoRoundTrip() {
+    ActorKeyspace[] actors = new ActorKeyspace[3];
+    assertEquals(1, roundTrips(run -> actors[run] = store.actor("fresh-" + run)), "opening");
+    assertEquals(0, roundTrips(run -> {
+      ActorKeyspace a = actors[run];
+      assertNull(a.get(key("k", 1)));
+      assertEquals(java.util.Arrays.asList(null, null), a.multiGet(List.of(key("k", 1), key("k", 2))));
+      assertEquals(List.of(), a.scan(KeyRange.all(), 10, true));
+      assertNull(a.first(KeyRange.all(), false));
+      try (KeyValueIterator it = a.iterator(KeyRange.all(), false)) {
+        assertTrue(!it.hasNext());
+      }
+      assertEquals(0, a.scanStorageBytes());
+    }), "reads of a new actor");
+    ActorKeyspace a = actors[0];
+    assertThrows(LimitExceededException.class, () -> a.put(key("big", 0), new byte[(int) LIMIT]));
+    assertEquals(0, roundTrips(run -> assertNull(a.get(key("big", 0)))), "a write refused before writing");
+    a.put(key("k", 1), new byte[10]);
+    assertEquals(1, roundTrips(run -> assertArrayEquals(new byte[10], a.get(key("k", 1)))), "a read after a write");
+    assertEquals(1, a.scan(KeyRange.all(), 10).size());
+    a.deleteAll();
+    assertEquals(0, roundTrips(run -> assertEquals(List.of(), a.scan(KeyRange.all(), 10))), "a read after deleteAll");
+    a.put(key("k", 2), new byte[5]);
+    assertEquals(1, a.scan(KeyRange.all(), 10).size());
+    assertExact(a);
+
+    // Written by a store that closed meanwhile: the next handle has a record, and reads ask the server.
+    store.close();
+    store = openStore();
+    ActorKeyspace reopened = store.actor("fresh-0");
+    assertEquals(1, roundTrips(run -> assertArrayEquals(new byte[5], reopened.get(key("k", 2)))), "a read of a known actor");
+  }
+
   @Test
   void theStorageLimitIsCheckedBeforeWritingWhenTheCommitReadsTheOldLengths() {
     ActorKeyspace a = store.actor("limits");
