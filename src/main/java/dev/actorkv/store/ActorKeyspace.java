@@ -913,16 +913,35 @@ public final class ActorKeyspace {
   public void close() {
     writeLock.lock();
     try {
+      if (closeLeavingLease()) {
+        releaseLease();
+      }
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  /**
+   * Closes this handle as {@link #close()} does but leaves its lease to the caller; false when it was
+   * closed or dead already. {@link ActorStore#closeAll} gives many leases up at once after it.
+   */
+  boolean closeLeavingLease() {
+    writeLock.lock();
+    try {
       if (dead != null) {
-        return;
+        return false;
       }
       dead = new StoreException("the handle of actor " + ActorOwnedException.quote(actorId) + " is closed");
       forgetKnown();
       store.forget(this);
-      releaseLease();
+      return true;
     } finally {
       writeLock.unlock();
     }
+  }
+
+  StorageEngine.EngineActor engineActor() {
+    return engine;
   }
 
   private void releaseLease() {

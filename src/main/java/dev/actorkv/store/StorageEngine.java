@@ -35,6 +35,16 @@ public interface StorageEngine extends AutoCloseable {
   EngineActor actor(String actorId);
 
   /**
+   * Gives the ownership of {@code actors} (handles of this engine) up, as {@link EngineActor#release()}
+   * each does; an engine behind a network does it in one round trip.
+   */
+  default void releaseAll(List<EngineActor> actors) {
+    for (EngineActor a : actors) {
+      a.release();
+    }
+  }
+
+  /**
    * Ids of actors that have a record, in the order of their UTF-8 bytes, starting after
    * {@code afterExclusive} (null for the first page), at most {@code limit}.
    */

@@ -275,6 +275,18 @@ public final class PostgresEngine implements StorageEngine {
     }
   }
 
+  /** One statement for all of them (those still held by this engine; the rest have nothing to give up). */
+  @Override
+  public void releaseAll(List<EngineActor> actors) {
+    List<Actor> releasing = new ArrayList<>(actors.size());
+    for (EngineActor e : actors) {
+      if (e instanceof Actor a && a.epoch != 0 && held.remove(a.actorId, a)) {
+        releasing.add(a);
+      }
+    }
+    leaseStatement(RELEASE_ALL_SQL, releasing, 0);
+  }
+
   // ------------------------------------------------------------------ leases
 
   static final String ACQUIRE_SQL = """

@@ -104,6 +104,37 @@ class PostgresOwnershipTest {
   }
 
   @Test
+  void closingManyHandlesAtOnceReleasesEachOfThem() {
+    ActorStore a = node("node-a");
+    ActorStore b = node("node-b");
+    List<ActorKeyspace> handles = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      ActorKeyspace h = a.actor("many-" + i);
+      h.put(b("\u0004k"), b("v" + i));
+      handles.add(h);
+    }
+    handles.get(4).close(); // closed already: skipped
+    ActorKeyspace kept = a.actor("kept");
+    a.closeAll(handles);
+    for (ActorOwner o : a.owners(null)) {
+      assertEquals(o.actorId().equals("kept"), o.leaseExpires() != null, "only the handle left open keeps its lease: " + o);
+    }
+    for (int i = 0; i < 5; i++) {
+      int n = i;
+      assertThrows(Exception.class, () -> handles.get(n).get(b("\u0004k")), "a closed handle refuses");
+      ActorKeyspace taken = b.actor("many-" + i); // at once: no lease left to wait for
+      assertArrayEquals(b("v" + i), taken.get(b("\u0004k")));
+      assertEquals(2, b.owners("many-" + i).getFirst().epoch());
+    }
+    assertThrows(ActorOwnedException.class, () -> b.actor("kept"));
+    kept.put(b("\u0004k"), b("still")); // the handle left open still writes
+    // A new handle on the first node takes the actor anew once the other node lets it go.
+    b.closeAll(List.of(b.actor("many-0")));
+    assertArrayEquals(b("v0"), a.actor("many-0").get(b("\u0004k")));
+    assertEquals(3, a.owners("many-0").getFirst().epoch());
+  }
+
+  @Test
   void actorWaitsForTheOwnerUpToATimeout() throws Exception {
     ActorStore a = node("node-a");
     ActorStore b = node("node-b");

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.actorkv.keyspace.KeyRange;
 import dev.actorkv.store.ActorBatch;
 import dev.actorkv.store.ActorKeyspace;
+import dev.actorkv.store.ActorOwner;
 import dev.actorkv.store.ActorStore;
 import dev.actorkv.store.KeyValueIterator;
 import dev.actorkv.store.LimitExceededException;
@@ -204,6 +205,22 @@ class PostgresRoundTripsTest {
     store = openStore();
     ActorKeyspace reopened = store.actor("fresh-0");
     assertEquals(1, roundTrips(run -> assertArrayEquals(new byte[5], reopened.get(key("k", 2)))), "a read of a known actor");
+  }
+
+  @Test
+  void closingManyHandlesIsOneRoundTrip() {
+    List<List<ActorKeyspace>> runs = new ArrayList<>();
+    for (int run = 0; run < 3; run++) {
+      List<ActorKeyspace> handles = new ArrayList<>();
+      for (int i = 0; i < 50; i++) {
+        handles.add(store.actor("idle-" + run + "-" + i));
+      }
+      runs.add(handles);
+    }
+    assertEquals(1, roundTrips(run -> store.closeAll(runs.get(run))), "closing 50 handles");
+    for (ActorOwner o : store.owners(null)) {
+      assertTrue(!o.actorId().startsWith("idle-") || o.leaseExpires() == null, "released: " + o);
+    }
   }
 
   @Test
