@@ -265,7 +265,7 @@ public final class PostgresEngine implements StorageEngine {
       }
     }
     try {
-      leaseStatement(RELEASE_ALL_SQL, List.copyOf(held.values()), 0);
+      leaseStatement(RELEASE_ALL_SQL, List.copyOf(held.values()), 0, new java.util.HashSet<>());
     } catch (StoreException e) {
       // The database cannot be reached: the leases run out by themselves, and the epochs still fence.
     }
@@ -284,7 +284,7 @@ public final class PostgresEngine implements StorageEngine {
         releasing.add(a);
       }
     }
-    leaseStatement(RELEASE_ALL_SQL, releasing, 0);
+    leaseStatement(RELEASE_ALL_SQL, releasing, 0, new java.util.HashSet<>());
   }
 
   // ------------------------------------------------------------------ leases
@@ -298,53 +298,79 @@ public final class PostgresEngine implements StorageEngine {
       RETURNING t.owner_epoch, t.commit_seq, t.storage_bytes, t.metadata,
         t.commit_seq = 0 AND NOT EXISTS (SELECT FROM actorkv.kv AS k WHERE k.actor_id = t.actor_id)""";
   static final String HOLDER_SQL = "SELECT owner_node, lease_expires, owner_epoch FROM actorkv.actors WHERE actor_id = ?";
-  /** Renews the leases of (actor, epoch) pairs still held and not released; returns those renewed. */
+  /**
+   * Renews the leases of (actor, epoch) pairs still held and not released; answers the ids of those it
+   * could not renew (taken over, or released under the handle): the rare ones, so a round over many
+   * leases sends little back.
+   */
   static final String RENEW_SQL = """
-      UPDATE actorkv.actors AS t SET lease_expires = now() + ? * interval '1 millisecond'
-      FROM unnest(?::bytea[], ?::bigint[]) AS u(id, epoch)
-      WHERE t.actor_id = u.id AND t.owner_epoch = u.epoch AND t.lease_expires IS NOT NULL
-      RETURNING t.actor_id""";
+      WITH u AS (SELECT * FROM unnest(?::bytea[], ?::bigint[]) AS u(id, epoch)),
+      r AS (
+        UPDATE actorkv.actors AS t SET lease_expires = now() + ? * interval '1 millisecond'
+        FROM u WHERE t.actor_id = u.id AND t.owner_epoch = u.epoch AND t.lease_expires IS NOT NULL
+        RETURNING t.actor_id)
+      SELECT u.id FROM u WHERE NOT EXISTS (SELECT FROM r WHERE r.actor_id = u.id)""";
   static final String RELEASE_ALL_SQL = """
       UPDATE actorkv.actors AS t SET lease_expires = NULL
       FROM unnest(?::bytea[], ?::bigint[]) AS u(id, epoch)
-      WHERE t.actor_id = u.id AND t.owner_epoch = u.epoch
-      RETURNING t.actor_id""";
+      WHERE t.actor_id = u.id AND t.owner_epoch = u.epoch""";
+  /**
+   * Leases renewed or released per statement. Each statement is a transaction of its own and holds its
+   * rows' locks until it ends, so a commit of one of those actors waits for one such chunk at most, not for
+   * a statement over every lease the node holds (tens of thousands on a node running many short-lived
+   * actors, which took the server half a second).
+   */
+  static final int LEASE_CHUNK = 1000;
   static final String OWNERS_SQL =
       "SELECT actor_id, owner_node, owner_epoch, lease_expires FROM actorkv.actors WHERE owner_epoch > 0 ORDER BY actor_id";
   static final String OWNER_SQL =
       "SELECT actor_id, owner_node, owner_epoch, lease_expires FROM actorkv.actors WHERE owner_epoch > 0 AND actor_id = ?";
 
   /**
-   * Runs {@link #RENEW_SQL} (with {@code ttlMillis}) or {@link #RELEASE_ALL_SQL} (with 0) for
-   * {@code actors}; returns the ids of the rows it changed.
+   * Runs {@link #RENEW_SQL} (with {@code ttlMillis}) or {@link #RELEASE_ALL_SQL} for {@code actors}, in
+   * chunks of {@link #LEASE_CHUNK} in the order of their ids (so that two nodes' statements lock rows in one
+   * order); adds the ids a renewal could not renew to {@code lost}. A chunk that fails does not stop the
+   * others: the first failure is thrown once all were tried.
    */
-  private java.util.Set<String> leaseStatement(String sql, List<Actor> actors, long ttlMillis) {
-    java.util.Set<String> changed = new java.util.HashSet<>();
-    if (actors.isEmpty()) {
-      return changed;
-    }
-    List<byte[]> ids = new ArrayList<>(actors.size());
-    Long[] epochs = new Long[actors.size()];
-    for (int i = 0; i < actors.size(); i++) {
-      ids.add(actors.get(i).id);
-      epochs[i] = actors.get(i).epoch;
-    }
-    return pooled(c -> {
-      try (PreparedStatement ps = c.prepareStatement(sql)) {
-        int i = 1;
-        if (sql == RENEW_SQL) {
-          ps.setLong(i++, ttlMillis);
-        }
-        ps.setArray(i++, byteaArray(c, ids));
-        ps.setArray(i++, c.createArrayOf("bigint", epochs));
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            changed.add(new String(rs.getBytes(1), StandardCharsets.UTF_8));
-          }
-        }
-        return changed;
+  private void leaseStatement(String sql, List<Actor> actors, long ttlMillis, java.util.Set<String> lost) {
+    List<Actor> sorted = new ArrayList<>(actors);
+    sorted.sort((x, y) -> java.util.Arrays.compareUnsigned(x.id, y.id));
+    RuntimeException failed = null;
+    for (int from = 0; from < sorted.size(); from += LEASE_CHUNK) {
+      List<Actor> chunk = sorted.subList(from, Math.min(sorted.size(), from + LEASE_CHUNK));
+      List<byte[]> ids = new ArrayList<>(chunk.size());
+      Long[] epochs = new Long[chunk.size()];
+      for (int i = 0; i < chunk.size(); i++) {
+        ids.add(chunk.get(i).id);
+        epochs[i] = chunk.get(i).epoch;
       }
-    }, sql == RENEW_SQL ? "renewing leases" : "releasing leases");
+      try {
+        pooled(c -> {
+          try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setArray(1, byteaArray(c, ids));
+            ps.setArray(2, c.createArrayOf("bigint", epochs));
+            if (sql == RENEW_SQL) {
+              ps.setLong(3, ttlMillis);
+              try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                  lost.add(new String(rs.getBytes(1), StandardCharsets.UTF_8));
+                }
+              }
+            } else {
+              ps.executeUpdate();
+            }
+            return null;
+          }
+        }, sql == RENEW_SQL ? "renewing leases" : "releasing leases");
+      } catch (RuntimeException e) {
+        if (failed == null) {
+          failed = e;
+        }
+      }
+    }
+    if (failed != null) {
+      throw failed;
+    }
   }
 
   /** Starts the renewal with the first lease. */
@@ -364,20 +390,20 @@ public final class PostgresEngine implements StorageEngine {
   }
 
   /**
-   * One renewal round: every held lease in one statement. A lease whose epoch is no longer the row's was
+   * One renewal round: every held lease, {@link #LEASE_CHUNK} to a statement. A lease whose epoch is no longer the row's was
    * taken over: that actor is fenced at once (its next call throws). A round that cannot reach the
    * database changes nothing; the next one tries again (commits still check the epoch).
    */
   private void renewAll() {
     List<Actor> actors = List.copyOf(held.values());
-    java.util.Set<String> renewed;
+    java.util.Set<String> lost = new java.util.HashSet<>();
     try {
-      renewed = leaseStatement(RENEW_SQL, actors, leases.ttl().toMillis());
+      leaseStatement(RENEW_SQL, actors, leases.ttl().toMillis(), lost);
     } catch (RuntimeException e) {
-      return;
+      // A chunk that could not reach the database renews nothing this round; the next one tries again.
     }
     for (Actor a : actors) {
-      if (!renewed.contains(a.actorId) && held.remove(a.actorId, a)) {
+      if (lost.contains(a.actorId) && held.remove(a.actorId, a)) {
         a.fenced = true; // taken over (or released under it by close, which removed it from held first)
       }
     }

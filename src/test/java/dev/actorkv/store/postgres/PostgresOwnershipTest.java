@@ -223,6 +223,32 @@ class PostgresOwnershipTest {
     a.actor("x").put(b("\u0004k"), b("w"));
   }
 
+  /**
+   * A node holding more leases than one renewal statement takes ({@link PostgresEngine#LEASE_CHUNK}) keeps
+   * every one of them alive, and finds a takeover in any chunk: the chunks go out one after another and a
+   * lease is renewed by exactly one of them.
+   */
+  @Test
+  void theRenewalKeepsManyLeasesInChunksAndFindsATakeoverInAny() throws Exception {
+    ActorStore a = node("node-a", Duration.ofSeconds(1));
+    ActorStore b = node("node-b");
+    int n = 2 * PostgresEngine.LEASE_CHUNK + 100;
+    List<ActorKeyspace> handles = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      handles.add(a.actor(String.format("many-%05d", i)));
+    }
+    ActorKeyspace last = handles.getLast(); // in the last chunk: ids are renewed in their order
+    expireLease(last.actorId());
+    b.actor(last.actorId());
+    Thread.sleep(2500); // more than two lease times
+    for (int i : new int[] {0, PostgresEngine.LEASE_CHUNK - 1, PostgresEngine.LEASE_CHUNK, n - 2}) {
+      String id = handles.get(i).actorId();
+      assertThrows(ActorOwnedException.class, () -> b.actor(id), id + " kept its lease");
+      handles.get(i).storageBytes(); // and its handle is alive
+    }
+    assertThrows(ActorFencedException.class, last::storageBytes, "the renewal found the takeover in the last chunk");
+  }
+
   @Test
   void deletingAnActorKeepsItsEpoch() {
     ActorStore a = node("node-a");
