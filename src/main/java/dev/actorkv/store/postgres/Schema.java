@@ -42,6 +42,12 @@ import javax.sql.DataSource;
  * milliseconds since the epoch, UTC), and one more index, {@code alarms_by_due (due, actor_id, name)}: the
  * store-wide due-time index that finds the next due alarms across all actors with one index seek. It is
  * kept by the database in the transaction of each commit, so there is nothing to rebuild.
+ *
+ * <p>Version 4 ({@link #hotActorRows(int)}): {@code actors} leaves half of each page free (fillfactor 50).
+ * An actor's row is rewritten by every commit (commit sequence, storage count), every lease renewal and
+ * every release, none of which changes its key: with room on its page the new row version is heap-only
+ * (HOT), so no new entry goes into the primary key's index, and the old versions are pruned from the page
+ * without a vacuum. Pages filled before the upgrade keep their rows until those move.
  */
 final class Schema {
   /** One schema change: its statements run in one transaction with the version's record. */
@@ -73,7 +79,8 @@ final class Schema {
               + " || CASE WHEN migration_marker IS NULL THEN ''::bytea ELSE '\\x12'::bytea || "
               + varint("length(migration_marker)") + " || migration_marker END WHERE commit_seq > 0",
           "ALTER TABLE actorkv.actors DROP COLUMN layout_version, DROP COLUMN migration_marker")),
-      alarms(3));
+      alarms(3),
+      hotActorRows(4));
 
   /**
    * SQL for the protobuf varint of the non-negative integer expression {@code n} (up to 2^28 - 1: the
@@ -107,6 +114,11 @@ final class Schema {
           PRIMARY KEY (actor_id, name)
         )""",
         "CREATE INDEX alarms_by_due ON actorkv.alarms (due, actor_id, name)"));
+  }
+
+  /** Half of each page of {@code actors} left free for the new versions of its rows (see version 4). */
+  static Migration hotActorRows(int version) {
+    return new Migration(version, List.of("ALTER TABLE actorkv.actors SET (fillfactor = 50)"));
   }
 
   private Schema() {}

@@ -62,6 +62,30 @@ class PostgresSchemaTest {
     }
   }
 
+  /**
+   * Version 4: rows of {@code actors} are rewritten on their own page (heap-only, no new index entry) by
+   * the updates every commit and lease make, also when the table was filled by many actors: with pages
+   * filled to the brim the new versions would go to other pages.
+   */
+  @Test
+  void anActorsRowIsRewrittenOnItsOwnPage() throws SQLException {
+    Schema.prepare(dataSource, true, "test", Schema.MIGRATIONS);
+    fixture.execute("INSERT INTO actorkv.actors (actor_id, commit_seq, storage_bytes, owner_node, owner_epoch, lease_expires)"
+        + " SELECT convert_to('actor-' || i, 'UTF8'), 1, 10, 'node-a', 1, now() FROM generate_series(1, 2000) AS i");
+    try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+      c.setAutoCommit(false);
+      // What a commit does to the row (a lease renewal or release changes lease_expires the same way).
+      s.executeUpdate("UPDATE actorkv.actors SET commit_seq = commit_seq + 1, storage_bytes = storage_bytes + 7");
+      try (ResultSet rs = s.executeQuery("SELECT pg_stat_get_xact_tuples_updated('actorkv.actors'::regclass),"
+          + " pg_stat_get_xact_tuples_hot_updated('actorkv.actors'::regclass)")) {
+        rs.next();
+        assertEquals(2000, rs.getLong(1));
+        assertTrue(rs.getLong(2) >= 1900, "heap-only updates: " + rs.getLong(2) + " of 2000");
+      }
+      c.rollback();
+    }
+  }
+
   @Test
   void aWritingOpenCreatesTheSchemaAndRecordsItsVersion() throws SQLException {
     assertEquals(0, version());
