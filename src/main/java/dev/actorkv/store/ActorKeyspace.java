@@ -54,11 +54,20 @@ public final class ActorKeyspace {
   private byte[][] knownKeys = NO_KEYS;
   private int[] knownLengths = NO_LENGTHS;
   /**
-   * Whether the actor is known to hold no key: its load found no record and the engine saw no key in the
-   * same round trip (an owned actor: nothing else can write it), or {@link #deleteAll()} just emptied it,
-   * and this handle wrote nothing since. Its reads then answer without asking the engine, which on
-   * PostgreSQL saves a new actor's first reads (a persistent actor's recovery) their round trips. Cleared
-   * before every write, like the known lengths; written under writeLock, volatile for the reads.
+   * An upper bound of the actor's keys, when {@code keyBoundKnown}: every key the actor holds is at most
+   * {@code keyBound}, and null means it holds none. Known from a load that found the actor empty (the
+   * engine saw no record and no key in the same round trip, or the embedded engine's count found no key:
+   * an owned actor, which nothing but this handle writes) or from {@link #deleteAll()}. Every put raises
+   * it before it is written, so it stays a bound whether or not the write lands; a delete never lowers it
+   * (a bound need not be tight). A key above it is absent: a commit that appends keys in order (a
+   * journal's events) needs no old lengths, so no lookup. Guarded by writeLock.
+   */
+  private byte @Nullable [] keyBound;
+  private boolean keyBoundKnown;
+  /**
+   * Whether the actor is known to hold no key ({@code keyBoundKnown} with no bound). Its reads then
+   * answer without asking the engine, which on PostgreSQL saves a new actor's first reads (a persistent
+   * actor's recovery) their round trips. Written under writeLock, volatile for the reads.
    */
   private volatile boolean knownEmpty;
 
@@ -109,18 +118,23 @@ public final class ActorKeyspace {
     } finally {
       store.exit();
     }
+    forgetKeyBound(); // before the recount below, which must read the engine
     if (r == null) {
       // No record: either a new actor, or data written without one (record lost). Recount, unless the
       // engine saw no key when it found no record.
       boolean empty = engine.loadedEmpty();
       long counted = empty ? 0 : scanStorageBytes();
-      knownEmpty = empty;
+      // An engine without leases is held by this process alone: no key now means none until this
+      // handle writes one. (Behind a network only the acquisition's answer says so: others may write.)
+      if (empty || (counted == 0 && !store.options().readOnly() && store.engine().heldLeases() < 0)) {
+        keyBoundKnown = true;
+        knownEmpty = true;
+      }
       hasRecord = false;
       storageBytes = counted;
       metadata = null;
       return;
     }
-    knownEmpty = false;
     hasRecord = true;
     storageBytes = r.storageBytes();
     metadata = r.metadata();
@@ -474,6 +488,8 @@ public final class ActorKeyspace {
       storageBytes = 0;
       metadata = null;
       hasRecord = false;
+      keyBoundKnown = true;
+      keyBound = null;
       knownEmpty = true;
       metrics.committed(start, timed, 0);
     } finally {
@@ -553,8 +569,10 @@ public final class ActorKeyspace {
       byte[] newMetadata = setMetadata == null ? metadata : setMetadata.length == 0 ? null : setMetadata;
       store.options().faults().beforeWrite(actorId, batch.size());
       boolean recordChanged = delta != 0 || setMetadata != null || !hasRecord;
-      // Forgotten first: a write that throws may or may not have happened.
+      // Forgotten first: a write that throws may or may not have happened. The key bound is raised first
+      // for the same reason.
       forgetKnown();
+      raiseKeyBound(ops);
       boolean alarms = !alarmWrites.isEmpty();
       if (alarms) {
         alarmCount = -1;
@@ -779,22 +797,44 @@ public final class ActorKeyspace {
 
   /** The length {@link #knownKeys} holds for {@code key} (-1: absent), or {@link #UNKNOWN}. */
   private int knownLength(byte[] key) {
-    if (knownEmpty) {
-      return -1;
-    }
     byte[][] keys = knownKeys;
     for (int i = 0; i < keys.length; i++) {
       if (java.util.Arrays.equals(keys[i], key)) {
         return knownLengths[i];
       }
     }
+    if (keyBoundKnown && (keyBound == null || java.util.Arrays.compareUnsigned(key, keyBound) > 0)) {
+      return -1; // above every key the actor holds
+    }
     return UNKNOWN;
   }
 
   private void forgetKnown() {
-    knownEmpty = false;
     knownKeys = NO_KEYS;
     knownLengths = NO_LENGTHS;
+  }
+
+  private void forgetKeyBound() {
+    keyBoundKnown = false;
+    keyBound = null;
+    knownEmpty = false;
+  }
+
+  /** Before {@code ops} are written: raises the key bound to their largest put (see {@link #keyBound}). */
+  private void raiseKeyBound(List<ActorBatch.Op> ops) {
+    if (!keyBoundKnown) {
+      return;
+    }
+    byte[] bound = keyBound;
+    for (ActorBatch.Op op : ops) {
+      if (op instanceof ActorBatch.Put p && (bound == null || java.util.Arrays.compareUnsigned(p.key(), bound) > 0)) {
+        bound = p.key();
+      }
+    }
+    if (bound != keyBound) {
+      keyBound = bound.clone(); // a batch built by put shares the caller's array
+      knownEmpty = false;
+    }
   }
 
   /**
@@ -903,6 +943,7 @@ public final class ActorKeyspace {
       dead = e;
     }
     forgetKnown(); // the store replaces this handle on the next actor(id)
+    forgetKeyBound();
   }
 
   /**
