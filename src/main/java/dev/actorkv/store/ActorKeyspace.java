@@ -127,8 +127,7 @@ public final class ActorKeyspace {
       // An engine without leases is held by this process alone: no key now means none until this
       // handle writes one. (Behind a network only the acquisition's answer says so: others may write.)
       if (empty || (counted == 0 && !store.options().readOnly() && store.engine().heldLeases() < 0)) {
-        keyBoundKnown = true;
-        knownEmpty = true;
+        knowEmpty();
       }
       hasRecord = false;
       storageBytes = counted;
@@ -488,9 +487,7 @@ public final class ActorKeyspace {
       storageBytes = 0;
       metadata = null;
       hasRecord = false;
-      keyBoundKnown = true;
-      keyBound = null;
-      knownEmpty = true;
+      knowEmpty();
       metrics.committed(start, timed, 0);
     } finally {
       writeLock.unlock();
@@ -814,6 +811,13 @@ public final class ActorKeyspace {
     knownLengths = NO_LENGTHS;
   }
 
+  /** The actor holds no key (and only this handle writes it): a known bound of none. */
+  private void knowEmpty() {
+    keyBoundKnown = true;
+    keyBound = null;
+    knownEmpty = true;
+  }
+
   private void forgetKeyBound() {
     keyBoundKnown = false;
     keyBound = null;
@@ -952,13 +956,8 @@ public final class ActorKeyspace {
    * hands out a new one. Closing the store closes every handle.
    */
   public void close() {
-    writeLock.lock();
-    try {
-      if (closeLeavingLease()) {
-        releaseLease();
-      }
-    } finally {
-      writeLock.unlock();
+    if (closeLeavingLease()) {
+      releaseLease();
     }
   }
 
@@ -986,15 +985,7 @@ public final class ActorKeyspace {
   }
 
   private void releaseLease() {
-    if (!store.options().readOnly() && store.tryEnter()) {
-      try {
-        engine.release();
-      } catch (StoreException e) {
-        // The database cannot be reached: the lease runs out by itself, and the epoch still fences.
-      } finally {
-        store.exit();
-      }
-    }
+    store.releaseLeases(engine::release);
   }
 
   @Override

@@ -191,13 +191,24 @@ public final class ActorStore implements AutoCloseable {
         leases.add(a.engineActor());
       }
     }
-    if (leases.isEmpty() || options.readOnly() || !tryEnter()) {
+    if (!leases.isEmpty()) {
+      releaseLeases(() -> engine.releaseAll(leases));
+    }
+  }
+
+  /**
+   * Runs {@code release}, which gives leases up, unless the store is read-only (it took none) or closing
+   * (closing releases them all). A database that cannot be reached is no error: the leases run out by
+   * themselves, and the epochs still fence.
+   */
+  void releaseLeases(Runnable release) {
+    if (options.readOnly() || !tryEnter()) {
       return;
     }
     try {
-      engine.releaseAll(leases);
+      release.run();
     } catch (StoreException e) {
-      // The database cannot be reached: the leases run out by themselves, and the epochs still fence.
+      // The database could not be reached: see above.
     } finally {
       exit();
     }

@@ -265,7 +265,7 @@ public final class PostgresEngine implements StorageEngine {
       }
     }
     try {
-      leaseStatement(RELEASE_ALL_SQL, List.copyOf(held.values()), 0, new java.util.HashSet<>());
+      releaseLeases(List.copyOf(held.values()));
     } catch (StoreException e) {
       // The database cannot be reached: the leases run out by themselves, and the epochs still fence.
     }
@@ -280,11 +280,16 @@ public final class PostgresEngine implements StorageEngine {
   public void releaseAll(List<EngineActor> actors) {
     List<Actor> releasing = new ArrayList<>(actors.size());
     for (EngineActor e : actors) {
-      if (e instanceof Actor a && a.epoch != 0 && held.remove(a.actorId, a)) {
+      if (e instanceof Actor a && a.stopHolding()) {
         releasing.add(a);
       }
     }
-    leaseStatement(RELEASE_ALL_SQL, releasing, 0, new java.util.HashSet<>());
+    releaseLeases(releasing);
+  }
+
+  /** Gives the leases of {@code actors} up ({@link #RELEASE_ALL_SQL}, in chunks). */
+  private void releaseLeases(List<Actor> actors) {
+    leaseStatement(RELEASE_ALL_SQL, actors, 0, new java.util.HashSet<>());
   }
 
   // ------------------------------------------------------------------ leases
@@ -839,7 +844,7 @@ public final class PostgresEngine implements StorageEngine {
 
     @Override
     public void release() {
-      if (epoch == 0 || !held.remove(actorId, this)) {
+      if (!stopHolding()) {
         return;
       }
       pooled(c -> {
@@ -851,6 +856,11 @@ public final class PostgresEngine implements StorageEngine {
         }
         return null;
       }, "releasing " + quoted());
+    }
+
+    /** Stops renewing this actor's lease; false when it holds none (never acquired, or already given up). */
+    boolean stopHolding() {
+      return epoch != 0 && held.remove(actorId, this);
     }
 
     @Override
